@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// What every mock national system shares: its journal, its planned faults, and
+/// the control API under `/_control` that tests and operators drive.
+public struct MockControl: Sendable {
+    public let journal = Journal()
+    public let faults = FaultInjector()
+    /// Called by `POST /_control/expire-sessions`.
+    public let expireSessions: @Sendable () async -> Void
+
+    public init(expireSessions: @escaping @Sendable () async -> Void = {}) {
+        self.expireSessions = expireSessions
+    }
+
+    public func register(on router: Router<BasicRequestContext>) {
+        let group = router.group("_control")
+        group.get("health") { _, _ in MockJSON.response(["status": "up"]) }
+        group.get("journal") { _, _ in
+            MockJSON.response(encodable: await journal.all())
+        }
+        group.delete("journal") { _, _ in
+            await journal.clear()
+            return Response(status: .noContent)
+        }
+        group.post("faults") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let plan = try? JSONDecoder().decode(FaultPlan.self, from: Data(buffer: body)) else {
+                return MockJSON.response(["error": "a fault plan is {status?, body?, retryAfterSeconds?, latencyMilliseconds?, dropConnection?, count, operation?}"], status: .badRequest)
+            }
+            await faults.add(plan)
+            return Response(status: .noContent)
+        }
+        group.delete("faults") { _, _ in
+            await faults.clear()
+            return Response(status: .noContent)
+        }
+        group.post("expire-sessions") { _, _ in
+            await expireSessions()
+            return Response(status: .noContent)
+        }
+    }
+
+    /// Applies a planned fault, if any: returns the response that replaces normal processing.
+    public func injectedFault(operation: String) async -> (Response, String)? {
+        guard let plan = await faults.take(operation: operation) else { return nil }
+        if let latency = plan.latencyMilliseconds {
+            try? await Task.sleep(for: .milliseconds(latency))
+        }
+        if plan.dropConnection == true {
+            let body = ResponseBody { _ in throw DroppedConnection() }
+            return (Response(status: .ok, headers: [.contentType: "application/json"], body: body), "fault: dropped connection")
+        }
+        guard let status = plan.status else { return nil }
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter = plan.retryAfterSeconds { headers[.retryAfter] = String(retryAfter) }
+        let text = plan.body ?? "{\"message\":\"fault injected\"}"
+        return (Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: text))), "fault: status \(status)")
+    }
+}
+
+struct DroppedConnection: Error {}
+
+/// JSON answers for mocks.
+public enum MockJSON {
+    public static func response(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    public static func response<T: Encodable>(encodable: T, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(encodable)) ?? Data("null".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The body as a JSON object, or why it is not one.
+    public static func object(_ buffer: ByteBuffer) -> Result<[String: Any], MockContractViolation> {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) else {
+            return .failure(MockContractViolation("body is not JSON"))
+        }
+        guard let object = value as? [String: Any] else {
+            return .failure(MockContractViolation("body is not a JSON object"))
+        }
+        return .success(object)
+    }
+}
+
+/// A request that breaks the system's contract, with the reason.
+public struct MockContractViolation: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A mock national system served on loopback.
+public struct MockServer: Sendable {
+    public let name: String
+    private let responder: RouterResponder<BasicRequestContext>
+
+    public init(name: String, router: Router<BasicRequestContext>) {
+        self.name = name
+        self.responder = router.buildResponder()
+    }
+
+    /// Serves until the task is cancelled; `onListening` receives the bound port.
+    public func run(host: String = "127.0.0.1", port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(host, port: port), serverName: name),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: {
+                var logger = Logger(label: "mock.\(name)")
+                logger.logLevel = .warning
+                return logger
+            }()
+        )
+        try await app.runService(gracefulShutdownSignals: [])
+    }
+}

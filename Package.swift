@@ -1,0 +1,117 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "national-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gateway", targets: ["gateway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // Kafka plumbing: librdkafka behind one internal client, nothing about dossiers.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The domain and the delivery engine: no Kafka, no HTTP.
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: []
+        ),
+
+        // Outbound HTTPS behind GatewayCore's `HTTPTransport` seam.
+        .target(
+            name: "GatewayHTTP",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        // One module per national system.
+        .target(
+            name: "DVCQGAdapter",
+            dependencies: ["GatewayCore"],
+            path: "Sources/Adapters/DVCQG"
+        ),
+
+        // Wires Kafka, the engine and the adapters into a running gateway.
+        .target(
+            name: "GatewayRuntime",
+            dependencies: [
+                "Kafka",
+                "GatewayCore",
+                "GatewayHTTP",
+                "DVCQGAdapter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Contract-driven mock national systems with fault injection.
+        .target(
+            name: "MockSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Mocks/Support"
+        ),
+        .target(
+            name: "DVCQGMock",
+            dependencies: [
+                "MockSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Mocks/DVCQG"
+        ),
+
+        .executableTarget(
+            name: "gateway",
+            dependencies: [
+                "GatewayRuntime",
+                "Kafka",
+                "GatewayCore",
+                "DVCQGMock",
+                "MockSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
+        .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "MockSupport", "GatewayHTTP",
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

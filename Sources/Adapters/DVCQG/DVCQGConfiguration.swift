@@ -1,0 +1,50 @@
+import GatewayCore
+
+/// How to reach DVCQG. Paths differ per deployment (LGSP or direct), so all are configuration.
+public struct DVCQGConfiguration: Codable, Sendable {
+    public var baseURL: String
+    public var authPath: String
+    public var integrationPath: String
+    public var sharingPath: String
+    public var username: String
+    public var password: SecretSource
+    /// `madonvi` sent with every write; the event's agency code when absent.
+    public var unitCode: String?
+    public var timeoutMilliseconds: Int
+    /// Progress rows per `CapNhatTienDoHoSoMC` call; DVCQG's public clients send at most 10.
+    public var progressRowsPerCall: Int
+
+    public init(baseURL: String, authPath: String = "/api/dvcqg/login", integrationPath: String = "/api/dvcqg/integration", sharingPath: String = "/api/dvcqg/sharing", username: String, password: SecretSource, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000, progressRowsPerCall: Int = 10) {
+        self.baseURL = baseURL
+        self.authPath = authPath
+        self.integrationPath = integrationPath
+        self.sharingPath = sharingPath
+        self.username = username
+        self.password = password
+        self.unitCode = unitCode
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.progressRowsPerCall = progressRowsPerCall
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case baseURL, authPath, integrationPath, sharingPath, username, password, unitCode, timeoutMilliseconds, progressRowsPerCall
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            baseURL: try c.decode(String.self, forKey: .baseURL),
+            authPath: try c.decodeIfPresent(String.self, forKey: .authPath) ?? "/api/dvcqg/login",
+            integrationPath: try c.decodeIfPresent(String.self, forKey: .integrationPath) ?? "/api/dvcqg/integration",
+            sharingPath: try c.decodeIfPresent(String.self, forKey: .sharingPath) ?? "/api/dvcqg/sharing",
+            username: try c.decode(String.self, forKey: .username),
+            password: try c.decode(SecretSource.self, forKey: .password),
+            unitCode: try c.decodeIfPresent(String.self, forKey: .unitCode),
+            timeoutMilliseconds: try c.decodeIfPresent(Int.self, forKey: .timeoutMilliseconds) ?? 10_000,
+            progressRowsPerCall: try c.decodeIfPresent(Int.self, forKey: .progressRowsPerCall) ?? 10
+        )
+        guard (1...10).contains(progressRowsPerCall) else {
+            throw DecodingError.dataCorruptedError(forKey: .progressRowsPerCall, in: c, debugDescription: "must be 1 to 10")
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GatewayCore
+
+/// DVCQG's view of a dossier (`hoSo` in `DongBoHoSoMC`). Every value is a string.
+struct HoSo: Codable, Equatable {
+    var MaHoSo: String
+    var MaTTHC: String
+    var TenTTHC: String
+    var MaLinhVuc: String
+    var TenLinhVuc: String
+    var KenhThucHien: String
+    var SoBienNhan: String?
+    var ChuHoSo: String
+    var LoaiDoiTuong: String
+    var MaDoiTuong: String?
+    var Email: String?
+    var SoDienThoai: String?
+    var TrichYeuHoSo: String?
+    var NgayTiepNhan: String?
+    var NgayHenTra: String?
+    var TrangThaiHoSo: String
+    var NgayTra: String?
+    var NgayKetThucXuLy: String?
+    var NgayTuChoi: String?
+    var NgayNopHoSo: String?
+    var DonViXuLy: String?
+    var GhiChu: String?
+    var NoiNopHoSo: String?
+    var HoSoCoThanhPhanSoHoa: String?
+    var TaiKhoanDuocXacThucVoiVNeID: String?
+    var DuocThanhToanTrucTuyen: String?
+    var DinhDanhCHS: [DinhDanh]?
+    var TaiLieuNop: [TaiLieu]?
+    var DanhSachLePhi: [LePhi]?
+
+    struct DinhDanh: Codable, Equatable {
+        /// 1 = 12-digit CCCD, 2 = 9-digit CMND.
+        var LoaiDinhDanh: String
+        var SoDinhDanh: String
+    }
+
+    struct TaiLieu: Codable, Equatable {
+        var TenTepDinhKem: String
+        var MaThanhPhanHoSo: String?
+        var DuongDanTaiTepTin: String?
+    }
+
+    struct LePhi: Codable, Equatable {
+        var TenPhiLePhi: String
+        var MucPhi: String
+    }
+}
+
+/// One processing-progress row (`tienDo` in `CapNhatTienDoHoSoMC`).
+struct TienDo: Codable, Equatable {
+    var MaHoSo: String
+    /// At most 50 characters.
+    var NguoiXuLy: String
+    var ChucDanh: String?
+    var ThoiDiemXuLy: String
+    var PhongBanXuLy: String?
+    var NoiDungXuLy: String
+    var TrangThai: String
+    var NgayBatDau: String?
+    var NgayKetThucTheoQuyDinh: String?
+}
+
+/// Our events in DVCQG's terms.
+enum DVCQGMapping {
+    /// `TrangThaiHoSo` 1–10 for each event type.
+    static func trangThaiHoSo(_ type: DossierEventType) -> Int {
+        switch type {
+        case .submitted: 1
+        case .received: 2
+        case .rejected: 3
+        case .progressed: 4
+        case .supplementRequested: 5
+        case .feeRequested: 6
+        case .withdrawn: 7
+        case .suspended: 8
+        case .resolved: 9
+        case .resultReturned: 10
+        }
+    }
+
+    /// Events that first make a dossier known; later ones update it.
+    static func isFirstSync(_ type: DossierEventType) -> Bool {
+        type == .submitted || type == .received || type == .rejected
+    }
+
+    static func kenhThucHien(_ channel: DossierData.Channel) -> String {
+        switch channel {
+        case .inPerson: "1"
+        case .online: "2"
+        case .postal: "3"
+        }
+    }
+
+    static func loaiDoiTuong(_ kind: DossierData.Applicant.Kind) -> String {
+        switch kind {
+        case .citizen: "1"
+        case .enterprise: "2"
+        case .agency: "3"
+        case .organisation: "4"
+        }
+    }
+
+    static func hoSo(_ event: DossierEvent) -> HoSo {
+        let data = event.data
+        let date = { (value: Date?) in value.map(VietnamTime.compact) }
+        let flag = { (value: Bool?) in value.map { $0 ? "1" : "0" } }
+        var identities: [HoSo.DinhDanh]?
+        if let number = data.applicant.identityNumber, let type = data.applicant.identityType {
+            identities = [HoSo.DinhDanh(LoaiDinhDanh: type == .cccd ? "1" : "2", SoDinhDanh: number)]
+        }
+        return HoSo(
+            MaHoSo: data.dossierCode,
+            MaTTHC: data.procedure.code,
+            TenTTHC: data.procedure.name,
+            MaLinhVuc: data.field.code,
+            TenLinhVuc: data.field.name,
+            KenhThucHien: kenhThucHien(data.channel),
+            SoBienNhan: data.receiptNumber,
+            ChuHoSo: data.applicant.fullName,
+            LoaiDoiTuong: loaiDoiTuong(data.applicant.kind),
+            MaDoiTuong: data.applicant.identityNumber,
+            Email: data.applicant.email,
+            SoDienThoai: data.applicant.phone,
+            TrichYeuHoSo: data.summary,
+            NgayTiepNhan: date(data.receivedAt),
+            NgayHenTra: date(data.appointmentAt),
+            TrangThaiHoSo: String(trangThaiHoSo(event.type)),
+            NgayTra: date(data.returnedAt),
+            NgayKetThucXuLy: date(data.finishedAt),
+            NgayTuChoi: date(data.rejectedAt),
+            NgayNopHoSo: date(data.submittedAt),
+            DonViXuLy: data.agencyName,
+            GhiChu: data.note,
+            NoiNopHoSo: data.channel == .online ? "2" : "1",
+            HoSoCoThanhPhanSoHoa: flag(data.digitised),
+            TaiKhoanDuocXacThucVoiVNeID: flag(data.vneidVerified),
+            DuocThanhToanTrucTuyen: flag(data.paidOnline),
+            DinhDanhCHS: identities,
+            TaiLieuNop: data.documents.map { $0.map { HoSo.TaiLieu(TenTepDinhKem: $0.name, MaThanhPhanHoSo: $0.code, DuongDanTaiTepTin: $0.url) } },
+            DanhSachLePhi: data.fees.map { $0.map { HoSo.LePhi(TenPhiLePhi: $0.name, MucPhi: String($0.amount)) } }
+        )
+    }
+
+    static func tienDo(_ event: DossierEvent) -> [TienDo] {
+        let status = String(trangThaiHoSo(event.type))
+        return (event.data.progress ?? []).map { step in
+            TienDo(
+                MaHoSo: event.dossierCode,
+                NguoiXuLy: String(step.handler.prefix(50)),
+                ChucDanh: step.position,
+                ThoiDiemXuLy: VietnamTime.compact(step.at),
+                PhongBanXuLy: step.department,
+                NoiDungXuLy: step.content,
+                TrangThai: status,
+                NgayBatDau: step.startedAt.map(VietnamTime.compact),
+                NgayKetThucTheoQuyDinh: step.dueAt.map(VietnamTime.compact)
+            )
+        }
+    }
+}

@@ -1,0 +1,5 @@
+#ifndef CRDKAFKA_SHIM_H
+#define CRDKAFKA_SHIM_H
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#endif

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A national system's response-classification table, kept as data in `Contracts/<system>/classification.json`.
+///
+/// Rules are tried in order; the first whose every given condition holds decides.
+public struct ClassificationTable: Codable, Sendable {
+    public struct Rule: Codable, Sendable {
+        /// HTTP statuses: exact codes (`"404"`) or classes (`"5xx"`).
+        public var status: [String]?
+        /// Body answer codes, compared as text.
+        public var code: [String]?
+        /// Text to find in the answer message, compared without case or accents.
+        public var message: String?
+        /// The operations this rule applies to; all when absent.
+        public var operations: [String]?
+        public var verdict: Verdict
+        /// Why the rule exists, for whoever edits the table.
+        public var note: String?
+    }
+
+    public var system: String
+    public var version: String
+    public var rules: [Rule]
+    /// The verdict when no rule matches.
+    public var otherwise: Verdict
+
+    public static func load(from path: String) throws -> ClassificationTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("classification table \(path) cannot be read")
+        }
+        do {
+            return try JSONDecoder().decode(ClassificationTable.self, from: data)
+        } catch {
+            throw ConfigurationError("classification table \(path) is not valid: \(error)")
+        }
+    }
+
+    public func classify(status: Int, code: String?, message: String?, operation: String? = nil) -> Verdict {
+        let foldedMessage = message.map(VietnameseText.fold)
+        for rule in rules {
+            if let operations = rule.operations, let operation, !operations.contains(operation) { continue }
+            if let statuses = rule.status, !statuses.contains(where: { Self.status(status, matches: $0) }) { continue }
+            if let codes = rule.code {
+                guard let code, codes.contains(code) else { continue }
+            }
+            if let pattern = rule.message {
+                guard let foldedMessage, foldedMessage.contains(VietnameseText.fold(pattern)) else { continue }
+            }
+            return rule.verdict
+        }
+        return otherwise
+    }
+
+    static func status(_ status: Int, matches pattern: String) -> Bool {
+        if pattern.count == 3, pattern.hasSuffix("xx"), let hundreds = Int(pattern.prefix(1)) {
+            return status / 100 == hundreds
+        }
+        return Int(pattern) == status
+    }
+}
+
+/// Comparison of Vietnamese text regardless of case, accents and NFC/NFD form.
+public enum VietnameseText {
+    /// `Đã TỒN TẠI` → `da ton tai`.
+    public static func fold(_ text: String) -> String {
+        let scalars = text.decomposedStringWithCanonicalMapping.unicodeScalars.compactMap { scalar -> Character? in
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+            default: break
+            }
+            switch scalar {
+            case "đ", "Đ": return "d"
+            default: return Character(scalar)
+            }
+        }
+        return String(scalars).lowercased()
+    }
+}

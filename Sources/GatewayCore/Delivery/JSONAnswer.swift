@@ -1,0 +1,38 @@
+import Foundation
+
+/// Helpers adapters share to turn an HTTP exchange into an `OperationAnswer`.
+public enum AnswerReading {
+    /// Reads `field` of a JSON object body as text, whether the system sent a string or a number.
+    public static func text(_ field: String, in body: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let value = object[field] else {
+            return nil
+        }
+        switch value {
+        case let string as String: return string
+        case let number as NSNumber: return number.stringValue
+        default: return nil
+        }
+    }
+
+    /// `Retry-After` given in seconds (the form the national systems use).
+    public static func retryAfter(_ response: InboundResponse) -> Duration? {
+        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces), let seconds = Double(value), seconds >= 0 else {
+            return nil
+        }
+        return .milliseconds(Int(seconds * 1000))
+    }
+
+    /// The answer for a call that never got an HTTP answer: always worth retrying.
+    public static func transportFailure(_ error: TransportError, method: String = "POST", url: String) -> OperationAnswer {
+        OperationAnswer(verdict: .retryable, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: error.kind.rawValue)
+    }
+
+    /// The error class recorded for an answer: `http-<status>` unless the body said more.
+    public static func errorClass(status: Int, verdict: Verdict) -> String? {
+        switch verdict {
+        case .delivered, .duplicate: return nil
+        case .reauthenticate: return "authentication"
+        case .retryable, .permanent: return "http-\(status)"
+        }
+    }
+}

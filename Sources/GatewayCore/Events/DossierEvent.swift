@@ -1,0 +1,200 @@
+import Foundation
+
+/// One step in a dossier's life, as the one-stop system publishes it on `dossier.events`:
+/// a CloudEvents 1.0 JSON envelope keyed by the dossier code (MaHoSo).
+public struct DossierEvent: Codable, Sendable, Equatable {
+    public var specversion: String
+    public var id: String
+    public var source: String
+    public var type: DossierEventType
+    /// The dossier code (MaHoSo); equal to `data.dossierCode`.
+    public var subject: String
+    public var time: Date
+    public var datacontenttype: String?
+    public var data: DossierData
+
+    public init(id: String, source: String, type: DossierEventType, time: Date, data: DossierData) {
+        self.specversion = "1.0"
+        self.id = id
+        self.source = source
+        self.type = type
+        self.subject = data.dossierCode
+        self.time = time
+        self.datacontenttype = "application/json"
+        self.data = data
+    }
+
+    public var dossierCode: String { data.dossierCode }
+}
+
+/// The kinds of dossier events, named after the step they record.
+public enum DossierEventType: String, Codable, Sendable, CaseIterable {
+    case submitted = "vn.gov.motcua.dossier.submitted"
+    case received = "vn.gov.motcua.dossier.received"
+    case rejected = "vn.gov.motcua.dossier.rejected"
+    case progressed = "vn.gov.motcua.dossier.progressed"
+    case supplementRequested = "vn.gov.motcua.dossier.supplement-requested"
+    case feeRequested = "vn.gov.motcua.dossier.fee-requested"
+    case withdrawn = "vn.gov.motcua.dossier.withdrawn"
+    case suspended = "vn.gov.motcua.dossier.suspended"
+    case resolved = "vn.gov.motcua.dossier.resolved"
+    case resultReturned = "vn.gov.motcua.dossier.result-returned"
+
+    /// The short name used in routing tables and summaries, e.g. `received`.
+    public var shortName: String { String(rawValue.dropFirst("vn.gov.motcua.dossier.".count)) }
+
+    public init?(shortName: String) {
+        self.init(rawValue: "vn.gov.motcua.dossier." + shortName)
+    }
+}
+
+/// What the national systems need to know about a dossier at this step.
+public struct DossierData: Codable, Sendable, Equatable {
+    /// MaHoSo, starting with the receiving agency's identifier.
+    public var dossierCode: String
+    /// Mã định danh of the agency handling the dossier (madonvi).
+    public var agencyCode: String
+    public var agencyName: String?
+    /// SoBienNhan.
+    public var receiptNumber: String?
+    public var procedure: Procedure
+    public var field: Field
+    public var channel: Channel
+    public var applicant: Applicant
+    /// TrichYeuHoSo.
+    public var summary: String?
+    public var submittedAt: Date?
+    public var receivedAt: Date?
+    public var appointmentAt: Date?
+    public var finishedAt: Date?
+    public var returnedAt: Date?
+    public var rejectedAt: Date?
+    public var paidOnline: Bool?
+    public var digitised: Bool?
+    public var vneidVerified: Bool?
+    public var note: String?
+    /// Processing steps recorded since the previous event (progress rows).
+    public var progress: [ProgressStep]?
+    public var documents: [Document]?
+    public var fees: [Fee]?
+
+    public init(
+        dossierCode: String, agencyCode: String, receiptNumber: String? = nil,
+        procedure: Procedure, field: Field, channel: Channel, applicant: Applicant
+    ) {
+        self.dossierCode = dossierCode
+        self.agencyCode = agencyCode
+        self.receiptNumber = receiptNumber
+        self.procedure = procedure
+        self.field = field
+        self.channel = channel
+        self.applicant = applicant
+    }
+
+    public struct Procedure: Codable, Sendable, Equatable {
+        /// Mã TTHC.
+        public var code: String
+        public var name: String
+        /// Service level, 2–4.
+        public var level: Int?
+        /// Liên thông module: `LTKS` (birth) or `LTKT` (death), when interconnected.
+        public var interconnectModule: String?
+
+        public init(code: String, name: String, level: Int? = nil, interconnectModule: String? = nil) {
+            self.code = code
+            self.name = name
+            self.level = level
+            self.interconnectModule = interconnectModule
+        }
+    }
+
+    public struct Field: Codable, Sendable, Equatable {
+        /// Mã lĩnh vực.
+        public var code: String
+        public var name: String
+
+        public init(code: String, name: String) {
+            self.code = code
+            self.name = name
+        }
+    }
+
+    public enum Channel: String, Codable, Sendable {
+        case inPerson = "in-person"
+        case online
+        case postal
+    }
+
+    public struct Applicant: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable {
+            case citizen, enterprise, agency, organisation
+        }
+
+        public enum IdentityType: String, Codable, Sendable {
+            /// 12-digit citizen identity card number.
+            case cccd
+            /// 9-digit legacy identity card number.
+            case cmnd
+        }
+
+        public var kind: Kind
+        public var fullName: String
+        public var identityType: IdentityType?
+        public var identityNumber: String?
+        public var address: String?
+        public var phone: String?
+        public var email: String?
+
+        public init(kind: Kind, fullName: String, identityType: IdentityType? = nil, identityNumber: String? = nil, address: String? = nil, phone: String? = nil, email: String? = nil) {
+            self.kind = kind
+            self.fullName = fullName
+            self.identityType = identityType
+            self.identityNumber = identityNumber
+            self.address = address
+            self.phone = phone
+            self.email = email
+        }
+    }
+
+    public struct ProgressStep: Codable, Sendable, Equatable {
+        public var handler: String
+        public var position: String?
+        public var department: String?
+        public var content: String
+        public var at: Date
+        public var startedAt: Date?
+        public var dueAt: Date?
+
+        public init(handler: String, position: String? = nil, department: String? = nil, content: String, at: Date, startedAt: Date? = nil, dueAt: Date? = nil) {
+            self.handler = handler
+            self.position = position
+            self.department = department
+            self.content = content
+            self.at = at
+            self.startedAt = startedAt
+            self.dueAt = dueAt
+        }
+    }
+
+    public struct Document: Codable, Sendable, Equatable {
+        public var name: String
+        public var code: String?
+        public var url: String?
+
+        public init(name: String, code: String? = nil, url: String? = nil) {
+            self.name = name
+            self.code = code
+            self.url = url
+        }
+    }
+
+    public struct Fee: Codable, Sendable, Equatable {
+        public var name: String
+        public var amount: Int
+
+        public init(name: String, amount: Int) {
+            self.name = name
+            self.amount = amount
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// A record for `gateway.dlq`: the original event's key and value untouched, its own
+/// headers kept, and `dlq.*` headers with everything an operator needs to decide.
+/// The header set is described in `Contracts/records/dead-letter.md` and the AsyncAPI document.
+public struct DeadLetter: Sendable {
+    public let key: [UInt8]?
+    public let value: [UInt8]
+    public let headers: [EventOrigin.Header]
+
+    /// Header names, all prefixed `dlq.`.
+    public enum Header {
+        public static let originalTopic = "dlq.original.topic"
+        public static let originalPartition = "dlq.original.partition"
+        public static let originalOffset = "dlq.original.offset"
+        public static let originalTimestamp = "dlq.original.timestamp"
+        public static let target = "dlq.target"
+        public static let operation = "dlq.operation"
+        public static let method = "dlq.method"
+        public static let url = "dlq.url"
+        public static let httpStatus = "dlq.http.status"
+        public static let answerCode = "dlq.answer.code"
+        public static let answerExcerpt = "dlq.answer.excerpt"
+        public static let attempts = "dlq.attempts"
+        public static let errorClass = "dlq.error.class"
+        public static let reason = "dlq.reason"
+        public static let idempotencyKey = "dlq.idempotency.key"
+        public static let eventId = "dlq.event.id"
+        public static let contractVersion = "dlq.contract.version"
+        public static let gatewayVersion = "dlq.gateway.version"
+        public static let deadLetteredAt = "dlq.dead-lettered.at"
+    }
+
+    /// The dead letter of a delivery that failed for good.
+    public init(outcome: DeliveryOutcome, contractVersion: String, at date: Date = Date()) {
+        let delivery = outcome.delivery
+        let failed = outcome.operations.last
+        let failure = outcome.failure
+        var fields: [(String, String?)] = [
+            (Header.target, delivery.target.rawValue),
+            (Header.operation, failed?.operation),
+            (Header.method, failure?.method),
+            (Header.url, failure?.url),
+            (Header.httpStatus, failure?.httpStatus.map(String.init) ?? "none"),
+            (Header.answerCode, failure?.code),
+            (Header.answerExcerpt, failure.map { Redaction.mask($0.excerpt) }),
+            (Header.attempts, String(outcome.attempts)),
+            (Header.errorClass, failure?.errorClass ?? failure?.verdict.rawValue),
+            (Header.reason, outcome.reason),
+            (Header.idempotencyKey, failed?.idempotencyKey),
+            (Header.eventId, delivery.event.id),
+        ]
+        fields.append((Header.contractVersion, contractVersion))
+        self.init(origin: delivery.origin, fields: fields, at: date)
+    }
+
+    /// The dead letter of a record that is not a valid dossier event.
+    public init(invalid origin: EventOrigin, reason: String, at date: Date = Date()) {
+        self.init(origin: origin, fields: [
+            (Header.target, "none"),
+            (Header.attempts, "0"),
+            (Header.errorClass, "invalid-event"),
+            (Header.reason, "invalid-event: \(Redaction.mask(reason))"),
+            (Header.contractVersion, DossierEventDecoder.contractVersion),
+        ], at: date)
+    }
+
+    private init(origin: EventOrigin, fields: [(String, String?)], at date: Date) {
+        key = origin.key
+        value = origin.value
+        var headers = origin.headers.filter { !$0.key.hasPrefix("dlq.") }
+        let common: [(String, String?)] = [
+            (Header.originalTopic, origin.topic),
+            (Header.originalPartition, String(origin.partition)),
+            (Header.originalOffset, String(origin.offset)),
+            (Header.originalTimestamp, origin.timestampMilliseconds.map(String.init)),
+            (Header.gatewayVersion, GatewayVersion.current),
+            (Header.deadLetteredAt, VietnamTime.rfc3339(date)),
+        ]
+        for (name, value) in common + fields {
+            if let value { headers.append(.init(key: name, value: Array(value.utf8))) }
+        }
+        self.headers = headers
+    }
+}

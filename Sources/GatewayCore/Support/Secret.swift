@@ -1,0 +1,65 @@
+import Foundation
+
+/// A password, token or key: read from the environment or a file, never printed.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+}
+
+/// Where configuration says a secret lives.
+public enum SecretSource: Codable, Sendable, Equatable {
+    /// An environment variable's name.
+    case environment(String)
+    /// A file whose contents (trailing newline dropped) are the secret.
+    case file(String)
+
+    private enum CodingKeys: String, CodingKey { case env, file }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let name = try container.decodeIfPresent(String.self, forKey: .env) {
+            self = .environment(name)
+        } else if let path = try container.decodeIfPresent(String.self, forKey: .file) {
+            self = .file(path)
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a secret is {\"env\": NAME} or {\"file\": PATH}; secrets are not written in the configuration file"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .environment(let name): try container.encode(name, forKey: .env)
+        case .file(let path): try container.encode(path, forKey: .file)
+        }
+    }
+
+    public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Secret {
+        switch self {
+        case .environment(let name):
+            guard let value = environment[name], !value.isEmpty else {
+                throw ConfigurationError("environment variable \(name) is not set")
+            }
+            return Secret(value)
+        case .file(let path):
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("secret file \(path) cannot be read")
+            }
+            var text = String(decoding: contents, as: UTF8.self)
+            while text.last?.isNewline == true { text.removeLast() }
+            return Secret(text)
+        }
+    }
+}
+
+/// A configuration problem, described for the operator who must fix it.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

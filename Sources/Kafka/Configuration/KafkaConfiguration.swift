@@ -1,0 +1,86 @@
+/// librdkafka properties shared by producers and consumers.
+///
+/// Typed fields cover what the gateway sets itself; `properties` passes any other
+/// librdkafka setting through unchanged (TLS, SASL, tuning).
+public struct KafkaConfiguration: Sendable {
+    public var bootstrapServers: String
+    public var clientID: String
+    public var properties: [String: String]
+
+    public init(bootstrapServers: String, clientID: String = "national-gateway", properties: [String: String] = [:]) {
+        self.bootstrapServers = bootstrapServers
+        self.clientID = clientID
+        self.properties = properties
+    }
+
+    var dictionary: [String: String] {
+        var all = ["bootstrap.servers": bootstrapServers, "client.id": clientID]
+        all.merge(properties) { _, explicit in explicit }
+        return all
+    }
+}
+
+/// Settings of an idempotent producer whose sends are awaited until acknowledged.
+public struct KafkaProducerConfiguration: Sendable {
+    public var common: KafkaConfiguration
+    /// How long a message may wait for its acknowledgement before it fails.
+    public var messageTimeoutMilliseconds: Int = 30_000
+    public var lingerMilliseconds: Int = 2
+
+    public init(_ common: KafkaConfiguration) {
+        self.common = common
+    }
+
+    var dictionary: [String: String] {
+        var all = [
+            "enable.idempotence": "true",
+            "acks": "all",
+            "message.timeout.ms": String(messageTimeoutMilliseconds),
+            "linger.ms": String(lingerMilliseconds),
+        ]
+        all.merge(common.dictionary) { _, explicit in explicit }
+        return all
+    }
+}
+
+/// Settings of a consumer-group consumer with manual offset commits.
+public struct KafkaConsumerConfiguration: Sendable {
+    public enum Subscription: Sendable {
+        /// Join `groupID` and let the group assign partitions of these topics.
+        case group(id: String, topics: [String])
+        /// Read these partitions directly from their beginning, outside any group.
+        case partitions([KafkaTopicPartition])
+    }
+
+    public var common: KafkaConfiguration
+    public var subscription: Subscription
+    /// Must stay at 3000 ms or above: rebalances take about this long minus one second.
+    public var sessionTimeoutMilliseconds: Int = 6_000
+    public var maxPollIntervalMilliseconds: Int = 300_000
+    /// Where a partition without a committed offset starts.
+    public var startFromEarliest: Bool = true
+    /// How many polled events may wait for the reader before polling waits too.
+    public var bufferCapacity: Int = 1_000
+
+    public init(_ common: KafkaConfiguration, subscription: Subscription) {
+        self.common = common
+        self.subscription = subscription
+    }
+
+    var dictionary: [String: String] {
+        var all = [
+            "enable.auto.commit": "false",
+            "enable.auto.offset.store": "false",
+            "auto.offset.reset": startFromEarliest ? "earliest" : "latest",
+            "session.timeout.ms": String(sessionTimeoutMilliseconds),
+            "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
+            "enable.partition.eof": "false",
+        ]
+        switch subscription {
+        case .group(let id, _): all["group.id"] = id
+        case .partitions: all["group.id"] = "gateway-reader-unused"
+        }
+        all.merge(common.dictionary) { _, explicit in explicit }
+        return all
+    }
+}

@@ -1,0 +1,245 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// A consumer with manual offset commits, per-partition pause and resume, and
+/// rebalances reported in line with the messages.
+///
+/// Polling runs on a dedicated thread; what it reads waits in a bounded buffer
+/// for `events`, and polling pauses while that buffer is full.
+public final class KafkaConsumer: Sendable {
+    /// Messages and rebalances in the order they happened. Iterate it from one task.
+    public let events: KafkaConsumerEvents
+
+    // librdkafka handles are thread-safe; the pointer is destroyed once, in `close`
+    // or `deinit`, after the poll thread has stopped (guarded by `isClosed`).
+    private nonisolated(unsafe) let handle: OpaquePointer
+    private let context: ConsumerContext
+    private let poller: PollThread
+    private let isClosed = Atomic<Bool>(false)
+    private let logger: Logger
+
+    public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
+        let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self)
+        let context = ConsumerContext(continuation: continuation, capacity: configuration.bufferCapacity)
+        self.context = context
+        self.logger = logger
+        self.events = KafkaConsumerEvents(stream: stream, context: context)
+
+        let conf = try RdKafka.makeConf(configuration.dictionary)
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf) { handle, error, partitions, opaque in
+            guard let handle, let opaque else { return }
+            let context = Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue()
+            let topicPartitions = RdKafka.topicPartitions(partitions)
+            if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+                rd_kafka_assign(handle, partitions)
+                context.continuation.yield(.partitionsAssigned(topicPartitions))
+            } else {
+                context.continuation.yield(.partitionsRevoked(topicPartitions))
+                rd_kafka_assign(handle, nil)
+            }
+        }
+        let handle = try RdKafka.makeHandle(RD_KAFKA_CONSUMER, conf: conf)
+        self.handle = handle
+        rd_kafka_poll_set_consumer(handle)
+
+        switch configuration.subscription {
+        case .group(_, let topics):
+            let list = RdKafka.partitionList(topics.map { (KafkaTopicPartition(topic: $0, partition: -1), nil) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let error = rd_kafka_subscribe(handle, list)
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                rd_kafka_destroy(handle)
+                throw KafkaError(error, context: "subscribe")
+            }
+        case .partitions(let partitions):
+            let list = RdKafka.partitionList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let error = rd_kafka_assign(handle, list)
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                rd_kafka_destroy(handle)
+                throw KafkaError(error, context: "assign")
+            }
+            continuation.yield(.partitionsAssigned(partitions))
+        }
+
+        nonisolated(unsafe) let polled = handle
+        let pollLogger = logger
+        self.poller = PollThread(name: "kafka-consumer-poll") {
+            guard context.hasRoom else {
+                usleep(2_000)
+                return
+            }
+            guard let message = rd_kafka_consumer_poll(polled, 50) else { return }
+            defer { rd_kafka_message_destroy(message) }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                pollLogger.warning("consumer error", metadata: ["kafka.error": "\(KafkaError(message.pointee.err))"])
+                return
+            }
+            context.deliver(.message(KafkaConsumerMessage(copying: message)))
+        }
+    }
+
+    deinit {
+        if !isClosed.exchange(true, ordering: .acquiringAndReleasing) {
+            poller.stop()
+            rd_kafka_consumer_close(handle)
+            rd_kafka_destroy(handle)
+            context.continuation.finish()
+        }
+    }
+
+    /// Commits, for each partition, the offset of the next record to read.
+    public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws {
+        guard !offsets.isEmpty else { return }
+        guard !isClosed.load(ordering: .acquiring) else { throw KafkaError.shutdown }
+        nonisolated(unsafe) let handle = self.handle
+        let entries = offsets.map { ($0.key, Optional($0.value)) }
+        let result = await RdKafka.blocking {
+            let list = RdKafka.partitionList(entries)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            return rd_kafka_commit(handle, list, 0).rawValue
+        }
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR.rawValue {
+            throw KafkaError(rd_kafka_resp_err_t(rawValue: result), context: "commit")
+        }
+    }
+
+    /// The offsets this group has committed for `partitions` (nil where none is).
+    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: Int64] {
+        nonisolated(unsafe) let handle = self.handle
+        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let (result, offsets) = await RdKafka.blocking { () -> (Int32, [KafkaTopicPartition: Int64]) in
+            let list = RdKafka.partitionList(partitions.map { ($0, nil) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let error = rd_kafka_committed(handle, list, milliseconds)
+            var found: [KafkaTopicPartition: Int64] = [:]
+            for index in 0..<Int(list.pointee.cnt) {
+                let element = list.pointee.elems[index]
+                if element.offset >= 0 {
+                    found[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+                }
+            }
+            return (error.rawValue, found)
+        }
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR.rawValue {
+            throw KafkaError(rd_kafka_resp_err_t(rawValue: result), context: "committed offsets")
+        }
+        return offsets
+    }
+
+    /// Stops fetching from `partitions` until `resume`; what is buffered still arrives.
+    public func pause(_ partitions: [KafkaTopicPartition]) throws {
+        try changeFetching(partitions, rd_kafka_pause_partitions, "pause")
+    }
+
+    public func resume(_ partitions: [KafkaTopicPartition]) throws {
+        try changeFetching(partitions, rd_kafka_resume_partitions, "resume")
+    }
+
+    /// Leaves the group and releases the client. Commit what is done before calling it.
+    public func close() async {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        poller.stop()
+        nonisolated(unsafe) let handle = self.handle
+        await RdKafka.blocking {
+            rd_kafka_consumer_close(handle)
+            rd_kafka_destroy(handle)
+        }
+        context.continuation.finish()
+        logger.debug("consumer closed")
+    }
+
+    private func changeFetching(
+        _ partitions: [KafkaTopicPartition],
+        _ call: (OpaquePointer?, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> rd_kafka_resp_err_t,
+        _ name: String
+    ) throws {
+        guard !partitions.isEmpty, !isClosed.load(ordering: .acquiring) else { return }
+        let list = RdKafka.partitionList(partitions.map { ($0, nil) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let error = call(handle, list)
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(error, context: name)
+        }
+    }
+}
+
+/// The consumer's events as an async sequence; reading one frees room in the buffer.
+public struct KafkaConsumerEvents: AsyncSequence, Sendable {
+    public typealias Element = KafkaConsumerEvent
+    fileprivate let stream: AsyncStream<KafkaConsumerEvent>
+    fileprivate let context: ConsumerContext
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        fileprivate var base: AsyncStream<KafkaConsumerEvent>.AsyncIterator
+        fileprivate let context: ConsumerContext
+
+        public mutating func next() async -> KafkaConsumerEvent? {
+            let event = await base.next()
+            if case .message = event { context.consumed() }
+            return event
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: stream.makeAsyncIterator(), context: context)
+    }
+}
+
+private final class ConsumerContext: Sendable {
+    let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    private let capacity: Int
+    private let buffered = Atomic<Int>(0)
+
+    init(continuation: AsyncStream<KafkaConsumerEvent>.Continuation, capacity: Int) {
+        self.continuation = continuation
+        self.capacity = max(1, capacity)
+    }
+
+    var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity }
+
+    func deliver(_ event: KafkaConsumerEvent) {
+        buffered.add(1, ordering: .relaxed)
+        continuation.yield(event)
+    }
+
+    func consumed() {
+        buffered.subtract(1, ordering: .relaxed)
+    }
+}
+
+extension KafkaConsumerMessage {
+    init(copying pointer: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let message = pointer.pointee
+        let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let value = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? []
+        let key = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
+        var headers: [KafkaHeader] = []
+        var rawHeaders: OpaquePointer?
+        if rd_kafka_message_headers(pointer, &rawHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR, let rawHeaders {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var valuePointer: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(rawHeaders, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let bytes = valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+                headers.append(KafkaHeader(key: name.map { String(cString: $0) } ?? "", value: bytes))
+                index += 1
+            }
+        }
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(pointer, &timestampType)
+        self.init(
+            topic: topic,
+            partition: message.partition,
+            offset: message.offset,
+            key: key,
+            value: value,
+            headers: headers,
+            timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
+        )
+    }
+}

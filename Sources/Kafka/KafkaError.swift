@@ -1,0 +1,37 @@
+import CRdKafka
+
+/// An error reported by librdkafka, with its numeric code and text.
+public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// librdkafka's `rd_kafka_resp_err_t` value; negative codes are client-local.
+    public let code: Int32
+    public let message: String
+
+    public init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(_ err: rd_kafka_resp_err_t, context: String? = nil) {
+        let text = String(cString: rd_kafka_err2str(err))
+        self.code = err.rawValue
+        self.message = context.map { "\($0): \(text)" } ?? text
+    }
+
+    /// Takes ownership of a `rd_kafka_error_t` and destroys it.
+    init(consuming error: OpaquePointer) {
+        self.code = rd_kafka_error_code(error).rawValue
+        self.message = String(cString: rd_kafka_error_string(error))
+        rd_kafka_error_destroy(error)
+    }
+
+    static func configuration(_ text: String) -> KafkaError {
+        KafkaError(code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: text)
+    }
+
+    /// The client was shut down before the operation finished.
+    public static let shutdown = KafkaError(code: RD_KAFKA_RESP_ERR__DESTROY.rawValue, message: "client is shut down")
+
+    public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
+
+    public var description: String { "KafkaError(\(code)): \(message)" }
+}

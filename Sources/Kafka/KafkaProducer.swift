@@ -1,0 +1,137 @@
+import CRdKafka
+import Foundation
+import Synchronization
+
+/// An idempotent producer whose sends complete when the broker acknowledges them.
+public final class KafkaProducer: Sendable {
+    // librdkafka handles are thread-safe; the raw pointer is only destroyed once,
+    // after the poll thread has stopped (guarded by `isShutdown`).
+    private nonisolated(unsafe) let handle: OpaquePointer
+    private let poller: PollThread
+    private let isShutdown = Atomic<Bool>(false)
+
+    public init(configuration: KafkaProducerConfiguration) throws {
+        let conf = try RdKafka.makeConf(configuration.dictionary)
+        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
+            guard let message, let opaque = message.pointee._private else { return }
+            let pending = Unmanaged<PendingDelivery>.fromOpaque(opaque).takeRetainedValue()
+            let record = message.pointee
+            if record.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                pending.continuation.resume(throwing: KafkaError(record.err, context: "delivery failed"))
+            } else {
+                let topic = record.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                pending.continuation.resume(returning: KafkaDeliveryReport(topic: topic, partition: record.partition, offset: record.offset))
+            }
+        }
+        let handle = try RdKafka.makeHandle(RD_KAFKA_PRODUCER, conf: conf)
+        self.handle = handle
+        nonisolated(unsafe) let polled = handle
+        self.poller = PollThread(name: "kafka-producer-poll") { _ = rd_kafka_poll(polled, 50) }
+    }
+
+    deinit {
+        if !isShutdown.load(ordering: .acquiring) {
+            poller.stop()
+            rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            rd_kafka_poll(handle, 0)
+            rd_kafka_destroy(handle)
+        }
+    }
+
+    /// Sends one record and returns once it is acknowledged by all in-sync replicas.
+    public func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
+        while true {
+            guard !isShutdown.load(ordering: .acquiring) else { throw KafkaError.shutdown }
+            do {
+                return try await withCheckedThrowingContinuation { continuation in
+                    let pending = Unmanaged.passRetained(PendingDelivery(continuation)).toOpaque()
+                    if let error = enqueue(message, opaque: pending) {
+                        Unmanaged<PendingDelivery>.fromOpaque(pending).release()
+                        continuation.resume(throwing: error)
+                    }
+                }
+            } catch let error as KafkaError where error.isQueueFull {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    /// Waits for every queued record to be acknowledged, up to `timeout`.
+    public func flush(timeout: Duration = .seconds(10)) async throws {
+        nonisolated(unsafe) let handle = self.handle
+        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let result = await RdKafka.blocking { rd_kafka_flush(handle, milliseconds).rawValue }
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR.rawValue {
+            throw KafkaError(code: result, message: "flush did not complete")
+        }
+    }
+
+    /// Flushes, fails whatever is still unacknowledged and releases the client.
+    public func shutdown(timeout: Duration = .seconds(10)) async {
+        try? await flush(timeout: timeout)
+        guard !isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        poller.stop()
+        nonisolated(unsafe) let handle = self.handle
+        await RdKafka.blocking {
+            rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            rd_kafka_poll(handle, 0)
+            rd_kafka_destroy(handle)
+        }
+    }
+
+    private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer) -> KafkaError? {
+        let headers = rd_kafka_headers_new(message.headers.count)!
+        for header in message.headers {
+            header.value.withUnsafeBytes { bytes in
+                _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
+            }
+        }
+        let failure: OpaquePointer? = message.topic.withCString { topic in
+            message.value.withUnsafeBytes { value in
+                withOptionalBytes(message.key) { key in
+                    var fields: [rd_kafka_vu_t] = []
+                    fields.append(field(RD_KAFKA_VTYPE_TOPIC) { $0.cstr = topic })
+                    fields.append(field(RD_KAFKA_VTYPE_VALUE) {
+                        $0.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                        $0.mem.size = value.count
+                    })
+                    if let key {
+                        fields.append(field(RD_KAFKA_VTYPE_KEY) {
+                            $0.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                            $0.mem.size = key.count
+                        })
+                    }
+                    if let partition = message.partition {
+                        fields.append(field(RD_KAFKA_VTYPE_PARTITION) { $0.i32 = partition })
+                    }
+                    fields.append(field(RD_KAFKA_VTYPE_MSGFLAGS) { $0.i = RD_KAFKA_MSG_F_COPY })
+                    fields.append(field(RD_KAFKA_VTYPE_HEADERS) { $0.headers = headers })
+                    fields.append(field(RD_KAFKA_VTYPE_OPAQUE) { $0.ptr = opaque })
+                    return rd_kafka_produceva(handle, fields, fields.count)
+                }
+            }
+        }
+        guard let failure else { return nil }
+        rd_kafka_headers_destroy(headers)
+        return KafkaError(consuming: failure)
+    }
+}
+
+private final class PendingDelivery {
+    let continuation: CheckedContinuation<KafkaDeliveryReport, Error>
+    init(_ continuation: CheckedContinuation<KafkaDeliveryReport, Error>) {
+        self.continuation = continuation
+    }
+}
+
+private func field(_ type: rd_kafka_vtype_t, _ set: (inout rd_kafka_vu_t.__Unnamed_union_u) -> Void) -> rd_kafka_vu_t {
+    var value = rd_kafka_vu_t()
+    value.vtype = type
+    set(&value.u)
+    return value
+}
+
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}
