@@ -71,12 +71,16 @@ let package = Package(
             ]
         ),
 
+        // Realistic dossier traffic for the demo, tests and benchmarks.
+        .target(name: "SampleTraffic", dependencies: ["GatewayCore"]),
+
         // Contract-driven mock national systems with fault injection.
         .target(
             name: "MockSupport",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Mocks/Support"
         ),
@@ -89,6 +93,12 @@ let package = Package(
             path: "Mocks/DVCQG"
         ),
 
+        // The embedded stack behind `gateway dev` and the integration tests.
+        .target(
+            name: "GatewayDev",
+            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "MockSupport", "SampleTraffic"]
+        ),
+
         .executableTarget(
             name: "gateway",
             dependencies: [
@@ -97,6 +107,8 @@ let package = Package(
                 "GatewayCore",
                 "DVCQGMock",
                 "MockSupport",
+                "SampleTraffic",
+                "GatewayDev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "MockSupport", "GatewayHTTP",
+                "GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "MockSupport", "GatewayHTTP", "SampleTraffic", "GatewayDev",
             ]
         ),
     ],

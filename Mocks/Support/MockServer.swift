@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import NIOCore
 
 /// What every mock national system shares: its journal, its planned faults, and
@@ -118,6 +119,13 @@ public struct MockServer: Sendable {
                 return logger
             }()
         )
-        try await app.runService(gracefulShutdownSignals: [])
+        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
+        // Not a child task: cancelling the caller shuts the server down gracefully instead.
+        let serving = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
     }
 }

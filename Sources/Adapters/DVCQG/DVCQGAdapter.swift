@@ -43,7 +43,7 @@ public struct DVCQGAdapter: TargetAdapter {
         switch operation {
         case Self.syncDossier:
             let hoSo = DVCQGMapping.hoSo(event)
-            let insert = DVCQGMapping.isFirstSync(event.type)
+            let insert = DVCQGMapping.isFirstSync(event)
             let answer = await write(WriteBody(session: token, madonvi: unit, service: operation, isUpdating: insert ? "false" : "true", data: [hoSo]), operation: operation, key: idempotencyKey)
             guard insert, answer.verdict == .duplicate else { return answer }
             logger.debug("dossier already known to DVCQG, resending as update", metadata: ["dossier": "\(event.dossierCode)"])

@@ -83,9 +83,15 @@ enum DVCQGMapping {
         }
     }
 
-    /// Events that first make a dossier known; later ones update it.
-    static func isFirstSync(_ type: DossierEventType) -> Bool {
-        type == .submitted || type == .received || type == .rejected
+    /// Whether this event first makes the dossier known to DVCQG (an insert) rather than
+    /// updating it: an online dossier is first synced when submitted, any other when the
+    /// one-stop receives or refuses it.
+    static func isFirstSync(_ event: DossierEvent) -> Bool {
+        switch event.type {
+        case .submitted: true
+        case .received, .rejected: event.data.channel != .online
+        default: false
+        }
     }
 
     static func kenhThucHien(_ channel: DossierData.Channel) -> String {

@@ -1,0 +1,122 @@
+import DVCQGMock
+import Foundation
+import GatewayCore
+import GatewayRuntime
+import Kafka
+import Logging
+import MockSupport
+
+/// Everything `gateway dev` and the integration tests run in one process: the embedded
+/// Kafka broker with the gateway's topics, the mock national systems on loopback, and
+/// helpers to produce events and read what the gateway wrote back.
+public final class DevStack: Sendable {
+    public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq")
+    public static let dvcqgPassword = "dev-password"
+
+    public let cluster: KafkaMockCluster
+    public let partitions: Int
+    public let dvcqg: DVCQGMock
+    public let dvcqgURL: String
+    public let contractsDirectory: String
+    private let mockTask: Task<Void, Never>
+    private let producer: KafkaProducer
+    private let logger: Logger
+
+    public static func start(partitions: Int = 6, contractsDirectory: String, logger: Logger) async throws -> DevStack {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic(topics.events, partitions: partitions)
+        try cluster.createTopic(topics.results, partitions: partitions)
+        try cluster.createTopic(topics.dlq, partitions: partitions)
+        let dvcqg = DVCQGMock(password: dvcqgPassword)
+        let (port, task) = try await serve(dvcqg.server, logger: logger)
+        return try DevStack(cluster: cluster, partitions: partitions, dvcqg: dvcqg, dvcqgURL: "http://127.0.0.1:\(port)",
+                            contractsDirectory: contractsDirectory, mockTask: task, logger: logger)
+    }
+
+    private init(cluster: KafkaMockCluster, partitions: Int, dvcqg: DVCQGMock, dvcqgURL: String, contractsDirectory: String, mockTask: Task<Void, Never>, logger: Logger) throws {
+        self.cluster = cluster
+        self.partitions = partitions
+        self.dvcqg = dvcqg
+        self.dvcqgURL = dvcqgURL
+        self.contractsDirectory = contractsDirectory
+        self.mockTask = mockTask
+        self.logger = logger
+        self.producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "dev-traffic")))
+    }
+
+    /// Serves a mock on a free loopback port and returns the port once it listens.
+    public static func serve(_ server: MockServer, port: Int = 0, logger: Logger) async throws -> (Int, Task<Void, Never>) {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            do {
+                try await server.run(port: port) { continuation.yield($0) }
+            } catch {
+                logger.error("mock \(server.name) stopped", metadata: ["error": "\(error)"])
+            }
+            continuation.finish()
+        }
+        for await bound in ports { return (bound, task) }
+        throw ConfigurationError("mock \(server.name) did not start")
+    }
+
+    /// A gateway configuration pointing at this stack.
+    public func gatewayConfiguration(groupId: String = "national-gateway", overrides: [String: String] = [:]) throws -> GatewayConfiguration {
+        var environment = [
+            "GATEWAY__kafka__bootstrapServers": cluster.bootstrapServers,
+            "GATEWAY__kafka__groupId": groupId,
+            "GATEWAY__contractsDirectory": contractsDirectory,
+            "GATEWAY__targets__dvcqg__connection__baseURL": dvcqgURL,
+        ]
+        environment.merge(overrides) { $1 }
+        return try GatewayConfiguration.load(path: nil, environment: environment)
+    }
+
+    /// The environment a gateway of this stack reads its secrets from.
+    public var secrets: [String: String] { ["DVCQG_PASSWORD": Self.dvcqgPassword] }
+
+    public func produce(_ events: [DossierEvent]) async throws {
+        let encoder = JSONCoding.encoder
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for event in events {
+                let value = Array(try encoder.encode(event))
+                group.addTask { try await self.produceRaw(key: event.dossierCode, value: value) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Sends any bytes as an event record, valid or not.
+    public func produceRaw(key: String?, value: [UInt8], headers: [KafkaHeader] = []) async throws {
+        _ = try await producer.send(KafkaProducerMessage(topic: Self.topics.events, key: key, value: value, headers: headers))
+    }
+
+    /// Reads `topic` from the beginning until `count` records arrived or `timeout` passed.
+    public func read(_ topic: String, count: Int, timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
+        let partitions = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "dev-reader"), subscription: .partitions(partitions)),
+            logger: logger
+        )
+        let collector = Task {
+            var messages: [KafkaConsumerMessage] = []
+            for await event in consumer.events {
+                if case .message(let message) = event { messages.append(message) }
+                if messages.count >= count { break }
+            }
+            return messages
+        }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            collector.cancel()
+        }
+        let messages = await collector.value
+        timer.cancel()
+        await consumer.close()
+        return messages
+    }
+
+    public func shutdown() async {
+        mockTask.cancel()
+        await producer.shutdown()
+    }
+}

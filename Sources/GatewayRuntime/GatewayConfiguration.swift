@@ -1,0 +1,181 @@
+import DVCQGAdapter
+import Foundation
+import GatewayCore
+
+/// The gateway's whole configuration: one JSON file, laid over the defaults below,
+/// then overridden by `GATEWAY__section__key=value` environment variables.
+public struct GatewayConfiguration: Codable, Sendable {
+    public var kafka: KafkaSettings
+    /// Where `Contracts/` lives (classification tables are read from it).
+    public var contractsDirectory: String
+    public var delivery: DeliverySettings
+    public var targets: TargetSettingsTable
+    public var routes: [RouteRule]
+    public var logLevel: String
+
+    public struct KafkaSettings: Codable, Sendable {
+        public var bootstrapServers: String
+        public var groupId: String
+        public var eventsTopic: String
+        public var resultsTopic: String
+        public var dlqTopic: String
+        /// At least 3000: the group notices a dead instance after this long.
+        public var sessionTimeoutMilliseconds: Int
+        /// Any other librdkafka property (TLS, SASL, tuning), passed through unchanged.
+        public var properties: [String: String]
+    }
+
+    public struct DeliverySettings: Codable, Sendable {
+        /// Events read but not yet finished, over all partitions, before reading waits.
+        public var maxOutstandingEvents: Int
+        public var commitIntervalMilliseconds: Int
+        /// How long shutdown waits for calls in flight.
+        public var shutdownDeadlineMilliseconds: Int
+    }
+
+    public struct TargetSettingsTable: Codable, Sendable {
+        public var dvcqg: DVCQGTarget
+    }
+
+    public struct DVCQGTarget: Codable, Sendable {
+        public var enabled: Bool
+        public var maxInFlight: Int
+        public var retry: RetryPolicy
+        public var connection: DVCQGConfiguration
+    }
+
+    /// The built-in routing table.
+    public static let defaultRoutes: [RouteRule] = [
+        RouteRule(target: DVCQGAdapter.target, operations: [DVCQGAdapter.syncDossier]),
+        RouteRule(events: [DossierEventType.progressed.shortName], target: DVCQGAdapter.target, operations: [DVCQGAdapter.updateProgress]),
+    ]
+
+    static var defaults: [String: Any] { [
+        "kafka": [
+            "bootstrapServers": "127.0.0.1:9092",
+            "groupId": "national-gateway",
+            "eventsTopic": "dossier.events",
+            "resultsTopic": "gateway.results",
+            "dlqTopic": "gateway.dlq",
+            "sessionTimeoutMilliseconds": 6000,
+            "properties": [String: String](),
+        ],
+        "contractsDirectory": "Contracts",
+        "delivery": [
+            "maxOutstandingEvents": 5000,
+            "commitIntervalMilliseconds": 200,
+            "shutdownDeadlineMilliseconds": 10000,
+        ],
+        "targets": [
+            "dvcqg": [
+                "enabled": true,
+                "maxInFlight": 32,
+                "retry": [
+                    "maxAttempts": 6,
+                    "initialBackoffMilliseconds": 200,
+                    "maxBackoffMilliseconds": 10000,
+                    "budgetMilliseconds": 120000,
+                    "maxRetryAfterMilliseconds": 30000,
+                    "maxReauthentications": 2,
+                ],
+                "connection": [
+                    "baseURL": "http://127.0.0.1:18081",
+                    "username": "gateway",
+                    "password": ["env": "DVCQG_PASSWORD"],
+                ],
+            ],
+        ],
+        "logLevel": "info",
+    ] }
+
+    /// Reads `path` (or only the defaults when nil) and applies environment overrides.
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
+        var tree = defaults
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("configuration file \(path) cannot be read")
+            }
+            guard let file = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ConfigurationError("configuration file \(path) is not a JSON object")
+            }
+            tree = merge(tree, file)
+        }
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("GATEWAY__") {
+            let keys = name.dropFirst("GATEWAY__".count).components(separatedBy: "__").filter { !$0.isEmpty }
+            guard !keys.isEmpty else { continue }
+            tree = try override(tree, keys[...], with: value, name: name)
+        }
+        if tree["routes"] == nil {
+            tree["routes"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaultRoutes))
+        }
+        do {
+            let data = try JSONSerialization.data(withJSONObject: tree)
+            let configuration = try JSONDecoder().decode(GatewayConfiguration.self, from: data)
+            try configuration.check()
+            return configuration
+        } catch let error as DecodingError {
+            throw ConfigurationError("configuration: \(describe(error))")
+        }
+    }
+
+    func check() throws {
+        guard kafka.sessionTimeoutMilliseconds >= 3000 else {
+            throw ConfigurationError("kafka.sessionTimeoutMilliseconds must be at least 3000")
+        }
+        guard delivery.maxOutstandingEvents > 0 else { throw ConfigurationError("delivery.maxOutstandingEvents must be positive") }
+        guard targets.dvcqg.retry.maxAttempts >= 1 else { throw ConfigurationError("targets.dvcqg.retry.maxAttempts must be at least 1") }
+    }
+
+    static func merge(_ base: [String: Any], _ top: [String: Any]) -> [String: Any] {
+        var result = base
+        for (key, value) in top {
+            if let nested = value as? [String: Any], let existing = result[key] as? [String: Any] {
+                result[key] = merge(existing, nested)
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
+    static func override(_ tree: [String: Any], _ keys: ArraySlice<String>, with text: String, name: String) throws -> [String: Any] {
+        var tree = tree
+        let key = keys.first!
+        if keys.count == 1 {
+            tree[key] = try coerce(text, like: tree[key], name: name)
+        } else {
+            tree[key] = try override(tree[key] as? [String: Any] ?? [:], keys.dropFirst(), with: text, name: name)
+        }
+        return tree
+    }
+
+    static func coerce(_ text: String, like existing: Any?, name: String) throws -> Any {
+        switch existing {
+        case is Bool:
+            guard let flag = Bool(text) else { throw ConfigurationError("\(name) must be true or false") }
+            return flag
+        case is Int, is Double, is NSNumber:
+            guard let number = Int(text) else { throw ConfigurationError("\(name) must be a whole number") }
+            return number
+        case is [Any], is [String: Any]:
+            guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+                throw ConfigurationError("\(name) must be JSON")
+            }
+            return value
+        default:
+            return text
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing \(path(context)).\(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

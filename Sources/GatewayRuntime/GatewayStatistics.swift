@@ -1,0 +1,33 @@
+import GatewayCore
+import Synchronization
+
+/// Counters an operator (or `gateway dev`) reads to see what the gateway did.
+public final class GatewayStatistics: Sendable {
+    public struct Snapshot: Sendable, Equatable {
+        public var eventsConsumed = 0
+        public var invalidEvents = 0
+        /// (event × target) deliveries handed to the engine.
+        public var deliveriesRouted = 0
+        public var outcomes: [TargetName: [DeliveryOutcome.Status: Int]] = [:]
+
+        public func count(_ status: DeliveryOutcome.Status) -> Int {
+            outcomes.values.reduce(0) { $0 + ($1[status] ?? 0) }
+        }
+
+        public var totalOutcomes: Int { outcomes.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func consumed() { state.withLock { $0.eventsConsumed += 1 } }
+    func routed(_ count: Int) { state.withLock { $0.deliveriesRouted += count } }
+    func recordInvalid() { state.withLock { $0.invalidEvents += 1 } }
+
+    func record(_ outcome: DeliveryOutcome) {
+        state.withLock { $0.outcomes[outcome.delivery.target, default: [:]][outcome.status, default: 0] += 1 }
+    }
+}

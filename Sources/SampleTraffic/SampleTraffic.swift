@@ -1,0 +1,137 @@
+import Foundation
+import GatewayCore
+
+/// Realistic dossier traffic for the demo and tests: dossiers across several procedures,
+/// each living through a plausible sequence of events, interleaved across dossiers but
+/// always in order within one dossier. The same seed gives the same traffic.
+public struct SampleTraffic: Sendable {
+    public struct Procedure: Sendable {
+        public let code: String
+        public let name: String
+        public let field: DossierData.Field
+        public let module: String?
+        public let level: Int
+    }
+
+    public static let procedures: [Procedure] = [
+        Procedure(code: "1.001193", name: "Đăng ký khai sinh", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKS", level: 4),
+        Procedure(code: "1.000656", name: "Đăng ký khai tử", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKT", level: 4),
+        Procedure(code: "2.000635", name: "Cấp bản sao trích lục hộ tịch", field: .init(code: "HT", name: "Hộ tịch"), module: nil, level: 4),
+        Procedure(code: "1.004227", name: "Đăng ký biến động quyền sử dụng đất", field: .init(code: "DD", name: "Đất đai"), module: nil, level: 3),
+        Procedure(code: "1.001612", name: "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", field: .init(code: "DD", name: "Đất đai"), module: nil, level: 3),
+        Procedure(code: "2.001263", name: "Đăng ký thành lập doanh nghiệp tư nhân", field: .init(code: "DN", name: "Thành lập và hoạt động doanh nghiệp"), module: nil, level: 4),
+        Procedure(code: "1.009994", name: "Cấp giấy phép xây dựng nhà ở riêng lẻ", field: .init(code: "XD", name: "Hoạt động xây dựng"), module: nil, level: 3),
+    ]
+
+    static let agencies = [
+        ("000.00.12.H13", "Sở Tư pháp thành phố Cần Thơ"),
+        ("000.00.15.H13", "Sở Tài nguyên và Môi trường thành phố Cần Thơ"),
+        ("000.31.12.H13", "UBND phường Ninh Kiều"),
+        ("000.34.12.H13", "UBND phường Cái Khế"),
+    ]
+    static let families = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi"]
+    static let middles = ["Văn", "Thị", "Minh", "Ngọc", "Hoàng", "Thanh"]
+    static let givens = ["An", "Bình", "Châu", "Dũng", "Hạnh", "Khoa", "Lan", "Phúc", "Thảo", "Tuấn", "Yến"]
+    static let lifecycles: [[DossierEventType]] = [
+        [.received, .progressed, .progressed, .resolved, .resultReturned],
+        [.received, .progressed, .supplementRequested, .progressed, .resolved, .resultReturned],
+        [.submitted, .received, .feeRequested, .progressed, .resolved, .resultReturned],
+        [.submitted, .rejected],
+        [.received, .progressed, .withdrawn],
+        [.received, .progressed, .suspended],
+    ]
+
+    private let seed: UInt64
+    private let start: Date
+
+    public init(seed: UInt64 = 2025, start: Date = Date(timeIntervalSince1970: 1_752_192_000)) {
+        self.seed = seed
+        self.start = start
+    }
+
+    /// `count` events, interleaved across dossiers.
+    public func events(count: Int) -> [DossierEvent] {
+        var random = SplitMix64(seed: seed)
+        var active: [(code: String, remaining: [DossierEventType], template: DossierData, clock: Date)] = []
+        var produced: [DossierEvent] = []
+        var dossierNumber = 0
+        while produced.count < count {
+            if active.count < 24 || random.next(below: 4) == 0 {
+                dossierNumber += 1
+                let lifecycle = Self.lifecycles[random.next(below: Self.lifecycles.count)]
+                var data = makeDossier(number: dossierNumber, random: &random)
+                // Online dossiers are submitted before the one-stop receives them.
+                data.channel = lifecycle.first == .submitted ? .online : (random.next(below: 5) == 0 ? .postal : .inPerson)
+                data.vneidVerified = data.channel == .online
+                data.paidOnline = data.channel == .online
+                active.append((data.dossierCode, lifecycle, data, start.addingTimeInterval(Double(dossierNumber) * 37)))
+            }
+            let index = random.next(below: active.count)
+            let type = active[index].remaining.removeFirst()
+            active[index].clock.addTimeInterval(Double(600 + random.next(below: 7200)))
+            produced.append(makeEvent(type, data: active[index].template, at: active[index].clock, sequence: produced.count, random: &random))
+            if active[index].remaining.isEmpty { active.remove(at: index) }
+        }
+        return produced
+    }
+
+    private func makeDossier(number: Int, random: inout SplitMix64) -> DossierData {
+        let procedure = Self.procedures[random.next(below: Self.procedures.count)]
+        let agency = Self.agencies[random.next(below: Self.agencies.count)]
+        let code = "\(agency.0)-250711-\(String(format: "%05d", number))"
+        let name = [Self.families, Self.middles, Self.givens].map { $0[random.next(below: $0.count)] }.joined(separator: " ")
+        let identity = String(format: "0%02d%09d", 92, random.next(below: 1_000_000_000))
+        var data = DossierData(
+            dossierCode: code, agencyCode: agency.0, receiptNumber: "BN-\(number)",
+            procedure: .init(code: procedure.code, name: procedure.name, level: procedure.level, interconnectModule: procedure.module),
+            field: procedure.field,
+            channel: .inPerson,
+            applicant: .init(kind: procedure.field.code == "DN" ? .enterprise : .citizen, fullName: name, identityType: .cccd, identityNumber: identity,
+                             address: "\(random.next(below: 300) + 1) đường 30 Tháng 4, Ninh Kiều, Cần Thơ", phone: "09\(random.next(below: 100_000_000))", email: nil)
+        )
+        data.agencyName = agency.1
+        data.summary = "\(procedure.name) cho \(name)"
+        data.digitised = true
+        return data
+    }
+
+    private func makeEvent(_ type: DossierEventType, data template: DossierData, at time: Date, sequence: Int, random: inout SplitMix64) -> DossierEvent {
+        var data = template
+        data.submittedAt = start
+        data.receivedAt = time
+        data.appointmentAt = time.addingTimeInterval(5 * 86_400)
+        switch type {
+        case .progressed:
+            let rows = 1 + random.next(below: 12)
+            data.progress = (0..<rows).map { step in
+                .init(handler: "Cán bộ \(Self.givens[step % Self.givens.count])", position: "Chuyên viên", department: "Bộ phận một cửa",
+                      content: "Xử lý bước \(step + 1)", at: time.addingTimeInterval(Double(step * 60)), startedAt: time, dueAt: time.addingTimeInterval(3 * 86_400))
+            }
+        case .rejected: data.rejectedAt = time
+        case .resolved: data.finishedAt = time
+        case .resultReturned:
+            data.finishedAt = time.addingTimeInterval(-3600)
+            data.returnedAt = time
+        case .feeRequested: data.fees = [.init(name: "Lệ phí", amount: 50_000)]
+        default: break
+        }
+        let id = String(format: "evt-%016llx-%06d", seed, sequence)
+        return DossierEvent(id: id, source: "/motcua/can-tho", type: type, time: time, data: data)
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64).
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}

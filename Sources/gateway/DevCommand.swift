@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import GatewayDev
+import GatewayRuntime
+import Logging
+import SampleTraffic
+import ServiceLifecycle
+
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Run everything on this machine: embedded Kafka, the mock national systems, the gateway and sample traffic."
+    )
+
+    @Option(help: "Send this many events, wait for their outcomes, print a summary and stop. Without it, traffic flows until Ctrl-C.")
+    var events: Int?
+
+    @Option(help: "Events per second when running until Ctrl-C.")
+    var rate = 20
+
+    @Option(help: "Partitions of each topic.")
+    var partitions = 6
+
+    @Option(help: "Seed of the sample traffic.")
+    var seed: UInt64 = 2025
+
+    @Option(help: "Seconds to wait for every outcome before giving up.")
+    var timeout = 300
+
+    func validate() throws {
+        if let events, events < 1 { throw ValidationError("--events must be at least 1") }
+        guard rate >= 1 else { throw ValidationError("--rate must be at least 1") }
+    }
+
+    func run() async throws {
+        LogSetup.bootstrap(level: "warning")
+        let logger = Logger(label: "gateway")
+        let stack = try await DevStack.start(partitions: partitions, contractsDirectory: try Self.contractsDirectory(), logger: logger)
+        print("embedded Kafka  \(stack.cluster.bootstrapServers)  (topics dossier.events, gateway.results, gateway.dlq; \(partitions) partitions)")
+        print("DVCQG mock      \(stack.dvcqgURL)  (journal: \(stack.dvcqgURL)/_control/journal)")
+
+        let gateway = Gateway(configuration: try stack.gatewayConfiguration(), logger: logger, environment: stack.secrets)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: gateway)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let running = Task { try await group.run() }
+        let started = ContinuousClock.now
+        let traffic = SampleTraffic(seed: seed)
+
+        var sent = 0
+        if let events {
+            try await stack.produce(traffic.events(count: events))
+            sent = events
+            print("sent \(events) events; waiting for their outcomes…")
+            let deadline = ContinuousClock.now + .seconds(timeout)
+            while !Self.finished(gateway.statistics.snapshot, sent: sent), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await group.triggerGracefulShutdown()
+        } else {
+            print("sending \(rate) events/s; Ctrl-C stops")
+            let all = traffic.events(count: 1_000_000)
+            let rate = self.rate
+            let producing = Task {
+                var produced = 0
+                while !Task.isCancelled, produced < all.count {
+                    let batch = Array(all[produced..<min(produced + rate, all.count)])
+                    do { try await stack.produce(batch) } catch { break }
+                    produced += batch.count
+                    try? await Task.sleep(for: .seconds(1))
+                }
+                return produced
+            }
+            _ = try? await running.value
+            producing.cancel()
+            sent = await producing.value
+        }
+        try await running.value
+        let elapsed = started.duration(to: .now)
+        let complete = await summary(gateway.statistics.snapshot, stack: stack, sent: sent, elapsed: elapsed)
+        await stack.shutdown()
+        if events != nil, !complete { throw ExitCode.failure }
+    }
+
+    static func finished(_ snapshot: GatewayStatistics.Snapshot, sent: Int) -> Bool {
+        snapshot.eventsConsumed >= sent && snapshot.totalOutcomes >= snapshot.deliveriesRouted
+    }
+
+    private func summary(_ snapshot: GatewayStatistics.Snapshot, stack: DevStack, sent: Int, elapsed: Duration) async -> Bool {
+        let journal = await stack.dvcqg.control.journal.all()
+        var calls: [String: Int] = [:]
+        for entry in journal { calls[entry.operation, default: 0] += 1 }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("")
+        print("summary after \(String(format: "%.1f", seconds)) s")
+        print("  events sent           \(sent)")
+        print("  events consumed       \(snapshot.eventsConsumed)")
+        print("  invalid events        \(snapshot.invalidEvents)")
+        print("  deliveries routed     \(snapshot.deliveriesRouted)")
+        for (target, counts) in snapshot.outcomes.sorted(by: { $0.key < $1.key }) {
+            print("  \(target)")
+            print("    calls               \(journal.count)  (" + calls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+            print("    delivered           \(counts[.delivered] ?? 0)")
+            print("    duplicates          \(counts[.duplicate] ?? 0)")
+            print("    dead-lettered       \(counts[.deadLettered] ?? 0)")
+        }
+        let complete = Self.finished(snapshot, sent: sent)
+        let delivered = snapshot.count(.delivered) + snapshot.count(.duplicate)
+        if complete, snapshot.count(.deadLettered) == 0, snapshot.invalidEvents == 0 {
+            print("every event delivered: \(delivered) of \(snapshot.deliveriesRouted) deliveries")
+        } else if complete {
+            print("every event has an outcome; \(snapshot.count(.deadLettered)) dead-lettered, \(snapshot.invalidEvents) invalid")
+        } else {
+            print("incomplete: \(snapshot.totalOutcomes) outcomes of \(snapshot.deliveriesRouted) deliveries")
+        }
+        return complete
+    }
+
+    /// `Contracts/` of the working directory, or of the checkout the binary was built in.
+    static func contractsDirectory() throws -> String {
+        if let configured = ProcessInfo.processInfo.environment["GATEWAY__contractsDirectory"] { return configured }
+        var candidates = [FileManager.default.currentDirectoryPath + "/Contracts"]
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(directory.appendingPathComponent("Contracts").path)
+            directory.deleteLastPathComponent()
+        }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/dvcqg/classification.json") }) else {
+            throw ValidationError("Contracts/ not found; run from the repository or set GATEWAY__contractsDirectory")
+        }
+        return found
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Keeps the national systems in step with the province's one-stop dossier events.",
+        subcommands: [RunCommand.self, DevCommand.self, KafkaCommand.self, MocksCommand.self]
+    )
+}
