@@ -16,6 +16,15 @@ public struct ClassificationTable: Codable, Sendable {
         public var verdict: Verdict
         /// Why the rule exists, for whoever edits the table.
         public var note: String?
+
+        public init(status: [String]? = nil, code: [String]? = nil, message: String? = nil, operations: [String]? = nil, verdict: Verdict, note: String? = nil) {
+            self.status = status
+            self.code = code
+            self.message = message
+            self.operations = operations
+            self.verdict = verdict
+            self.note = note
+        }
     }
 
     public var system: String
@@ -23,6 +32,13 @@ public struct ClassificationTable: Codable, Sendable {
     public var rules: [Rule]
     /// The verdict when no rule matches.
     public var otherwise: Verdict
+
+    public init(system: String, version: String, rules: [Rule], otherwise: Verdict) {
+        self.system = system
+        self.version = version
+        self.rules = rules
+        self.otherwise = otherwise
+    }
 
     public static func load(from path: String) throws -> ClassificationTable {
         guard let data = FileManager.default.contents(atPath: path) else {

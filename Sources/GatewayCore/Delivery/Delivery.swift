@@ -67,6 +67,15 @@ public struct DeliveryOutcome: Sendable {
         public var answerCode: String?
         public var attempts: Int
         public var idempotencyKey: String
+
+        public init(operation: String, verdict: Verdict, httpStatus: Int?, answerCode: String?, attempts: Int, idempotencyKey: String) {
+            self.operation = operation
+            self.verdict = verdict
+            self.httpStatus = httpStatus
+            self.answerCode = answerCode
+            self.attempts = attempts
+            self.idempotencyKey = idempotencyKey
+        }
     }
 
     public let delivery: Delivery
@@ -76,6 +85,14 @@ public struct DeliveryOutcome: Sendable {
     public let failure: OperationAnswer?
     /// For a dead letter: why it was given up (`permanent`, `retries-exhausted`, `budget-exhausted`, …).
     public let reason: String?
+
+    public init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: String?) {
+        self.delivery = delivery
+        self.status = status
+        self.operations = operations
+        self.failure = failure
+        self.reason = reason
+    }
 
     public var attempts: Int { operations.reduce(0) { $0 + $1.attempts } }
 }

@@ -37,6 +37,11 @@ public struct RouteRule: Codable, Sendable, Equatable {
 public struct Route: Sendable, Equatable {
     public let target: TargetName
     public let operations: [String]
+
+    public init(target: TargetName, operations: [String]) {
+        self.target = target
+        self.operations = operations
+    }
 }
 
 /// Fans events out to targets by the routing table.

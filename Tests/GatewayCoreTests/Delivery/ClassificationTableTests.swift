@@ -1,0 +1,62 @@
+import GatewayCore
+import Testing
+
+@Suite struct ClassificationTableTests {
+    let table: ClassificationTable
+
+    init() throws {
+        table = try ClassificationTable.load(from: Fixtures.contracts.appendingPathComponent("dvcqg/classification.json").path)
+    }
+
+    @Test func successCodes() {
+        #expect(table.classify(status: 200, code: "0", message: "Thành công") == .delivered)
+        #expect(table.classify(status: 200, code: "00", message: nil) == .delivered)
+    }
+
+    @Test(arguments: [
+        "Hồ sơ 000.00.12.H13-250711-00042 đã tồn tại trên hệ thống",
+        "HỒ SƠ ĐÃ TỒN TẠI",
+        "ho so da ton tai",
+        // NFD: the combining marks come apart from their letters.
+        "Hồ sơ đã tồn tại".decomposedStringWithCanonicalMapping,
+    ])
+    func alreadyExistsIsADuplicateInAnyForm(message: String) {
+        #expect(table.classify(status: 200, code: "-3", message: message) == .duplicate)
+        #expect(table.classify(status: 200, code: "3", message: message) == .duplicate)
+    }
+
+    @Test func expiredSessionAsksForANewLogin() {
+        #expect(table.classify(status: 200, code: "-2", message: "Phiên làm việc không hợp lệ hoặc đã hết hạn") == .reauthenticate)
+        #expect(table.classify(status: 401, code: nil, message: nil) == .reauthenticate)
+    }
+
+    @Test(arguments: [500, 502, 503, 504, 429, 408])
+    func serverTroubleIsRetried(status: Int) {
+        #expect(table.classify(status: status, code: nil, message: nil) == .retryable)
+    }
+
+    @Test(arguments: [400, 404, 413, 422])
+    func contractBreachesArePermanent(status: Int) {
+        #expect(table.classify(status: status, code: "-1", message: "Dữ liệu không hợp lệ") == .permanent)
+    }
+
+    @Test func rejectedDataIsPermanentAndUnknownAnswersAreRetried() {
+        #expect(table.classify(status: 200, code: "-1", message: "Thiếu trường MaTTHC") == .permanent)
+        #expect(table.classify(status: 200, code: "42", message: "không rõ") == .retryable)
+    }
+
+    @Test func statusClassesAndOperationFilters() throws {
+        let custom = ClassificationTable(system: "x", version: "1", rules: [
+            .init(status: ["4xx"], code: nil, message: nil, operations: ["a"], verdict: .permanent, note: nil),
+            .init(status: ["404"], code: nil, message: nil, operations: nil, verdict: .duplicate, note: nil),
+        ], otherwise: .retryable)
+        #expect(custom.classify(status: 404, code: nil, message: nil, operation: "a") == .permanent)
+        #expect(custom.classify(status: 404, code: nil, message: nil, operation: "b") == .duplicate)
+        #expect(custom.classify(status: 410, code: nil, message: nil, operation: "b") == .retryable)
+    }
+
+    @Test func foldingIgnoresCaseAccentsAndForm() {
+        #expect(VietnameseText.fold("ĐÃ ĐƯỢC TIẾP NHẬN") == "da duoc tiep nhan")
+        #expect(VietnameseText.fold("đã được tiếp nhận".decomposedStringWithCanonicalMapping) == "da duoc tiep nhan")
+    }
+}

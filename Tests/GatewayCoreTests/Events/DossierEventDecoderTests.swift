@@ -1,0 +1,60 @@
+import Foundation
+import GatewayCore
+import Testing
+
+@Suite struct DossierEventDecoderTests {
+    @Test(arguments: ["received", "progressed", "result-returned"])
+    func examplesDecode(name: String) throws {
+        let event = try Fixtures.event(name)
+        #expect(event.dossierCode == "000.00.12.H13-250711-00042")
+        #expect(event.subject == event.dossierCode)
+    }
+
+    @Test func progressedExampleCarriesTwelveSteps() throws {
+        let event = try Fixtures.event("progressed")
+        #expect(event.type == .progressed)
+        #expect(event.data.progress?.count == 12)
+        #expect(event.data.progress?.first?.handler == "Trần Văn Bình")
+    }
+
+    @Test(arguments: [
+        ("not-json.txt", "not valid JSON"),
+        ("missing-dossier-code.json", "missing field data.dossierCode"),
+        ("unknown-type.json", "type"),
+        ("bad-cccd.json", "CCCD number has 12 digits"),
+        ("received-without-date.json", "needs data.receivedAt"),
+        ("wrong-specversion.json", "specversion"),
+    ])
+    func invalidExamplesAreRefusedWithAReason(file: String, expected: String) throws {
+        let bytes = try Fixtures.bytes("examples/invalid-events/\(file)")
+        do {
+            _ = try DossierEventDecoder.decode(bytes, key: nil)
+            Issue.record("\(file) was accepted")
+        } catch {
+            #expect(error.reason.contains(expected), "reason was: \(error.reason)")
+        }
+    }
+
+    @Test func keyMustMatchTheDossier() throws {
+        let bytes = try Fixtures.bytes("examples/events/received.json")
+        #expect(throws: InvalidEvent.self) { try DossierEventDecoder.decode(bytes, key: "000.00.12.H13-250711-99999") }
+        #expect(throws: Never.self) { try DossierEventDecoder.decode(bytes, key: "000.00.12.H13-250711-00042") }
+    }
+
+    @Test func encodingRoundTrips() throws {
+        let event = try Fixtures.event("progressed")
+        let again = try DossierEventDecoder.decode(Array(JSONCoding.encoder.encode(event)), key: event.dossierCode)
+        #expect(again == event)
+    }
+
+    @Test(arguments: [
+        ("000.00.12.H13-250711-00042", true),
+        ("H13-1-2", true),
+        ("000.00.12.H13", false),
+        ("000.00.12.H13--00042", false),
+        ("000 00-250711-00042", false),
+    ])
+    func dossierCodes(code: String, valid: Bool) {
+        #expect(DossierEventDecoder.isDossierCode(code) == valid)
+    }
+}

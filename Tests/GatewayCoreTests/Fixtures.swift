@@ -1,0 +1,20 @@
+import Foundation
+import GatewayCore
+
+enum Fixtures {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let contracts = repository.appendingPathComponent("Contracts")
+
+    static func bytes(_ relative: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: contracts.appendingPathComponent(relative)))
+    }
+
+    static func event(_ name: String) throws -> DossierEvent {
+        try DossierEventDecoder.decode(bytes("examples/events/\(name).json"), key: nil)
+    }
+
+    static func origin(offset: Int64 = 0, value: [UInt8] = Array("{}".utf8)) -> EventOrigin {
+        EventOrigin(topic: "dossier.events", partition: 0, offset: offset, timestampMilliseconds: 1_752_200_000_000,
+                    key: Array("000.00.12.H13-250711-00042".utf8), value: value, headers: [.init(key: "traceparent", value: Array("00-abc-def-01".utf8))])
+    }
+}
