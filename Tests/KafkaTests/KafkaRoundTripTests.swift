@@ -1,0 +1,134 @@
+import Foundation
+import Kafka
+import Logging
+import Synchronization
+import Testing
+
+@Suite(.serialized) struct KafkaRoundTripTests {
+    let logger = Logger(label: "kafka-test")
+
+    func collect(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(30)) async -> (messages: [KafkaConsumerMessage], assigned: [KafkaTopicPartition]) {
+        let reading = Task {
+            var messages: [KafkaConsumerMessage] = []
+            var assigned: [KafkaTopicPartition] = []
+            for await event in consumer.events {
+                switch event {
+                case .message(let message): messages.append(message)
+                case .partitionsAssigned(let partitions): assigned += partitions
+                case .partitionsRevoked: break
+                }
+                if messages.count >= count { break }
+            }
+            return (messages, assigned)
+        }
+        let timer = Task { try? await Task.sleep(for: timeout); reading.cancel() }
+        defer { timer.cancel() }
+        return await reading.value
+    }
+
+    @Test func producedRecordsArriveWithKeysHeadersAndOrder() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("roundtrip", partitions: 3)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        var offsets: [Int64] = []
+        for index in 0..<20 {
+            let report = try await producer.send(KafkaProducerMessage(
+                topic: "roundtrip", key: "dossier-\(index % 2)", value: Array("value-\(index)".utf8),
+                headers: [KafkaHeader(key: "traceparent", text: "tp-\(index)")]
+            ))
+            #expect(report.topic == "roundtrip")
+            if report.partition == 0 { offsets.append(report.offset) }
+        }
+        var configuration = KafkaConsumerConfiguration(common, subscription: .group(id: "g1", topics: ["roundtrip"]))
+        configuration.sessionTimeoutMilliseconds = 6_000
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        let (messages, assigned) = await collect(consumer, count: 20)
+        #expect(messages.count == 20)
+        #expect(Set(assigned.map(\.partition)) == [0, 1, 2])
+        for key in ["dossier-0", "dossier-1"] {
+            let values = messages.filter { $0.keyText == key }.map { String(decoding: $0.value, as: UTF8.self) }
+            let expected = (0..<20).filter { "dossier-\($0 % 2)" == key }.map { "value-\($0)" }
+            #expect(values == expected, "one key keeps its order")
+        }
+        let first = try #require(messages.first { $0.value == Array("value-0".utf8) })
+        #expect(first.headers.text("traceparent") == "tp-0")
+        #expect(first.timestampMilliseconds != nil)
+        await consumer.close()
+        await producer.shutdown()
+    }
+
+    @Test func committedOffsetsAreWhereTheGroupResumes() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("commits", partitions: 1)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        for index in 0..<10 {
+            _ = try await producer.send(KafkaProducerMessage(topic: "commits", key: "k", value: Array("\(index)".utf8)))
+        }
+        let partition = KafkaTopicPartition(topic: "commits", partition: 0)
+        let first = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "resume", topics: ["commits"])), logger: logger)
+        let read = await collect(first, count: 10)
+        #expect(read.messages.count == 10)
+        try await first.commit([partition: 4])
+        #expect(try await first.committed([partition]) == [partition: 4])
+        await first.close()
+
+        let second = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "resume", topics: ["commits"])), logger: logger)
+        let resumed = await collect(second, count: 6)
+        #expect(resumed.messages.map(\.offset) == Array(4..<10))
+        await second.close()
+        await producer.shutdown()
+    }
+
+    @Test func pausedPartitionsStopDeliveringUntilResumed() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("pausing", partitions: 1)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let partition = KafkaTopicPartition(topic: "pausing", partition: 0)
+        let consumer = try KafkaConsumer(configuration: .init(common, subscription: .partitions([partition])), logger: logger)
+        let received = Received()
+        let events = consumer.events
+        let reader = Task {
+            for await event in events {
+                if case .message(let message) = event { received.withLock { $0.append(message.value) } }
+            }
+        }
+        func waitFor(_ count: Int, within limit: Duration) async {
+            let end = ContinuousClock.now + limit
+            while received.withLock({ $0.count }) < count, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        _ = try await producer.send(KafkaProducerMessage(topic: "pausing", key: "k", value: [1]))
+        await waitFor(1, within: .seconds(20))
+        #expect(received.withLock { $0 } == [[1]])
+
+        try consumer.pause([partition])
+        _ = try await producer.send(KafkaProducerMessage(topic: "pausing", key: "k", value: [2]))
+        await waitFor(2, within: .seconds(2))
+        #expect(received.withLock { $0 } == [[1]], "nothing arrives while paused")
+
+        try consumer.resume([partition])
+        await waitFor(2, within: .seconds(20))
+        #expect(received.withLock { $0 } == [[1], [2]])
+        await consumer.close()
+        await reader.value
+        await producer.shutdown()
+    }
+
+    @Test func errorsCarryLibrdkafkasCodeAndText() async throws {
+        var configuration = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: "127.0.0.1:1"))
+        configuration.common.properties["no.such.property"] = "x"
+        #expect {
+            _ = try KafkaProducer(configuration: configuration)
+        } throws: { error in
+            guard let error = error as? KafkaError else { return false }
+            return error.code != 0 && error.message.contains("no.such.property")
+        }
+    }
+}
+
+final class Received: Sendable {
+    private let values = Mutex<[[UInt8]]>([])
+    func withLock<T>(_ body: (inout [[UInt8]]) -> T) -> T { values.withLock { body(&$0) } }
+}
