@@ -1,0 +1,153 @@
+import DVCQGMock
+import Foundation
+import GatewayCore
+import GatewayDev
+import GatewayHTTP
+import Logging
+import MockSupport
+import Testing
+
+/// The mock over real HTTP: contract enforcement, state, journal and fault control.
+@Suite(.serialized) final class DVCQGMockTests {
+    let http = AsyncHTTPTransport()
+
+    deinit {
+        let http = self.http
+        Task { try? await http.shutdown() }
+    }
+
+    func withMock(_ body: (String, DVCQGMock) async throws -> Void) async throws {
+        let mock = DVCQGMock(password: "pw")
+        let (port, task) = try await DevStack.serve(mock.server, logger: Logger(label: "mock-test"))
+        defer { task.cancel() }
+        try await body("http://127.0.0.1:\(port)", mock)
+    }
+
+    func post(_ url: String, _ object: [String: Any]) async throws -> (Int, [String: Any]) {
+        let response = try await http.send(OutboundRequest(url: url, headers: [("Content-Type", "application/json")], body: Array(try JSONSerialization.data(withJSONObject: object))))
+        return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:])
+    }
+
+    func login(_ base: String) async throws -> String {
+        let (_, answer) = try await post(base + "/api/dvcqg/login", ["username": "gateway", "password": "pw"])
+        return try #require(answer["session"] as? String)
+    }
+
+    static var hoSo: [String: Any] { [
+        "MaHoSo": "000.00.12.H13-250711-00042", "MaTTHC": "2.000635", "TenTTHC": "Cấp bản sao trích lục hộ tịch",
+        "MaLinhVuc": "HT", "TenLinhVuc": "Hộ tịch", "KenhThucHien": "1", "ChuHoSo": "Nguyễn Thị Lan",
+        "LoaiDoiTuong": "1", "TrangThaiHoSo": "2", "NgayTiepNhan": "20250711083000",
+    ] }
+
+    func sync(_ session: String, _ hoSo: [String: Any] = hoSo, updating: String = "false") -> [String: Any] {
+        ["session": session, "madonvi": "000.00.12.H13", "service": "DongBoHoSoMC", "isUpdating": updating, "data": [hoSo]]
+    }
+
+    @Test func remembersDossiersSoASecondInsertAnswersAlreadyExists() async throws {
+        try await withMock { base, _ in
+            let session = try await login(base)
+            let (status, first) = try await post(base + "/api/dvcqg/integration", sync(session))
+            #expect(status == 200)
+            #expect(first["error_code"] as? String == "0")
+            let (_, second) = try await post(base + "/api/dvcqg/integration", sync(session))
+            #expect(second["error_code"] as? String == "-3")
+            #expect((second["message"] as? String)?.contains("đã tồn tại") == true)
+            let (_, update) = try await post(base + "/api/dvcqg/integration", sync(session, updating: "true"))
+            #expect(update["error_code"] as? String == "0")
+            let (_, found) = try await post(base + "/api/dvcqg/sharing", ["session": session, "service": "TraCuuHoSo", "mahoso": "000.00.12.H13-250711-00042"])
+            #expect((found["result"] as? [[String: Any]])?.first?["MaTTHC"] as? String == "2.000635")
+        }
+    }
+
+    /// Each case: a field, its new value as a JSON literal (nil removes it), and the reason expected.
+    @Test(arguments: [
+        ("MaTTHC", nil, "missing MaTTHC"),
+        ("TrangThaiHoSo", "2", "TrangThaiHoSo must be a string"),
+        ("TrangThaiHoSo", "\"11\"", "TrangThaiHoSo must be one of"),
+        ("KenhThucHien", "\"4\"", "KenhThucHien must be one of"),
+        ("NgayTiepNhan", "\"11/07/2025 08:30:00\"", "must be yyyyMMddHHmmss"),
+    ] as [(String, String?, String)])
+    func refusesContractViolationsWith400AndTheReason(field: String, value: String?, reason: String) async throws {
+        try await withMock { base, mock in
+            let session = try await login(base)
+            var hoSo = Self.hoSo
+            hoSo[field] = try value.map { try JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) }
+            let (status, answer) = try await post(base + "/api/dvcqg/integration", sync(session, hoSo))
+            #expect(status == 400)
+            #expect((answer["message"] as? String)?.contains(reason) == true, "answer: \(answer)")
+            let entry = try #require(await mock.control.journal.all().last)
+            #expect(!entry.accepted)
+            #expect(entry.rejection?.contains(reason) == true)
+        }
+    }
+
+    @Test func refusesMoreThanTenProgressRows() async throws {
+        try await withMock { base, _ in
+            let session = try await login(base)
+            _ = try await post(base + "/api/dvcqg/integration", sync(session))
+            let row: [String: Any] = ["MaHoSo": "000.00.12.H13-250711-00042", "NguoiXuLy": "Cán bộ", "ThoiDiemXuLy": "20250711090000", "NoiDungXuLy": "Xử lý", "TrangThai": "4"]
+            let body = { (count: Int) -> [String: Any] in ["session": session, "madonvi": "x", "service": "CapNhatTienDoHoSoMC", "data": Array(repeating: row, count: count)] }
+            #expect(try await post(base + "/api/dvcqg/integration", body(10)).0 == 200)
+            let (status, answer) = try await post(base + "/api/dvcqg/integration", body(11))
+            #expect(status == 400)
+            #expect((answer["message"] as? String)?.contains("at most 10") == true)
+        }
+    }
+
+    @Test func expiresSessionsOnDemand() async throws {
+        try await withMock { base, _ in
+            let session = try await login(base)
+            _ = try await http.send(OutboundRequest(url: base + "/_control/expire-sessions"))
+            let (status, answer) = try await post(base + "/api/dvcqg/integration", sync(session))
+            #expect(status == 200)
+            #expect(answer["error_code"] as? String == "-2")
+        }
+    }
+
+    @Test func injectsPlannedFaultsThenRecovers() async throws {
+        try await withMock { base, _ in
+            let session = try await login(base)
+            let plan = #"{"status":503,"retryAfterSeconds":2,"count":2,"operation":"DongBoHoSoMC"}"#
+            let planned = try await http.send(OutboundRequest(url: base + "/_control/faults", body: Array(plan.utf8)))
+            #expect(planned.status == 204)
+            let first = try await http.send(OutboundRequest(url: base + "/api/dvcqg/integration", body: Array(try JSONSerialization.data(withJSONObject: sync(session)))))
+            #expect(first.status == 503)
+            #expect(first.header("Retry-After") == "2")
+            #expect(try await post(base + "/api/dvcqg/integration", sync(session)).0 == 503)
+            #expect(try await post(base + "/api/dvcqg/integration", sync(session)).0 == 200)
+        }
+    }
+
+    @Test func dropsConnectionsAndDelaysOnDemand() async throws {
+        try await withMock { base, mock in
+            let session = try await login(base)
+            await mock.control.faults.add(FaultPlan(dropConnection: true, count: 1))
+            do {
+                _ = try await post(base + "/api/dvcqg/integration", sync(session))
+                Issue.record("a dropped connection must fail the call")
+            } catch let error as TransportError {
+                #expect(error.kind == .connectionReset || error.kind == .other)
+            }
+            await mock.control.faults.add(FaultPlan(latencyMilliseconds: 300, count: 1))
+            let started = ContinuousClock.now
+            #expect(try await post(base + "/api/dvcqg/integration", sync(session)).0 == 200)
+            #expect(started.duration(to: .now) >= .milliseconds(300))
+        }
+    }
+
+    @Test func journalIsReadableOverHTTP() async throws {
+        try await withMock { base, _ in
+            let session = try await login(base)
+            _ = try await http.send(OutboundRequest(url: base + "/api/dvcqg/integration", headers: [("Idempotency-Key", "e1/dvcqg/DongBoHoSoMC")], body: Array(try JSONSerialization.data(withJSONObject: sync(session)))))
+            let response = try await http.send(OutboundRequest(method: "GET", url: base + "/_control/journal"))
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let entries = try decoder.decode([JournalEntry].self, from: Data(response.body))
+            #expect(entries.map(\.operation) == ["login", "DongBoHoSoMC"])
+            #expect(entries[1].dossiers == ["000.00.12.H13-250711-00042"])
+            #expect(entries[1].statuses == ["2"])
+            #expect(entries[1].idempotencyKey == "e1/dvcqg/DongBoHoSoMC")
+            #expect(entries[1].accepted)
+        }
+    }
+}
