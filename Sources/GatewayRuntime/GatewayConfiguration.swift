@@ -80,6 +80,11 @@ public struct GatewayConfiguration: Codable, Sendable {
                 ],
                 "connection": [
                     "baseURL": "http://127.0.0.1:18081",
+                    "authPath": "/api/dvcqg/login",
+                    "integrationPath": "/api/dvcqg/integration",
+                    "sharingPath": "/api/dvcqg/sharing",
+                    "timeoutMilliseconds": 10000,
+                    "progressRowsPerCall": 10,
                     "username": "gateway",
                     "password": ["env": "DVCQG_PASSWORD"],
                 ],
@@ -162,7 +167,12 @@ public struct GatewayConfiguration: Codable, Sendable {
                 throw ConfigurationError("\(name) must be JSON")
             }
             return value
+        case is String:
+            return text
         default:
+            // A key the defaults do not name: a whole number or a flag when it reads as one.
+            if let number = Int(text) { return number }
+            if let flag = Bool(text) { return flag }
             return text
         }
     }

@@ -54,7 +54,7 @@ public final class KafkaConsumer: Sendable {
                 rd_kafka_destroy(handle)
                 throw KafkaError(error, context: "subscribe")
             }
-        case .partitions(let partitions):
+        case .partitions(let partitions, _):
             let list = RdKafka.partitionList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_BEGINNING)) })
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let error = rd_kafka_assign(handle, list)

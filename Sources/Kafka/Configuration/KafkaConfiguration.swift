@@ -48,8 +48,9 @@ public struct KafkaConsumerConfiguration: Sendable {
     public enum Subscription: Sendable {
         /// Join `groupID` and let the group assign partitions of these topics.
         case group(id: String, topics: [String])
-        /// Read these partitions directly from their beginning, outside any group.
-        case partitions([KafkaTopicPartition])
+        /// Read these partitions directly from their beginning, without joining a group;
+        /// `groupID` only names whose committed offsets `committed` reads.
+        case partitions([KafkaTopicPartition], groupID: String? = nil)
     }
 
     public var common: KafkaConfiguration
@@ -78,7 +79,7 @@ public struct KafkaConsumerConfiguration: Sendable {
         ]
         switch subscription {
         case .group(let id, _): all["group.id"] = id
-        case .partitions: all["group.id"] = "gateway-reader-unused"
+        case .partitions(_, let groupID): all["group.id"] = groupID ?? "gateway-reader"
         }
         all.merge(common.dictionary) { _, explicit in explicit }
         return all

@@ -1,0 +1,168 @@
+import Foundation
+import GatewayCore
+import GatewayDev
+import Kafka
+import MockSupport
+import SampleTraffic
+import Testing
+
+/// The real gateway against the embedded broker and the real DVCQG mock.
+@Suite(.serialized) struct EndToEndTests {
+    func example(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: GatewayHarness.contracts).appendingPathComponent("examples/events/\(name).json")))
+    }
+
+    @Test func everyEventGetsOneResultAndReachesDVCQGInEachDossiersOrder() async throws {
+        let events = SampleTraffic(seed: 7).events(count: 150)
+        try await GatewayHarness.run { harness in
+            try await harness.stack.produce(events)
+            try await harness.waitForOutcomes(events.count)
+
+            let results = try await harness.results(events.count)
+            #expect(results.count == events.count)
+            #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)), "one result per event")
+            #expect(results.allSatisfy { $0.outcome == .delivered && $0.target == "dvcqg" && $0.answerCode == "0" })
+
+            let journal = await harness.journal()
+            #expect(journal.allSatisfy { $0.accepted }, "every request met the contract: \(journal.filter { !$0.accepted }.map { $0.rejection ?? "" })")
+            let syncs = journal.filter { $0.operation == "DongBoHoSoMC" }
+            #expect(syncs.count == events.count)
+            let expectedStatus: [DossierEventType: String] = [
+                .submitted: "1", .received: "2", .rejected: "3", .progressed: "4", .supplementRequested: "5",
+                .feeRequested: "6", .withdrawn: "7", .suspended: "8", .resolved: "9", .resultReturned: "10",
+            ]
+            for dossier in Set(events.map(\.dossierCode)) {
+                let sent = events.filter { $0.dossierCode == dossier }.map { expectedStatus[$0.type]! }
+                let seen = syncs.filter { $0.dossiers == [dossier] }.flatMap(\.statuses)
+                #expect(seen == sent, "dossier \(dossier) arrived out of order")
+            }
+            let progressRows = events.filter { $0.type == .progressed }.reduce(0) { $0 + ($1.data.progress?.count ?? 0) }
+            let progressCalls = journal.filter { $0.operation == "CapNhatTienDoHoSoMC" }
+            #expect(progressCalls.reduce(0) { $0 + $1.dossiers.count } == progressRows)
+            #expect(progressCalls.allSatisfy { $0.dossiers.count <= 10 })
+        }
+    }
+
+    @Test func aMalformedEventIsDeadLetteredAndTheNextOneStillFlows() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: Array("{\"specversion\":\"1.0\",".utf8),
+                                               headers: [KafkaHeader(key: "traceparent", text: "00-trace-01")])
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("received"))
+            try await harness.waitForOutcomes(1, invalid: 1)
+
+            let letters = try await harness.deadLetters(1)
+            let letter = try #require(letters.first)
+            #expect(letter.value == Array("{\"specversion\":\"1.0\",".utf8), "the original is kept untouched")
+            #expect(letter.headers.text("dlq.reason")?.hasPrefix("invalid-event") == true)
+            #expect(letter.headers.text("dlq.error.class") == "invalid-event")
+            #expect(letter.headers.text("dlq.original.offset") == "0")
+            #expect(letter.headers.text("traceparent") == "00-trace-01")
+
+            let results = try await harness.results(1)
+            #expect(results.map(\.outcome) == [.delivered])
+            #expect(results.first?.source.offset == 1)
+        }
+    }
+
+    @Test func serverErrorsThreeTimesThenSuccessIsDelivered() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            await harness.fault(FaultPlan(status: 500, count: 3, operation: "DongBoHoSoMC"))
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("received"))
+            try await harness.waitForOutcomes(1)
+            let result = try #require(try await harness.results(1).first)
+            #expect(result.outcome == .delivered)
+            #expect(result.attempts == 4)
+            let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
+            #expect(syncs.map(\.status) == [500, 500, 500, 200])
+            #expect(Set(syncs.compactMap(\.idempotencyKey)).count == 1, "retries keep the idempotency key")
+        }
+    }
+
+    @Test func aContractRefusalIsDeadLetteredWithEveryHeader() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            await harness.fault(FaultPlan(status: 400, body: #"{"error_code":"-1","message":"Dữ liệu không hợp lệ","session":"leak-me"}"#, count: 1, operation: "DongBoHoSoMC"))
+            let raw = try example("received")
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
+            try await harness.waitForOutcomes(1)
+
+            let letter = try #require(try await harness.deadLetters(1).first)
+            #expect(letter.value == raw)
+            #expect(letter.keyText == "000.00.12.H13-250711-00042")
+            let expected = [
+                "dlq.original.topic": "dossier.events", "dlq.original.partition": "0", "dlq.original.offset": "0",
+                "dlq.target": "dvcqg", "dlq.operation": "DongBoHoSoMC", "dlq.http.status": "400", "dlq.answer.code": "-1",
+                "dlq.attempts": "1", "dlq.error.class": "http-400", "dlq.reason": "permanent", "dlq.method": "POST",
+                "dlq.idempotency.key": "7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01/dvcqg/DongBoHoSoMC",
+            ]
+            for (name, value) in expected {
+                #expect(letter.headers.text(name) == value, "\(name)")
+            }
+            for name in ["dlq.original.timestamp", "dlq.url", "dlq.answer.excerpt", "dlq.contract.version", "dlq.gateway.version", "dlq.dead-lettered.at", "dlq.event.id"] {
+                #expect(!(letter.headers.text(name) ?? "").isEmpty, "\(name) is filled")
+            }
+            #expect(letter.headers.text("dlq.url")?.hasSuffix("/api/dvcqg/integration") == true)
+            #expect(letter.headers.text("dlq.answer.excerpt")?.contains("leak-me") == false, "no secrets in dead letters")
+            #expect(letter.headers.allSatisfy { !$0.text.contains("dev-password") })
+
+            let result = try #require(try await harness.results(1).first)
+            #expect(result.outcome == .deadLettered)
+            #expect(result.httpStatus == 400)
+            #expect(result.answerCode == "-1")
+        }
+    }
+
+    @Test func anExpiredSessionLeadsToANewLoginThenDelivery() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("received"))
+            try await harness.waitForOutcomes(1)
+            await harness.stack.dvcqg.control.expireSessions()
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("result-returned"))
+            try await harness.waitForOutcomes(2)
+
+            let results = try await harness.results(2)
+            #expect(results.map(\.outcome) == [.delivered, .delivered])
+            #expect(results.last?.attempts == 1, "a new login is not a failed attempt")
+            let journal = await harness.journal()
+            #expect(journal.map(\.operation) == ["login", "DongBoHoSoMC", "DongBoHoSoMC", "login", "DongBoHoSoMC"])
+            #expect(journal.map(\.answerCode) == ["0", "0", "-2", "0", "0"])
+        }
+    }
+
+    @Test func anInsertAnsweredAlreadyExistsIsResentAsAnUpdate() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            let raw = try example("received")
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
+            try await harness.waitForOutcomes(1)
+            // The same event again, as a redelivery would bring it.
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
+            try await harness.waitForOutcomes(2)
+
+            let results = try await harness.results(2)
+            #expect(results.map(\.outcome) == [.delivered, .duplicate])
+            let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
+            #expect(syncs.map(\.answerCode) == ["0", "-3", "0"])
+            #expect(syncs.map { $0.body.contains(#""isUpdating":"true""#) } == [false, false, true])
+        }
+    }
+
+    @Test func offsetsAreCommittedBehindDurableOutcomes() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            let events = SampleTraffic(seed: 11).events(count: 20)
+            try await harness.stack.produce(events)
+            try await harness.waitForOutcomes(events.count)
+            let partition = KafkaTopicPartition(topic: DevStack.topics.events, partition: 0)
+            let consumer = try KafkaConsumer(
+                configuration: .init(KafkaConfiguration(bootstrapServers: harness.stack.cluster.bootstrapServers),
+                                     subscription: .partitions([partition], groupID: harness.gateway.configuration.kafka.groupId)),
+                logger: .init(label: "probe")
+            )
+            var committed: Int64?
+            for _ in 0..<100 where committed != 20 {
+                committed = try await consumer.committed([partition])[partition]
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(committed == 20)
+            await consumer.close()
+        }
+    }
+}

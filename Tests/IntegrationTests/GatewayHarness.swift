@@ -1,0 +1,81 @@
+import Foundation
+import GatewayCore
+import GatewayDev
+import GatewayRuntime
+import Kafka
+import Logging
+import MockSupport
+
+/// One embedded stack and one real gateway for a test; stops both at the end.
+struct GatewayHarness {
+    static let contracts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Contracts").path
+
+    /// Retries fast so fault tests finish in seconds.
+    static let fastRetries = [
+        "GATEWAY__targets__dvcqg__retry__initialBackoffMilliseconds": "10",
+        "GATEWAY__targets__dvcqg__retry__maxBackoffMilliseconds": "50",
+        "GATEWAY__targets__dvcqg__connection__timeoutMilliseconds": "2000",
+        "GATEWAY__delivery__commitIntervalMilliseconds": "50",
+    ]
+
+    let stack: DevStack
+    let gateway: Gateway
+    private let running: Task<Void, Error>
+
+    static func run<T>(partitions: Int = 3, overrides: [String: String] = [:], _ body: (GatewayHarness) async throws -> T) async throws -> T {
+        var logger = Logger(label: "integration")
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        let stack = try await DevStack.start(partitions: partitions, contractsDirectory: contracts, logger: logger)
+        let configuration = try stack.gatewayConfiguration(groupId: "it-\(UUID().uuidString.prefix(8))", overrides: fastRetries.merging(overrides) { $1 })
+        let gateway = Gateway(configuration: configuration, logger: logger, environment: stack.secrets)
+        let running = Task { try await gateway.run() }
+        let harness = GatewayHarness(stack: stack, gateway: gateway, running: running)
+        do {
+            let result = try await body(harness)
+            await harness.stop()
+            return result
+        } catch {
+            await harness.stop()
+            throw error
+        }
+    }
+
+    func stop() async {
+        running.cancel()
+        _ = try? await running.value
+        await stack.shutdown()
+    }
+
+    /// Waits until the gateway has recorded `count` outcomes (and dead-lettered `invalid` records).
+    func waitForOutcomes(_ count: Int, invalid: Int = 0, timeout: Duration = .seconds(60)) async throws {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            let snapshot = gateway.statistics.snapshot
+            if snapshot.totalOutcomes >= count, snapshot.invalidEvents >= invalid { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("timed out waiting for \(count) outcomes; have \(gateway.statistics.snapshot)")
+    }
+
+    func results(_ count: Int) async throws -> [ResultRecord] {
+        let messages = try await stack.read(DevStack.topics.results, count: count, timeout: .seconds(30))
+        return try messages.map { try JSONCoding.decoder.decode(ResultRecord.self, from: Data($0.value)) }
+    }
+
+    func deadLetters(_ count: Int) async throws -> [KafkaConsumerMessage] {
+        try await stack.read(DevStack.topics.dlq, count: count, timeout: .seconds(30))
+    }
+
+    func journal() async -> [JournalEntry] {
+        await stack.dvcqg.control.journal.all()
+    }
+
+    func fault(_ plan: FaultPlan) async {
+        await stack.dvcqg.control.faults.add(plan)
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
