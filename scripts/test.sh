@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: unit, contract, Kafka (against librdkafka's
+# mock cluster) and end-to-end (embedded broker, real mocks, real gateway).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+python3 scripts/check-contracts.py
+swift build --build-tests
+swift test --skip-build
