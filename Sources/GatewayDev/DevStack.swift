@@ -10,7 +10,7 @@ import MockSupport
 /// Kafka broker with the gateway's topics, the mock national systems on loopback, and
 /// helpers to produce events and read what the gateway wrote back.
 public final class DevStack: Sendable {
-    public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq")
+    public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked")
     public static let dvcqgPassword = "dev-password"
 
     public let cluster: KafkaMockCluster
@@ -27,6 +27,7 @@ public final class DevStack: Sendable {
         try cluster.createTopic(topics.events, partitions: partitions)
         try cluster.createTopic(topics.results, partitions: partitions)
         try cluster.createTopic(topics.dlq, partitions: partitions)
+        try cluster.createTopic(topics.parked, partitions: partitions)
         let dvcqg = DVCQGMock(password: dvcqgPassword)
         let (port, task) = try await serve(dvcqg.server, logger: logger)
         return try DevStack(cluster: cluster, partitions: partitions, dvcqg: dvcqg, dvcqgURL: "http://127.0.0.1:\(port)",

@@ -27,10 +27,15 @@ public final class Gateway: Service {
         let kafka = configuration.kafka
         let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "national-gateway", properties: kafka.properties)
         let transport = AsyncHTTPTransport()
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let parking = try KafkaParkingLot(
+            producer: producer, configuration: common, topic: kafka.parkedTopic,
+            partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), logger: logger
+        )
+        await parking.start()
         let adapters = try makeAdapters(transport: transport)
         let router = try Router(rules: configuration.routes, adapters: adapters)
-        let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), logger: logger)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), parking: parking, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(common, subscription: .group(id: kafka.groupId, topics: [kafka.eventsTopic]))
         consumerConfiguration.sessionTimeoutMilliseconds = kafka.sessionTimeoutMilliseconds
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
@@ -39,15 +44,26 @@ public final class Gateway: Service {
             producer: producer, resultsTopic: kafka.resultsTopic, dlqTopic: kafka.dlqTopic,
             contractVersion: DossierEventDecoder.contractVersion, statistics: statistics, logger: logger
         )
-        let pipeline = Pipeline(router: router, engine: engine, ledger: ledger, recorder: recorder, statistics: statistics,
-                                maxOutstanding: configuration.delivery.maxOutstandingEvents, logger: logger)
+        let flow = FlowControl(consumer: consumer, ledger: ledger, limit: configuration.delivery.maxBacklogPerPartition, logger: logger)
+        let pipeline = Pipeline(
+            router: router, engine: engine, ledger: ledger, recorder: recorder, parking: parking,
+            flow: flow, consumer: consumer, statistics: statistics, logger: logger
+        )
         logger.info("gateway starting", metadata: [
             "bootstrap": "\(kafka.bootstrapServers)", "group": "\(kafka.groupId)", "topic": "\(kafka.eventsTopic)",
             "targets": "\(engine.targets.map(\.rawValue).joined(separator: ","))",
         ])
 
         let consuming = Task { await pipeline.consume(consumer.events) }
-        let committing = Task { await Self.commitLoop(consumer: consumer, ledger: ledger, interval: .milliseconds(configuration.delivery.commitIntervalMilliseconds), logger: logger) }
+        let interval = Duration.milliseconds(configuration.delivery.commitIntervalMilliseconds)
+        let housekeeping = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await pipeline.commit()
+                await flow.resumeDrained()
+                statistics.pausedTargets(await engine.breakerStates().filter { $0.value != .closed }.map(\.key))
+            }
+        }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await consuming.value
@@ -60,10 +76,11 @@ public final class Gateway: Service {
 
         logger.info("gateway stopping: finishing calls in flight")
         await engine.shutdown(deadline: .milliseconds(configuration.delivery.shutdownDeadlineMilliseconds))
-        committing.cancel()
-        await committing.value
-        await Self.commit(consumer: consumer, ledger: ledger, logger: logger)
+        housekeeping.cancel()
+        await housekeeping.value
+        await pipeline.commit()
         await consumer.close()
+        await parking.stop()
         await producer.shutdown()
         try? await transport.shutdown()
         let unfinished = await ledger.pending
@@ -83,42 +100,69 @@ public final class Gateway: Service {
     }
 
     private func targetSettings() -> [TargetName: TargetSettings] {
-        [DVCQGAdapter.target: TargetSettings(retry: configuration.targets.dvcqg.retry, maxInFlight: configuration.targets.dvcqg.maxInFlight)]
+        [DVCQGAdapter.target: configuration.targets.dvcqg.settings]
     }
 
     private func contractPath(_ relative: String) -> String {
         (configuration.contractsDirectory as NSString).appendingPathComponent(relative)
     }
+}
 
-    static func commitLoop(consumer: KafkaConsumer, ledger: OffsetLedger, interval: Duration, logger: Logger) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            await commit(consumer: consumer, ledger: ledger, logger: logger)
+/// Keeps memory bounded: a partition whose unfinished backlog reaches the limit is paused
+/// (librdkafka stops fetching it) and resumed once the backlog has halved.
+actor FlowControl {
+    private let consumer: KafkaConsumer
+    private let ledger: OffsetLedger
+    private let limit: Int
+    private let logger: Logger
+    private var paused: Set<PartitionID> = []
+
+    init(consumer: KafkaConsumer, ledger: OffsetLedger, limit: Int, logger: Logger) {
+        self.consumer = consumer
+        self.ledger = ledger
+        self.limit = limit
+        self.logger = logger
+    }
+
+    func check(_ partition: PartitionID) async {
+        guard !paused.contains(partition), await ledger.pending(partition) >= limit else { return }
+        do {
+            try consumer.pause([KafkaTopicPartition(partition)])
+            paused.insert(partition)
+            logger.warning("partition paused: backlog at its limit", metadata: ["partition": "\(partition)", "limit": "\(limit)"])
+        } catch {
+            logger.error("could not pause partition", metadata: ["partition": "\(partition)", "error": "\(error)"])
         }
     }
 
-    static func commit(consumer: KafkaConsumer, ledger: OffsetLedger, logger: Logger) async {
-        let offsets = await ledger.committable()
-        guard !offsets.isEmpty else { return }
-        do {
-            try await consumer.commit(Dictionary(uniqueKeysWithValues: offsets.map {
-                (KafkaTopicPartition(topic: $0.key.topic, partition: $0.key.partition), $0.value)
-            }))
-            await ledger.markCommitted(offsets)
-        } catch {
-            logger.warning("commit failed; will retry", metadata: ["error": "\(error)"])
+    func resumeDrained() async {
+        for partition in paused where await ledger.pending(partition) <= limit / 2 {
+            do {
+                try consumer.resume([KafkaTopicPartition(partition)])
+                paused.remove(partition)
+                logger.notice("partition resumed", metadata: ["partition": "\(partition)"])
+            } catch {
+                logger.error("could not resume partition", metadata: ["partition": "\(partition)", "error": "\(error)"])
+            }
         }
+    }
+
+    /// Revoked or newly assigned partitions start unpaused.
+    func forget(_ partitions: Set<PartitionID>) {
+        paused.subtract(partitions)
     }
 }
 
-/// From a Kafka record to submitted deliveries.
+/// From a Kafka record to submitted deliveries, and rebalances handled in line.
 struct Pipeline: Sendable {
     let router: Router
     let engine: DeliveryEngine
     let ledger: OffsetLedger
     let recorder: OutcomeRecorder
+    let parking: KafkaParkingLot
+    let flow: FlowControl
+    let consumer: KafkaConsumer
     let statistics: GatewayStatistics
-    let maxOutstanding: Int
     let logger: Logger
 
     func consume(_ events: KafkaConsumerEvents) async {
@@ -126,16 +170,36 @@ struct Pipeline: Sendable {
             switch event {
             case .partitionsAssigned(let partitions):
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
-                await ledger.assign(partitions.map(PartitionID.init))
-            case .partitionsRevoked(let partitions):
-                logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
-                await ledger.revoke(partitions.map(PartitionID.init))
-            case .message(let message):
-                while await ledger.pending >= maxOutstanding {
-                    do { try await Task.sleep(for: .milliseconds(5)) } catch { return }
+                do {
+                    try await parking.catchUp()
+                } catch {
+                    logger.error("parking state not fully read", metadata: ["error": "\(error)"])
                 }
+                await flow.forget(Set(partitions.map(PartitionID.init)))
+                await ledger.assign(partitions.map(PartitionID.init))
+            case .partitionsRevoked(let partitions, let revocation):
+                let revoked = Set(partitions.map(PartitionID.init))
+                logger.info("partitions revoked: releasing their work", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
+                await engine.abandon(revoked)
+                await commit()
+                await ledger.revoke(Array(revoked))
+                await flow.forget(revoked)
+                revocation.finish()
+            case .message(let message):
                 await handle(message)
+                await flow.check(PartitionID(message.topicPartition))
             }
+        }
+    }
+
+    func commit() async {
+        let offsets = await ledger.committable()
+        guard !offsets.isEmpty else { return }
+        do {
+            try await consumer.commit(Dictionary(uniqueKeysWithValues: offsets.map { (KafkaTopicPartition($0.key), $0.value) }))
+            await ledger.markCommitted(offsets)
+        } catch {
+            logger.warning("commit failed; will retry", metadata: ["error": "\(error)"])
         }
     }
 
@@ -173,6 +237,12 @@ struct Pipeline: Sendable {
 
 extension PartitionID {
     init(_ partition: KafkaTopicPartition) {
+        self.init(topic: partition.topic, partition: partition.partition)
+    }
+}
+
+extension KafkaTopicPartition {
+    init(_ partition: PartitionID) {
         self.init(topic: partition.topic, partition: partition.partition)
     }
 }

@@ -19,6 +19,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var eventsTopic: String
         public var resultsTopic: String
         public var dlqTopic: String
+        /// Compacted topic of parked dossiers (`cleanup.policy=compact` in production).
+        public var parkedTopic: String
         /// At least 3000: the group notices a dead instance after this long.
         public var sessionTimeoutMilliseconds: Int
         /// Any other librdkafka property (TLS, SASL, tuning), passed through unchanged.
@@ -26,8 +28,8 @@ public struct GatewayConfiguration: Codable, Sendable {
     }
 
     public struct DeliverySettings: Codable, Sendable {
-        /// Events read but not yet finished, over all partitions, before reading waits.
-        public var maxOutstandingEvents: Int
+        /// Events of one partition read but not yet finished before that partition is paused.
+        public var maxBacklogPerPartition: Int
         public var commitIntervalMilliseconds: Int
         /// How long shutdown waits for calls in flight.
         public var shutdownDeadlineMilliseconds: Int
@@ -40,8 +42,16 @@ public struct GatewayConfiguration: Codable, Sendable {
     public struct DVCQGTarget: Codable, Sendable {
         public var enabled: Bool
         public var maxInFlight: Int
+        /// Calls per second; 0 for no limit.
+        public var ratePerSecond: Double
+        public var rateBurst: Int
         public var retry: RetryPolicy
+        public var breaker: BreakerPolicy
         public var connection: DVCQGConfiguration
+
+        var settings: TargetSettings {
+            TargetSettings(retry: retry, maxInFlight: maxInFlight, breaker: breaker, ratePerSecond: ratePerSecond, rateBurst: rateBurst)
+        }
     }
 
     /// The built-in routing table.
@@ -57,12 +67,13 @@ public struct GatewayConfiguration: Codable, Sendable {
             "eventsTopic": "dossier.events",
             "resultsTopic": "gateway.results",
             "dlqTopic": "gateway.dlq",
+            "parkedTopic": "gateway.parked",
             "sessionTimeoutMilliseconds": 6000,
             "properties": [String: String](),
         ],
         "contractsDirectory": "Contracts",
         "delivery": [
-            "maxOutstandingEvents": 5000,
+            "maxBacklogPerPartition": 2000,
             "commitIntervalMilliseconds": 200,
             "shutdownDeadlineMilliseconds": 10000,
         ],
@@ -70,6 +81,16 @@ public struct GatewayConfiguration: Codable, Sendable {
             "dvcqg": [
                 "enabled": true,
                 "maxInFlight": 32,
+                "ratePerSecond": 0,
+                "rateBurst": 20,
+                "breaker": [
+                    "windowMilliseconds": 30000,
+                    "minimumCalls": 10,
+                    "failureRatio": 0.6,
+                    "consecutiveFailures": 5,
+                    "initialPauseMilliseconds": 1000,
+                    "maxPauseMilliseconds": 30000,
+                ],
                 "retry": [
                     "maxAttempts": 6,
                     "initialBackoffMilliseconds": 200,
@@ -127,7 +148,11 @@ public struct GatewayConfiguration: Codable, Sendable {
         guard kafka.sessionTimeoutMilliseconds >= 3000 else {
             throw ConfigurationError("kafka.sessionTimeoutMilliseconds must be at least 3000")
         }
-        guard delivery.maxOutstandingEvents > 0 else { throw ConfigurationError("delivery.maxOutstandingEvents must be positive") }
+        guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
+        let breaker = targets.dvcqg.breaker
+        guard breaker.failureRatio > 0, breaker.failureRatio <= 1, breaker.consecutiveFailures >= 1 else {
+            throw ConfigurationError("targets.dvcqg.breaker: failureRatio must be in (0, 1] and consecutiveFailures at least 1")
+        }
         guard targets.dvcqg.retry.maxAttempts >= 1 else { throw ConfigurationError("targets.dvcqg.retry.maxAttempts must be at least 1") }
     }
 
@@ -160,7 +185,8 @@ public struct GatewayConfiguration: Codable, Sendable {
             guard let flag = Bool(text) else { throw ConfigurationError("\(name) must be true or false") }
             return flag
         case is Int, is Double, is NSNumber:
-            guard let number = Int(text) else { throw ConfigurationError("\(name) must be a whole number") }
+            if let number = Int(text) { return number }
+            guard let number = Double(text) else { throw ConfigurationError("\(name) must be a number") }
             return number
         case is [Any], is [String: Any]:
             guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {

@@ -8,6 +8,8 @@ public final class GatewayStatistics: Sendable {
         public var invalidEvents = 0
         /// (event × target) deliveries handed to the engine.
         public var deliveriesRouted = 0
+        /// Targets whose circuit breaker holds their deliveries.
+        public var pausedTargets: Set<TargetName> = []
         public var outcomes: [TargetName: [DeliveryOutcome.Status: Int]] = [:]
 
         public func count(_ status: DeliveryOutcome.Status) -> Int {
@@ -24,6 +26,7 @@ public final class GatewayStatistics: Sendable {
     public var snapshot: Snapshot { state.withLock { $0 } }
 
     func consumed() { state.withLock { $0.eventsConsumed += 1 } }
+    func pausedTargets(_ targets: [TargetName]) { state.withLock { $0.pausedTargets = Set(targets) } }
     func routed(_ count: Int) { state.withLock { $0.deliveriesRouted += count } }
     func recordInvalid() { state.withLock { $0.invalidEvents += 1 } }
 

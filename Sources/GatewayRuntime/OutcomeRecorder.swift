@@ -17,9 +17,9 @@ struct OutcomeRecorder: Sendable {
     /// Returns false when the gateway stopped before the outcome was durable.
     func record(_ outcome: DeliveryOutcome) async -> Bool {
         let delivery = outcome.delivery
-        if outcome.status == .deadLettered {
+        if outcome.isDeadLetter {
             let letter = DeadLetter(outcome: outcome, contractVersion: contractVersion)
-            logger.error("dead-lettered", metadata: [
+            logger.log(level: outcome.status == .parked ? .warning : .error, "\(outcome.status.rawValue)", metadata: [
                 "dossier": "\(delivery.event.dossierCode)", "target": "\(delivery.target)",
                 "operation": "\(outcome.operations.last?.operation ?? "-")", "reason": "\(outcome.reason ?? "-")",
                 "http.status": "\(outcome.failure?.httpStatus.map(String.init) ?? "none")",

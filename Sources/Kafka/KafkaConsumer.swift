@@ -22,7 +22,10 @@ public final class KafkaConsumer: Sendable {
 
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
         let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self)
-        let context = ConsumerContext(continuation: continuation, capacity: configuration.bufferCapacity)
+        let context = ConsumerContext(
+            continuation: continuation, capacity: configuration.bufferCapacity,
+            revocationTimeout: .milliseconds(configuration.revocationTimeoutMilliseconds), logger: logger
+        )
         self.context = context
         self.logger = logger
         self.events = KafkaConsumerEvents(stream: stream, context: context)
@@ -37,7 +40,11 @@ public final class KafkaConsumer: Sendable {
                 rd_kafka_assign(handle, partitions)
                 context.continuation.yield(.partitionsAssigned(topicPartitions))
             } else {
-                context.continuation.yield(.partitionsRevoked(topicPartitions))
+                let revocation = KafkaRevocation()
+                context.continuation.yield(.partitionsRevoked(topicPartitions, revocation))
+                if !context.isClosing, !revocation.wait(timeout: context.revocationTimeout) {
+                    context.logger.warning("revoked partitions were not released in time", metadata: ["partitions": "\(topicPartitions)"])
+                }
                 rd_kafka_assign(handle, nil)
             }
         }
@@ -84,6 +91,7 @@ public final class KafkaConsumer: Sendable {
 
     deinit {
         if !isClosed.exchange(true, ordering: .acquiringAndReleasing) {
+            context.isClosing = true
             poller.stop()
             rd_kafka_consumer_close(handle)
             rd_kafka_destroy(handle)
@@ -130,6 +138,22 @@ public final class KafkaConsumer: Sendable {
         return offsets
     }
 
+    /// The low and high watermarks of `partition`, asked of the broker.
+    public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> (low: Int64, high: Int64) {
+        nonisolated(unsafe) let handle = self.handle
+        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let (error, low, high) = await RdKafka.blocking { () -> (Int32, Int64, Int64) in
+            var low: Int64 = 0
+            var high: Int64 = 0
+            let error = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, milliseconds)
+            return (error.rawValue, low, high)
+        }
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR.rawValue {
+            throw KafkaError(rd_kafka_resp_err_t(rawValue: error), context: "watermarks of \(partition)")
+        }
+        return (low, high)
+    }
+
     /// Stops fetching from `partitions` until `resume`; what is buffered still arrives.
     public func pause(_ partitions: [KafkaTopicPartition]) throws {
         try changeFetching(partitions, rd_kafka_pause_partitions, "pause")
@@ -142,6 +166,7 @@ public final class KafkaConsumer: Sendable {
     /// Leaves the group and releases the client. Commit what is done before calling it.
     public func close() async {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        context.isClosing = true
         poller.stop()
         nonisolated(unsafe) let handle = self.handle
         await RdKafka.blocking {
@@ -191,12 +216,23 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
 
 private final class ConsumerContext: Sendable {
     let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    let revocationTimeout: Duration
+    let logger: Logger
     private let capacity: Int
     private let buffered = Atomic<Int>(0)
+    private let closing = Atomic<Bool>(false)
 
-    init(continuation: AsyncStream<KafkaConsumerEvent>.Continuation, capacity: Int) {
+    init(continuation: AsyncStream<KafkaConsumerEvent>.Continuation, capacity: Int, revocationTimeout: Duration, logger: Logger) {
         self.continuation = continuation
         self.capacity = max(1, capacity)
+        self.revocationTimeout = revocationTimeout
+        self.logger = logger
+    }
+
+    /// Set once the consumer closes: the final revocation does not wait for the reader.
+    var isClosing: Bool {
+        get { closing.load(ordering: .acquiring) }
+        set { closing.store(newValue, ordering: .releasing) }
     }
 
     var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity }
@@ -215,7 +251,7 @@ extension KafkaConsumerMessage {
     init(copying pointer: UnsafeMutablePointer<rd_kafka_message_t>) {
         let message = pointer.pointee
         let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-        let value = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? []
+        let value = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) }
         let key = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
         var headers: [KafkaHeader] = []
         var rawHeaders: OpaquePointer?
@@ -237,7 +273,8 @@ extension KafkaConsumerMessage {
             partition: message.partition,
             offset: message.offset,
             key: key,
-            value: value,
+            value: value ?? [],
+            isTombstone: value == nil,
             headers: headers,
             timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
         )

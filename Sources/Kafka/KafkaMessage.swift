@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A topic and one of its partitions.
 public struct KafkaTopicPartition: Hashable, Sendable, CustomStringConvertible {
     public let topic: String
@@ -39,12 +41,13 @@ extension Array where Element == KafkaHeader {
 public struct KafkaProducerMessage: Sendable {
     public var topic: String
     public var key: [UInt8]?
-    public var value: [UInt8]
+    /// Nil sends a tombstone, which deletes the key from a compacted topic.
+    public var value: [UInt8]?
     public var headers: [KafkaHeader]
     /// Nil lets the partitioner choose from the key.
     public var partition: Int32?
 
-    public init(topic: String, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [], partition: Int32? = nil) {
+    public init(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int32? = nil) {
         self.topic = topic
         self.key = key
         self.value = value
@@ -52,7 +55,7 @@ public struct KafkaProducerMessage: Sendable {
         self.partition = partition
     }
 
-    public init(topic: String, key: String?, value: [UInt8], headers: [KafkaHeader] = [], partition: Int32? = nil) {
+    public init(topic: String, key: String?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int32? = nil) {
         self.init(topic: topic, key: key.map { Array($0.utf8) }, value: value, headers: headers, partition: partition)
     }
 }
@@ -71,6 +74,8 @@ public struct KafkaConsumerMessage: Sendable {
     public let offset: Int64
     public let key: [UInt8]?
     public let value: [UInt8]
+    /// The record has no value at all: a deletion in a compacted topic.
+    public let isTombstone: Bool
     public let headers: [KafkaHeader]
     /// Milliseconds since the epoch, or nil when the record has none.
     public let timestampMilliseconds: Int64?
@@ -78,12 +83,13 @@ public struct KafkaConsumerMessage: Sendable {
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
     public var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader], timestampMilliseconds: Int64?) {
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], isTombstone: Bool = false, headers: [KafkaHeader], timestampMilliseconds: Int64?) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
         self.key = key
         self.value = value
+        self.isTombstone = isTombstone
         self.headers = headers
         self.timestampMilliseconds = timestampMilliseconds
     }
@@ -94,6 +100,26 @@ public enum KafkaConsumerEvent: Sendable {
     case message(KafkaConsumerMessage)
     /// The group gave this instance these partitions; messages of them follow.
     case partitionsAssigned([KafkaTopicPartition])
-    /// These partitions now belong to another instance; offsets of them can no longer be committed.
-    case partitionsRevoked([KafkaTopicPartition])
+    /// These partitions are being taken away. Until `revocation.finish()` is called (or the
+    /// consumer's revocation timeout passes) they stay assigned, so the reader can stop its
+    /// work on them and commit; afterwards they belong to another instance.
+    case partitionsRevoked([KafkaTopicPartition], KafkaRevocation)
+}
+
+/// Lets a rebalance wait until the reader has let go of revoked partitions.
+public final class KafkaRevocation: Sendable {
+    private let released = DispatchSemaphore(value: 0)
+
+    init() {}
+
+    /// The reader is done with the revoked partitions.
+    public func finish() {
+        released.signal()
+    }
+
+    func wait(timeout: Duration) -> Bool {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        return released.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success
+    }
 }

@@ -56,6 +56,28 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// How many partitions `topic` has, asked of the broker.
+    public func partitionCount(of topic: String, timeout: Duration = .seconds(10)) async throws -> Int {
+        nonisolated(unsafe) let handle = self.handle
+        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let (error, count) = await RdKafka.blocking { () -> (Int32, Int) in
+            guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else { return (RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, 0) }
+            defer { rd_kafka_topic_destroy(topicHandle) }
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let error = rd_kafka_metadata(handle, 0, topicHandle, &metadata, milliseconds)
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return (error.rawValue, 0) }
+            defer { rd_kafka_metadata_destroy(metadata) }
+            guard metadata.pointee.topic_cnt > 0 else { return (RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue, 0) }
+            let described = metadata.pointee.topics[0]
+            if described.err != RD_KAFKA_RESP_ERR_NO_ERROR { return (described.err.rawValue, 0) }
+            return (0, Int(described.partition_cnt))
+        }
+        if error != 0 {
+            throw KafkaError(rd_kafka_resp_err_t(rawValue: error), context: "metadata of \(topic)")
+        }
+        return count
+    }
+
     /// Waits for every queued record to be acknowledged, up to `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async throws {
         nonisolated(unsafe) let handle = self.handle
@@ -87,14 +109,16 @@ public final class KafkaProducer: Sendable {
             }
         }
         let failure: OpaquePointer? = message.topic.withCString { topic in
-            message.value.withUnsafeBytes { value in
+            withOptionalBytes(message.value) { value in
                 withOptionalBytes(message.key) { key in
                     var fields: [rd_kafka_vu_t] = []
                     fields.append(field(RD_KAFKA_VTYPE_TOPIC) { $0.cstr = topic })
-                    fields.append(field(RD_KAFKA_VTYPE_VALUE) {
-                        $0.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                        $0.mem.size = value.count
-                    })
+                    if let value {
+                        fields.append(field(RD_KAFKA_VTYPE_VALUE) {
+                            $0.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                            $0.mem.size = value.count
+                        })
+                    }
                     if let key {
                         fields.append(field(RD_KAFKA_VTYPE_KEY) {
                             $0.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
@@ -133,5 +157,7 @@ private func field(_ type: rd_kafka_vtype_t, _ set: (inout rd_kafka_vu_t.__Unnam
 
 private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
     guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBytes { body($0) }
+    // An empty value still needs a non-null pointer: a null one would mean a tombstone.
+    let storage = bytes.isEmpty ? [0] : bytes
+    return storage.withUnsafeBytes { body(UnsafeRawBufferPointer(start: $0.baseAddress, count: bytes.count)) }
 }

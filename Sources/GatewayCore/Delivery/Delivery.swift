@@ -57,6 +57,8 @@ public struct DeliveryOutcome: Sendable {
         case delivered
         case duplicate
         case deadLettered = "dead-lettered"
+        /// Not sent: an earlier event of the dossier is dead-lettered for this target.
+        case parked
     }
 
     /// One operation's final answer.
@@ -85,14 +87,20 @@ public struct DeliveryOutcome: Sendable {
     public let failure: OperationAnswer?
     /// For a dead letter: why it was given up (`permanent`, `retries-exhausted`, `budget-exhausted`, …).
     public let reason: String?
+    /// For a parked delivery: the dead-lettered event it waits behind.
+    public let parkedBehind: ParkedDossier?
 
-    public init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: String?) {
+    public init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: String?, parkedBehind: ParkedDossier? = nil) {
         self.delivery = delivery
         self.status = status
         self.operations = operations
         self.failure = failure
         self.reason = reason
+        self.parkedBehind = parkedBehind
     }
+
+    /// True when this outcome goes to the dead-letter topic too (dead letters and parked events).
+    public var isDeadLetter: Bool { status == .deadLettered || status == .parked }
 
     public var attempts: Int { operations.reduce(0) { $0 + $1.attempts } }
 }

@@ -5,10 +5,17 @@ public struct TargetSettings: Sendable {
     public var retry: RetryPolicy
     /// Deliveries running at once against this target (each a different dossier).
     public var maxInFlight: Int
+    public var breaker: BreakerPolicy
+    /// Calls per second; zero for no limit.
+    public var ratePerSecond: Double
+    public var rateBurst: Int
 
-    public init(retry: RetryPolicy = .default, maxInFlight: Int = 16) {
+    public init(retry: RetryPolicy = .default, maxInFlight: Int = 16, breaker: BreakerPolicy = BreakerPolicy(), ratePerSecond: Double = 0, rateBurst: Int = 10) {
         self.retry = retry
         self.maxInFlight = maxInFlight
+        self.breaker = breaker
+        self.ratePerSecond = ratePerSecond
+        self.rateBurst = rateBurst
     }
 }
 
@@ -19,15 +26,34 @@ public final class DeliveryEngine: Sendable {
     public typealias OutcomeHandler = @Sendable (DeliveryOutcome) async -> Void
 
     private let lanes: [TargetName: TargetLane]
+    private let breakers: [TargetName: CircuitBreaker]
 
-    public init(adapters: [any TargetAdapter], settings: [TargetName: TargetSettings], logger: Logger) {
+    public init(adapters: [any TargetAdapter], settings: [TargetName: TargetSettings], parking: any ParkingLot = InMemoryParkingLot(), logger: Logger) {
         var lanes: [TargetName: TargetLane] = [:]
+        var breakers: [TargetName: CircuitBreaker] = [:]
         for adapter in adapters {
             let setting = settings[adapter.target] ?? TargetSettings()
-            let executor = DeliveryExecutor(adapter: adapter, policy: setting.retry, logger: logger)
-            lanes[adapter.target] = TargetLane(executor: executor, maxInFlight: setting.maxInFlight)
+            let breaker = CircuitBreaker(target: adapter.target, policy: setting.breaker, logger: logger)
+            let limiter = RateLimiter(perSecond: setting.ratePerSecond, burst: setting.rateBurst)
+            let executor = DeliveryExecutor(adapter: adapter, policy: setting.retry, breaker: breaker, limiter: limiter, logger: logger)
+            lanes[adapter.target] = TargetLane(executor: executor, parking: parking, maxInFlight: setting.maxInFlight, logger: logger)
+            breakers[adapter.target] = breaker
         }
         self.lanes = lanes
+        self.breakers = breakers
+    }
+
+    /// Each target's circuit-breaker state: `open` and `probing` mean the target is paused.
+    public func breakerStates() async -> [TargetName: CircuitBreaker.State] {
+        var states: [TargetName: CircuitBreaker.State] = [:]
+        for (target, breaker) in breakers { states[target] = await breaker.state }
+        return states
+    }
+
+    /// Stops all work on events from `partitions` (they moved to another instance):
+    /// drops what has not started, cancels what runs, and returns once none of it runs.
+    public func abandon(_ partitions: Set<PartitionID>) async {
+        for lane in lanes.values { await lane.abandon(partitions) }
     }
 
     public var targets: [TargetName] { lanes.keys.sorted() }
@@ -70,6 +96,8 @@ actor TargetLane {
     }
 
     private let executor: DeliveryExecutor
+    private let parking: any ParkingLot
+    private let logger: Logger
     private let maxInFlight: Int
     private var queues: [String: FIFO<Pending>] = [:]
     private var ready = FIFO<String>()
@@ -77,8 +105,10 @@ actor TargetLane {
     private var isClosed = false
     private(set) var backlog = 0
 
-    init(executor: DeliveryExecutor, maxInFlight: Int) {
+    init(executor: DeliveryExecutor, parking: any ParkingLot, maxInFlight: Int, logger: Logger) {
         self.executor = executor
+        self.parking = parking
+        self.logger = logger
         self.maxInFlight = max(1, maxInFlight)
     }
 
@@ -115,17 +145,48 @@ actor TargetLane {
         for task in running.values { task.cancel() }
     }
 
+    func abandon(_ partitions: Set<PartitionID>) async {
+        var waiting: [Task<Void, Never>] = []
+        for (dossier, queue) in queues {
+            guard let head = queue.first, partitions.contains(PartitionID(topic: head.delivery.origin.topic, partition: head.delivery.origin.partition)) else { continue }
+            if let task = running[dossier] {
+                task.cancel()
+                waiting.append(task)
+                backlog -= queue.count - 1
+                queues[dossier] = FIFO([head])
+            } else {
+                backlog -= queue.count
+                queues[dossier] = nil
+            }
+        }
+        for task in waiting { await task.value }
+    }
+
     private func startReady() {
         while !isClosed, running.count < maxInFlight, let dossier = ready.pop() {
             guard let head = queues[dossier]?.first else { continue }
-            let executor = self.executor
             running[dossier] = Task {
-                if let outcome = await executor.run(head.delivery) {
+                if let outcome = await self.deliver(head.delivery) {
                     await head.onOutcome(outcome)
                 }
                 self.finished(dossier)
             }
         }
+    }
+
+    /// Runs a delivery unless its dossier is parked for this target; a dead letter parks it.
+    private nonisolated func deliver(_ delivery: Delivery) async -> DeliveryOutcome? {
+        let dossier = delivery.event.dossierCode
+        if let entry = await parking.parked(dossier, target: delivery.target), entry.eventId != delivery.event.id {
+            return DeliveryOutcome(delivery: delivery, status: .parked, operations: [], failure: nil, reason: "parked", parkedBehind: entry)
+        }
+        guard let outcome = await executor.run(delivery) else { return nil }
+        if outcome.status == .deadLettered {
+            let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: outcome.reason ?? "dead-lettered")
+            guard await parking.park(entry) else { return nil }
+            logger.warning("dossier parked for target", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)", "behind": "\(delivery.event.id)"])
+        }
+        return outcome
     }
 
     private func finished(_ dossier: String) {

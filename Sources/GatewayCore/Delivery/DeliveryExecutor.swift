@@ -1,17 +1,19 @@
 import Logging
 
 /// Brings one delivery to its system: runs its operations in order under the target's
-/// retry policy, re-authenticating where the answer asks for it.
+/// retry policy, circuit breaker and rate limit, re-authenticating where the answer asks.
 struct DeliveryExecutor: Sendable {
     let adapter: any TargetAdapter
     let policy: RetryPolicy
+    let breaker: CircuitBreaker
+    let limiter: RateLimiter
     let logger: Logger
 
     /// The outcome, or nil when cancelled first (the event is then neither delivered nor dead-lettered,
     /// its offset stays uncommitted and it is read again).
     func run(_ delivery: Delivery) async -> DeliveryOutcome? {
         let clock = ContinuousClock()
-        let started = clock.now
+        var budgetStart = clock.now
         let budget = Duration.milliseconds(policy.budgetMilliseconds)
         var reports: [DeliveryOutcome.OperationReport] = []
         var reauthentications = 0
@@ -20,7 +22,7 @@ struct DeliveryExecutor: Sendable {
             let key = delivery.idempotencyKey(for: operation)
             var attempts = 0
             while true {
-                guard !Task.isCancelled else { return nil }
+                guard await breaker.admit(), await limiter.acquire() else { return nil }
                 attempts += 1
                 let answer = await adapter.perform(operation, for: delivery.event, idempotencyKey: key)
                 guard !Task.isCancelled else { return nil }
@@ -31,6 +33,7 @@ struct DeliveryExecutor: Sendable {
                 var giveUp: String?
                 switch answer.verdict {
                 case .delivered, .duplicate:
+                    await breaker.record(failed: false)
                     reports.append(report)
                 case .reauthenticate:
                     attempts -= 1
@@ -41,13 +44,22 @@ struct DeliveryExecutor: Sendable {
                         continue
                     }
                     giveUp = "authentication-failed"
-                case .permanent:
-                    giveUp = "permanent"
-                case .retryable:
+                case .permanent, .retryable:
+                    if await breaker.record(failed: true, detail: describe(answer)) {
+                        // Systematic: the target is paused. Hold this delivery, without using up
+                        // its attempts or its budget, and send it again once the target recovers.
+                        attempts -= 1
+                        budgetStart = clock.now
+                        continue
+                    }
+                    if answer.verdict == .permanent {
+                        giveUp = "permanent"
+                        break
+                    }
                     let delay = policy.delay(afterFailedAttempts: attempts, retryAfter: answer.retryAfter)
                     if attempts >= policy.maxAttempts {
                         giveUp = "retries-exhausted"
-                    } else if started.duration(to: clock.now) + delay > budget {
+                    } else if budgetStart.duration(to: clock.now) + delay > budget {
                         giveUp = "budget-exhausted"
                     } else {
                         logger.debug("retrying", metadata: metadata(delivery, operation).merging([
@@ -66,6 +78,10 @@ struct DeliveryExecutor: Sendable {
         }
         let allDuplicates = !reports.isEmpty && reports.allSatisfy { $0.verdict == .duplicate }
         return DeliveryOutcome(delivery: delivery, status: allDuplicates ? .duplicate : .delivered, operations: reports, failure: nil, reason: nil)
+    }
+
+    private func describe(_ answer: OperationAnswer) -> String {
+        "\(answer.errorClass ?? answer.verdict.rawValue) \(answer.httpStatus.map(String.init) ?? "-") \(answer.code ?? "")"
     }
 
     private func metadata(_ delivery: Delivery, _ operation: String) -> Logger.Metadata {

@@ -90,6 +90,11 @@ public actor OffsetLedger {
         }
     }
 
+    /// Records of `partition` read but not yet finished.
+    public func pending(_ partition: PartitionID) -> Int {
+        partitions[partition]?.remaining.count ?? 0
+    }
+
     /// Records read but not yet finished, over all partitions.
     public var pending: Int { partitions.values.reduce(0) { $0 + $1.remaining.count } }
 }

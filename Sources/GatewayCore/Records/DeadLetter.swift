@@ -29,6 +29,7 @@ public struct DeadLetter: Sendable {
         public static let contractVersion = "dlq.contract.version"
         public static let gatewayVersion = "dlq.gateway.version"
         public static let deadLetteredAt = "dlq.dead-lettered.at"
+        public static let parkedBehind = "dlq.parked.behind"
     }
 
     /// The dead letter of a delivery that failed for good.
@@ -38,17 +39,18 @@ public struct DeadLetter: Sendable {
         let failure = outcome.failure
         var fields: [(String, String?)] = [
             (Header.target, delivery.target.rawValue),
-            (Header.operation, failed?.operation),
+            (Header.operation, failed?.operation ?? delivery.operations.first),
             (Header.method, failure?.method),
             (Header.url, failure?.url),
             (Header.httpStatus, failure?.httpStatus.map(String.init) ?? "none"),
             (Header.answerCode, failure?.code),
             (Header.answerExcerpt, failure.map { Redaction.mask($0.excerpt) }),
             (Header.attempts, String(outcome.attempts)),
-            (Header.errorClass, failure?.errorClass ?? failure?.verdict.rawValue),
+            (Header.errorClass, outcome.status == .parked ? "parked" : failure?.errorClass ?? failure?.verdict.rawValue),
             (Header.reason, outcome.reason),
-            (Header.idempotencyKey, failed?.idempotencyKey),
+            (Header.idempotencyKey, failed?.idempotencyKey ?? delivery.operations.first.map(delivery.idempotencyKey(for:))),
             (Header.eventId, delivery.event.id),
+            (Header.parkedBehind, outcome.parkedBehind?.eventId),
         ]
         fields.append((Header.contractVersion, contractVersion))
         self.init(origin: delivery.origin, fields: fields, at: date)

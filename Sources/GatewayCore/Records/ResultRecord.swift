@@ -13,8 +13,10 @@ public struct ResultRecord: Codable, Sendable, Equatable {
     public var answerCode: String?
     public var httpStatus: Int?
     public var attempts: Int
-    /// Set when dead-lettered.
+    /// Set when dead-lettered or parked.
     public var reason: String?
+    /// For a parked delivery: the dead-lettered event it waits behind.
+    public var parkedBehind: String?
     public var source: Source
     public var completedAt: Date
     public var gatewayVersion: String
@@ -37,6 +39,7 @@ public struct ResultRecord: Codable, Sendable, Equatable {
         self.httpStatus = outcome.failure?.httpStatus ?? outcome.operations.last?.httpStatus
         self.attempts = outcome.attempts
         self.reason = outcome.reason
+        self.parkedBehind = outcome.parkedBehind?.eventId
         self.source = Source(topic: delivery.origin.topic, partition: delivery.origin.partition, offset: delivery.origin.offset)
         self.completedAt = completedAt
         self.gatewayVersion = GatewayVersion.current

@@ -62,6 +62,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var startFromEarliest: Bool = true
     /// How many polled events may wait for the reader before polling waits too.
     public var bufferCapacity: Int = 1_000
+    /// How long a rebalance waits for the reader to release revoked partitions.
+    public var revocationTimeoutMilliseconds: Int = 15_000
+    /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
+    public var prefetchKilobytes: Int = 8_192
 
     public init(_ common: KafkaConfiguration, subscription: Subscription) {
         self.common = common
@@ -76,6 +80,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "enable.partition.eof": "false",
+            "queued.max.messages.kbytes": String(prefetchKilobytes),
         ]
         switch subscription {
         case .group(let id, _): all["group.id"] = id

@@ -1,0 +1,105 @@
+import Foundation
+import GatewayCore
+import Kafka
+import Logging
+
+/// Parking state on the compacted `gateway.parked` topic: key `target/dossier`, value the
+/// `ParkedDossier` JSON, a tombstone when released. Every instance reads the whole topic
+/// (parked dossiers are few) and keeps reading it, so whichever instance is assigned a
+/// partition already knows what is parked there; `catchUp()` waits until it has read
+/// everything written before it was called.
+public actor KafkaParkingLot: ParkingLot {
+    private let producer: KafkaProducer
+    private let reader: KafkaConsumer
+    private let topic: String
+    private let partitions: [KafkaTopicPartition]
+    private let logger: Logger
+    private var entries: [String: ParkedDossier] = [:]
+    private var positions: [Int32: Int64] = [:]
+    private var tailing: Task<Void, Never>?
+
+    public init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, logger: Logger) throws {
+        self.producer = producer
+        self.topic = topic
+        self.logger = logger
+        self.partitions = (0..<partitionCount).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        self.reader = try KafkaConsumer(configuration: KafkaConsumerConfiguration(configuration, subscription: .partitions(partitions)), logger: logger)
+    }
+
+    /// Starts reading the topic; call once.
+    public func start() {
+        let events = reader.events
+        tailing = Task { [weak self] in
+            for await event in events {
+                guard case .message(let message) = event else { continue }
+                await self?.apply(message)
+            }
+        }
+    }
+
+    public func stop() async {
+        tailing?.cancel()
+        await reader.close()
+    }
+
+    private func apply(_ message: KafkaConsumerMessage) {
+        positions[message.partition] = message.offset + 1
+        guard let key = message.keyText else { return }
+        if message.isTombstone {
+            entries[key] = nil
+        } else if let entry = try? JSONCoding.decoder.decode(ParkedDossier.self, from: Data(message.value)) {
+            entries[key] = entry
+        } else {
+            logger.warning("unreadable parking record ignored", metadata: ["key": "\(key)", "offset": "\(message.offset)"])
+        }
+    }
+
+    /// Returns once every record written to the topic before the call has been read.
+    public func catchUp(timeout: Duration = .seconds(30)) async throws {
+        var targets: [Int32: Int64] = [:]
+        for partition in partitions {
+            targets[partition.partition] = try await reader.watermarks(partition).high
+        }
+        let end = ContinuousClock.now + timeout
+        while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
+            guard ContinuousClock.now < end else { throw ConfigurationError("parking topic \(topic) could not be read in time") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    public func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
+        entries[ParkedDossier.key(dossierCode, target)]
+    }
+
+    public func park(_ entry: ParkedDossier) async -> Bool {
+        let value = Array(try! JSONCoding.encoder.encode(entry))
+        guard await send(KafkaProducerMessage(topic: topic, key: entry.key, value: value)) else { return false }
+        entries[entry.key] = entry
+        return true
+    }
+
+    /// Lets the dossier's next deliveries to `target` go out again.
+    public func release(_ dossierCode: String, target: TargetName) async -> Bool {
+        let key = ParkedDossier.key(dossierCode, target)
+        guard await send(KafkaProducerMessage(topic: topic, key: key, value: nil)) else { return false }
+        entries[key] = nil
+        return true
+    }
+
+    public var all: [ParkedDossier] { entries.values.sorted { $0.key < $1.key } }
+
+    private func send(_ message: KafkaProducerMessage) async -> Bool {
+        while !Task.isCancelled {
+            do {
+                _ = try await producer.send(message)
+                return true
+            } catch let error as KafkaError where error == .shutdown {
+                return false
+            } catch {
+                logger.warning("parking record not yet durable, retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        return false
+    }
+}
