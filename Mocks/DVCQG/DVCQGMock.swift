@@ -59,6 +59,14 @@ public struct DVCQGMock: Sendable {
             await control.journal.append(entry)
             return response
         }
+        if let key = entry.idempotencyKey, let previous = await control.idempotency.answer(for: key) {
+            entry.status = previous.status
+            entry.answerCode = previous.code
+            entry.accepted = true
+            entry.absorbed = true
+            await control.journal.append(entry)
+            return Response(status: .init(code: previous.status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: previous.body)))
+        }
         let answer: DVCQGAnswer
         switch parsed {
         case .failure(let violation):
@@ -74,6 +82,9 @@ public struct DVCQGMock: Sendable {
         entry.answerCode = answer.code
         entry.accepted = answer.accepted
         entry.rejection = answer.rejection
+        if answer.accepted, let key = entry.idempotencyKey {
+            await control.idempotency.remember(.init(status: answer.status, code: answer.code, body: answer.body), for: key)
+        }
         await control.journal.append(entry)
         return answer.response
     }
@@ -157,19 +168,27 @@ struct DVCQGAnswer {
     let code: String?
     let accepted: Bool
     let rejection: String?
-    let response: Response
+    let body: [UInt8]
+
+    var response: Response {
+        Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func json(_ object: [String: Any]) -> [UInt8] {
+        Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
+    }
 
     static func ok(_ object: [String: Any]) -> DVCQGAnswer {
-        DVCQGAnswer(status: 200, code: object["error_code"] as? String, accepted: true, rejection: nil, response: MockJSON.response(object))
+        DVCQGAnswer(status: 200, code: object["error_code"] as? String, accepted: true, rejection: nil, body: json(object))
     }
 
     static func refused(code: String, message: String) -> DVCQGAnswer {
-        DVCQGAnswer(status: 200, code: code, accepted: false, rejection: message, response: MockJSON.response(["error_code": code, "message": message]))
+        DVCQGAnswer(status: 200, code: code, accepted: false, rejection: message, body: json(["error_code": code, "message": message]))
     }
 
     static func violation(_ violation: MockContractViolation) -> DVCQGAnswer {
         DVCQGAnswer(status: 400, code: "-1", accepted: false, rejection: violation.description,
-                    response: MockJSON.response(["error_code": "-1", "message": "Dữ liệu không hợp lệ: \(violation.description)"], status: .badRequest))
+                    body: json(["error_code": "-1", "message": "Dữ liệu không hợp lệ: \(violation.description)"]))
     }
 }
 

@@ -19,9 +19,11 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var accepted: Bool
     /// Why the request was refused or failed: a contract violation or an injected fault.
     public var rejection: String?
+    /// A repeat of an idempotency key already processed: answered as before, not applied again.
+    public var absorbed: Bool
     public var body: String
 
-    public init(sequence: Int = 0, receivedAt: Date = Date(), method: String, path: String, operation: String, dossiers: [String] = [], statuses: [String] = [], idempotencyKey: String? = nil, status: Int = 200, answerCode: String? = nil, accepted: Bool = false, rejection: String? = nil, body: String) {
+    public init(sequence: Int = 0, receivedAt: Date = Date(), method: String, path: String, operation: String, dossiers: [String] = [], statuses: [String] = [], idempotencyKey: String? = nil, status: Int = 200, answerCode: String? = nil, accepted: Bool = false, rejection: String? = nil, absorbed: Bool = false, body: String) {
         self.sequence = sequence
         self.receivedAt = receivedAt
         self.method = method
@@ -34,6 +36,7 @@ public struct JournalEntry: Codable, Sendable, Equatable {
         self.answerCode = answerCode
         self.accepted = accepted
         self.rejection = rejection
+        self.absorbed = absorbed
         self.body = body
     }
 }
@@ -55,6 +58,30 @@ public actor Journal {
     public func all() -> [JournalEntry] { entries }
 
     public func clear() { entries.removeAll() }
+}
+
+/// Answers already given, by idempotency key, so that a repeated request is absorbed:
+/// answered the same way without being applied twice.
+public actor IdempotencyStore {
+    public struct Answer: Sendable {
+        public let status: Int
+        public let code: String?
+        public let body: [UInt8]
+
+        public init(status: Int, code: String?, body: [UInt8]) {
+            self.status = status
+            self.code = code
+            self.body = body
+        }
+    }
+
+    private var answers: [String: Answer] = [:]
+
+    public init() {}
+
+    public func answer(for key: String) -> Answer? { answers[key] }
+
+    public func remember(_ answer: Answer, for key: String) { answers[key] = answer }
 }
 
 /// A fault to inject into the next matching calls.

@@ -9,6 +9,7 @@ import NIOCore
 public struct MockControl: Sendable {
     public let journal = Journal()
     public let faults = FaultInjector()
+    public let idempotency = IdempotencyStore()
     /// Called by `POST /_control/expire-sessions`.
     public let expireSessions: @Sendable () async -> Void
 

@@ -133,8 +133,10 @@ import Testing
             let raw = try example("received")
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
             try await harness.waitForOutcomes(1)
-            // The same event again, as a redelivery would bring it.
-            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
+            // The one-stop system publishes the reception again under a new event id.
+            var again = try JSONCoding.decoder.decode(DossierEvent.self, from: Data(raw))
+            again.id = "7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a99"
+            try await harness.stack.produce([again])
             try await harness.waitForOutcomes(2)
 
             let results = try await harness.results(2)
@@ -142,6 +144,20 @@ import Testing
             let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
             #expect(syncs.map(\.answerCode) == ["0", "-3", "0"])
             #expect(syncs.map { $0.body.contains(#""isUpdating":"true""#) } == [false, false, true])
+        }
+    }
+
+    @Test func aRedeliveredEventIsAbsorbedByItsIdempotencyKey() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            let raw = try example("received")
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
+            try await harness.waitForOutcomes(2)
+            let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
+            #expect(syncs.count == 2)
+            #expect(Set(syncs.compactMap(\.idempotencyKey)) == ["7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01/dvcqg/DongBoHoSoMC"])
+            #expect(syncs.map(\.absorbed) == [false, true])
+            #expect(try await harness.results(2).allSatisfy { $0.outcome == .delivered })
         }
     }
 

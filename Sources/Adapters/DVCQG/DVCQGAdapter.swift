@@ -53,9 +53,11 @@ public struct DVCQGAdapter: TargetAdapter {
         case Self.updateProgress:
             let rows = DVCQGMapping.tienDo(event)
             var last = OperationAnswer(verdict: .delivered, url: url(configuration.integrationPath))
-            for start in stride(from: 0, to: rows.count, by: configuration.progressRowsPerCall) {
+            for (part, start) in stride(from: 0, to: rows.count, by: configuration.progressRowsPerCall).enumerated() {
                 let chunk = Array(rows[start..<min(start + configuration.progressRowsPerCall, rows.count)])
-                last = await write(WriteBody(session: token, madonvi: unit, service: operation, isUpdating: nil, data: chunk), operation: operation, key: idempotencyKey)
+                // Each call of a split operation has its own key, derived from the operation's.
+                let key = part == 0 ? idempotencyKey : "\(idempotencyKey)/part-\(part + 1)"
+                last = await write(WriteBody(session: token, madonvi: unit, service: operation, isUpdating: nil, data: chunk), operation: operation, key: key)
                 guard last.verdict == .delivered || last.verdict == .duplicate else { return last }
             }
             return last
