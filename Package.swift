@@ -119,6 +119,7 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
         .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
+        .testTarget(name: "ProcessTests", dependencies: ["Kafka", "GatewayCore", "GatewayHTTP", "MockSupport", "SampleTraffic"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -20,8 +20,15 @@ public struct MockControl: Sendable {
     public func register(on router: Router<BasicRequestContext>) {
         let group = router.group("_control")
         group.get("health") { _, _ in MockJSON.response(["status": "up"]) }
-        group.get("journal") { _, _ in
-            MockJSON.response(encodable: await journal.all())
+        group.get("journal") { request, _ in
+            let entries = await journal.all()
+            // `?bodies=false` leaves the request bodies out, for large journals.
+            guard request.uri.queryParameters["bodies"] == "false" else { return MockJSON.response(encodable: entries) }
+            return MockJSON.response(encodable: entries.map { entry -> JournalEntry in
+                var entry = entry
+                entry.body = ""
+                return entry
+            })
         }
         group.delete("journal") { _, _ in
             await journal.clear()

@@ -13,6 +13,9 @@ struct MocksCommand: AsyncParsableCommand {
     @Option(help: "Port of the DVCQG mock.")
     var dvcqgPort = 18081
 
+    @Option(help: "Write the DVCQG mock's port to this file once it listens.")
+    var portFile: String?
+
     @Option(help: "Password the DVCQG mock accepts for user `gateway`.")
     var dvcqgPassword = DevStack.dvcqgPassword
 
@@ -21,6 +24,7 @@ struct MocksCommand: AsyncParsableCommand {
         let logger = Logger(label: "mocks")
         let dvcqg = DVCQGMock(password: dvcqgPassword)
         let (port, task) = try await DevStack.serve(dvcqg.server, port: dvcqgPort, logger: logger)
+        if let portFile { try Data(String(port).utf8).write(to: URL(fileURLWithPath: portFile)) }
         print("dvcqg http://127.0.0.1:\(port)  (journal: /_control/journal, faults: POST /_control/faults)")
         fflush(nil)
         await Termination.wait()

@@ -1,0 +1,151 @@
+import Foundation
+import GatewayCore
+import MockSupport
+import SampleTraffic
+import Testing
+
+/// The product's promises, checked against real processes: a broker, the mocks and
+/// gateways killed with SIGKILL, stopped with SIGTERM, joined and left mid-stream.
+/// `GATEWAY_CRASH_EVENTS` and `GATEWAY_CRASH_KILLS` scale the crash test (20,000 and 10 by default).
+@Suite(.serialized) struct DeliveryGuaranteeTests {
+    static func setting(_ name: String, _ fallback: Int) -> Int {
+        ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? fallback
+    }
+
+    /// What the journal says about the events: exactly one applied request per event,
+    /// in each dossier's order, and how many repeats were absorbed.
+    struct Verdict: CustomStringConvertible {
+        var missing: [String] = []
+        var appliedTwice: [String] = []
+        var outOfOrder: [String] = []
+        var absorbed = 0
+        var applied = 0
+
+        var description: String {
+            "applied \(applied), absorbed repeats \(absorbed), missing \(missing.count), applied twice \(appliedTwice.count), dossiers out of order \(outOfOrder.count)"
+        }
+    }
+
+    static func judge(_ events: [DossierEvent], _ journal: [JournalEntry]) -> Verdict {
+        var position: [String: (dossier: String, index: Int)] = [:]
+        var counts: [String: Int] = [:]
+        for event in events {
+            let index = counts[event.dossierCode, default: 0]
+            counts[event.dossierCode] = index + 1
+            position["\(event.id)/dvcqg/DongBoHoSoMC"] = (event.dossierCode, index)
+        }
+        var verdict = Verdict()
+        var seen: [String: [Int]] = [:]
+        var appliedKeys: Set<String> = []
+        for entry in journal where entry.operation == "DongBoHoSoMC" && entry.accepted {
+            guard let key = entry.idempotencyKey, let (dossier, index) = position[key] else { continue }
+            if entry.absorbed {
+                verdict.absorbed += 1
+                continue
+            }
+            verdict.applied += 1
+            if !appliedKeys.insert(key).inserted { verdict.appliedTwice.append(key) }
+            seen[dossier, default: []].append(index)
+        }
+        for (dossier, count) in counts {
+            let indices = seen[dossier] ?? []
+            if indices != Array(0..<count) {
+                if Set(indices) == Set(0..<count) { verdict.outOfOrder.append(dossier) } else { verdict.missing.append(dossier) }
+            }
+        }
+        return verdict
+    }
+
+    @Test func nothingIsLostOrReorderedWhenTheGatewayIsKilledAgainAndAgain() async throws {
+        let eventCount = Self.setting("GATEWAY_CRASH_EVENTS", 20_000)
+        let kills = Self.setting("GATEWAY_CRASH_KILLS", 10)
+        let harness = try ProcessHarness(partitions: 6)
+        let events = SampleTraffic(seed: 20_251_124).events(count: eventCount)
+        let producer = try harness.producer()
+        let started = ContinuousClock.now
+        try await harness.produce(events, with: producer)
+
+        var random = SystemRandomNumberGenerator()
+        for round in 1...kills {
+            let gateway = try harness.startGateway(group: "crash", name: "crash-\(round)")
+            try await gateway.waitUntilJoined()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...2_500, using: &random)))
+            gateway.kill()
+        }
+        let survivor = try harness.startGateway(group: "crash", name: "crash-final")
+        let results = try await harness.results(covering: Set(events.map(\.id)), timeout: .seconds(600))
+        let exitStatus = await survivor.terminate()
+        let journal = try await harness.journal()
+        await producer.shutdown()
+
+        let verdict = Self.judge(events, journal)
+        let outcomes = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
+        print("""
+            crash test: \(eventCount) events, \(kills) SIGKILLs, \(started.duration(to: .now)) in all
+              results: \(results.count) records for \(Set(results.map(\.eventId)).count) events \(outcomes)
+              DVCQG journal: \(journal.count) requests; \(verdict)
+            """)
+        #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)), "every event has an outcome")
+        #expect(results.allSatisfy { $0.outcome == .delivered || $0.outcome == .duplicate })
+        #expect(verdict.missing.isEmpty)
+        #expect(verdict.appliedTwice.isEmpty, "redeliveries are absorbed by their idempotency keys")
+        #expect(verdict.outOfOrder.isEmpty, "no dossier out of order: \(verdict.outOfOrder.prefix(5))")
+        #expect(verdict.applied == eventCount)
+        #expect(exitStatus == 0, "SIGTERM ends the gateway cleanly")
+    }
+
+    @Test func aSecondInstanceJoiningAndLeavingLosesAndReordersNothing() async throws {
+        let harness = try ProcessHarness(partitions: 6)
+        let events = SampleTraffic(seed: 77).events(count: 4_000)
+        let producer = try harness.producer()
+        let first = try harness.startGateway(group: "scale", name: "scale-a")
+        try await first.waitUntilJoined()
+        let feeding = Task { try await harness.produce(events, with: producer) }
+
+        try await Task.sleep(for: .seconds(2))
+        let second = try harness.startGateway(group: "scale", name: "scale-b")
+        try await second.waitUntilJoined()
+        try await Task.sleep(for: .seconds(4))
+        let secondExit = await second.terminate()
+        try await feeding.value
+
+        let results = try await harness.results(covering: Set(events.map(\.id)), timeout: .seconds(300))
+        let firstExit = await first.terminate()
+        let journal = try await harness.journal()
+        await producer.shutdown()
+        let verdict = Self.judge(events, journal)
+        print("rebalance test: \(events.count) events, results \(results.count); \(verdict)")
+        #expect(second.logText.contains("partitions assigned"), "the second instance took partitions")
+        #expect(first.logText.contains("partitions revoked"), "the first instance gave partitions up and took them back")
+        #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)))
+        #expect(verdict.missing.isEmpty && verdict.appliedTwice.isEmpty && verdict.outOfOrder.isEmpty)
+        #expect(secondExit == 0 && firstExit == 0)
+    }
+
+    @Test func anOutageHoldsMemoryBoundedAndDrainsInOrderWithoutDeadLetters() async throws {
+        let harness = try ProcessHarness(partitions: 6)
+        let events = SampleTraffic(seed: 5).events(count: 6_000)
+        let producer = try harness.producer()
+        let gateway = try harness.startGateway(group: "outage", name: "outage", overrides: ["GATEWAY__delivery__maxBacklogPerPartition": "300"])
+        try await gateway.waitUntilJoined()
+        try await harness.fault(FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
+        try await harness.produce(events, with: producer)
+        try await Task.sleep(for: .seconds(15))
+        let duringOutage = gateway.peakResidentKilobytes ?? 0
+        let pausedPartitions = gateway.logText.components(separatedBy: "partition paused").count - 1
+
+        try await harness.clearFaults()
+        let results = try await harness.results(covering: Set(events.map(\.id)), timeout: .seconds(300))
+        let peak = gateway.peakResidentKilobytes ?? 0
+        let exit = await gateway.terminate()
+        let journal = try await harness.journal()
+        await producer.shutdown()
+        let verdict = Self.judge(events, journal)
+        print("outage test: \(events.count) events, 15 s of 503s; peak RSS \(duringOutage / 1024) MiB during the outage, \(peak / 1024) MiB overall; \(pausedPartitions) partition pauses; \(verdict)")
+        #expect(pausedPartitions > 0, "backlog limits paused partitions instead of buffering")
+        #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)))
+        #expect(results.allSatisfy { $0.outcome == .delivered }, "no dead letters: \(Dictionary(grouping: results, by: \.outcome).mapValues(\.count))")
+        #expect(verdict.missing.isEmpty && verdict.appliedTwice.isEmpty && verdict.outOfOrder.isEmpty)
+        #expect(exit == 0)
+    }
+}
