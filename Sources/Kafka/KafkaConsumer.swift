@@ -38,6 +38,9 @@ public final class KafkaConsumer: Sendable {
             let topicPartitions = RdKafka.topicPartitions(partitions)
             if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
                 rd_kafka_assign(handle, partitions)
+                // librdkafka keeps a partition's pause across a revoke and a new assignment;
+                // an assigned partition always starts fetching.
+                rd_kafka_resume_partitions(handle, partitions)
                 context.continuation.yield(.partitionsAssigned(topicPartitions))
             } else {
                 let revocation = KafkaRevocation()

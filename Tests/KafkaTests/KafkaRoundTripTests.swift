@@ -116,6 +116,52 @@ import Testing
         await producer.shutdown()
     }
 
+    @Test func aPartitionPausedBeforeARebalanceFetchesAgainOnceReassigned() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("handover", partitions: 1)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let partition = KafkaTopicPartition(topic: "handover", partition: 0)
+        let first = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "handover", topics: ["handover"])), logger: logger)
+        let received = Received()
+        let assignments = Mutex(0)
+        let events = first.events
+        let reader = Task {
+            for await event in events {
+                switch event {
+                case .message(let message): received.withLock { $0.append(message.value) }
+                case .partitionsAssigned: assignments.withLock { $0 += 1 }
+                case .partitionsRevoked(_, let revocation): revocation.finish()
+                }
+            }
+        }
+        func waitUntil(within limit: Duration, _ condition: () -> Bool) async {
+            let end = ContinuousClock.now + limit
+            while !condition(), ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        await waitUntil(within: .seconds(20)) { assignments.withLock { $0 } == 1 }
+        try first.pause([partition])
+
+        let second = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "handover", topics: ["handover"])), logger: logger)
+        let secondReader = Task {
+            for await event in second.events {
+                if case .partitionsRevoked(_, let revocation) = event { revocation.finish() }
+            }
+        }
+        await waitUntil(within: .seconds(30)) { assignments.withLock { $0 } >= 2 }
+        await second.close()
+        await secondReader.value
+        await waitUntil(within: .seconds(30)) { assignments.withLock { $0 } >= 3 }
+        #expect(assignments.withLock { $0 } >= 3, "the partition came back after the second consumer left")
+
+        _ = try await producer.send(KafkaProducerMessage(topic: "handover", key: "k", value: [7]))
+        await waitUntil(within: .seconds(20)) { !received.withLock { $0.isEmpty } }
+        #expect(received.withLock { $0 } == [[7]], "a reassigned partition fetches even though it was paused before")
+        await first.close()
+        await reader.value
+        await producer.shutdown()
+    }
+
     @Test func errorsCarryLibrdkafkasCodeAndText() async throws {
         var configuration = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: "127.0.0.1:1"))
         configuration.common.properties["no.such.property"] = "x"

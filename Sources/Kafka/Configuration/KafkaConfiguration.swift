@@ -78,6 +78,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "enable.auto.offset.store": "false",
             "auto.offset.reset": startFromEarliest ? "earliest" : "latest",
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
+            "heartbeat.interval.ms": String(max(100, sessionTimeoutMilliseconds / 3)),
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "enable.partition.eof": "false",
             "queued.max.messages.kbytes": String(prefetchKilobytes),
