@@ -6,12 +6,13 @@ import Testing
 
 /// An adapter whose answers a test scripts, recording what it was asked.
 final class ScriptedAdapter: TargetAdapter {
-    let target: TargetName = "scripted"
+    let target: TargetName
     let operations: Set<String> = ["op", "second"]
     private let state = Mutex<(answers: [Verdict], calls: [(dossier: String, event: String, key: String)], logins: Int)>(([], [], 0))
     private let delay: Duration
 
-    init(answers: [Verdict] = [], delay: Duration = .zero) {
+    init(target: TargetName = "scripted", answers: [Verdict] = [], delay: Duration = .zero) {
+        self.target = target
         state.withLock { $0.answers = answers }
         self.delay = delay
     }
@@ -104,5 +105,96 @@ final class ScriptedAdapter: TargetAdapter {
         let outcome = try #require(await run(adapter, [try event(1, 0)], operations: ["op", "second"]).first)
         #expect(outcome.status == .duplicate)
         #expect(adapter.calls.map(\.key) == ["e-1-0/scripted/op", "e-1-0/scripted/second"])
+    }
+
+    @Test func aStuckTargetNeverDelaysAnother() async throws {
+        let stuck = ScriptedAdapter(target: "stuck", answers: Array(repeating: .retryable, count: 10_000))
+        let healthy = ScriptedAdapter(target: "healthy")
+        let patient = RetryPolicy(maxAttempts: 1_000, initialBackoffMilliseconds: 50, maxBackoffMilliseconds: 50, budgetMilliseconds: 600_000, maxRetryAfterMilliseconds: 50, maxReauthentications: 0)
+        let engine = DeliveryEngine(
+            adapters: [stuck, healthy],
+            settings: ["stuck": TargetSettings(retry: patient, maxInFlight: 2), "healthy": TargetSettings(retry: fast, maxInFlight: 2)],
+            logger: Logger(label: "test")
+        )
+        let delivered = Mutex<[TargetName: Int]>([:])
+        for index in 0..<40 {
+            let event = try event(index, 0)
+            for target: TargetName in ["stuck", "healthy"] {
+                await engine.submit(Delivery(event: event, target: target, operations: ["op"], origin: Fixtures.origin(offset: Int64(index)))) { outcome in
+                    delivered.withLock { $0[outcome.delivery.target, default: 0] += 1 }
+                }
+            }
+        }
+        let end = ContinuousClock.now + .seconds(10)
+        while delivered.withLock({ $0["healthy", default: 0] }) < 40, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
+        #expect(delivered.withLock { $0 } == ["healthy": 40], "all 40 reach the healthy target while the stuck one holds every delivery")
+        #expect(!stuck.calls.isEmpty, "the stuck target was being retried all along")
+        await engine.shutdown(deadline: .milliseconds(100))
+    }
+
+    @Test func aDeadLetterParksItsDossierAndLaterEventsWaitBehindIt() async throws {
+        let adapter = ScriptedAdapter(answers: [.permanent])
+        let outcomes = await run(adapter, [try event(1, 0), try event(1, 1), try event(2, 0)], maxInFlight: 1)
+        let byEvent = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.delivery.event.id, $0) })
+        #expect(byEvent["e-1-0"]?.status == .deadLettered)
+        #expect(byEvent["e-1-1"]?.status == .parked)
+        #expect(byEvent["e-1-1"]?.parkedBehind?.eventId == "e-1-0")
+        #expect(byEvent["e-2-0"]?.status == .delivered, "other dossiers keep flowing")
+        #expect(adapter.calls.map(\.event) == ["e-1-0", "e-2-0"], "a parked event is never sent")
+    }
+}
+
+@Suite struct CircuitBreakerTests {
+    let policy = BreakerPolicy(windowMilliseconds: 10_000, minimumCalls: 10, failureRatio: 0.6, consecutiveFailures: 3, initialPauseMilliseconds: 100, maxPauseMilliseconds: 400)
+
+    @Test func opensOnConsecutiveFailuresAndClosesAfterASuccessfulProbe() async {
+        let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
+        #expect(await breaker.record(failed: true) == false)
+        #expect(await breaker.record(failed: true) == false)
+        #expect(await breaker.record(failed: true) == true)
+        #expect(await breaker.state == .open)
+
+        let started = ContinuousClock.now
+        #expect(await breaker.admit())
+        #expect(started.duration(to: .now) >= .milliseconds(100), "the probe waits out the pause")
+        #expect(await breaker.state == .probing)
+        #expect(await breaker.record(failed: false) == false)
+        #expect(await breaker.state == .closed)
+        #expect(await breaker.openings == 1)
+    }
+
+    @Test func aFailedProbeDoublesThePauseUpToItsCeiling() async {
+        let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
+        for _ in 0..<3 { await breaker.record(failed: true) }
+        var pauses: [Duration] = []
+        for _ in 0..<4 {
+            let started = ContinuousClock.now
+            _ = await breaker.admit()
+            pauses.append(started.duration(to: .now))
+            #expect(await breaker.record(failed: true) == true)
+        }
+        #expect(pauses[1] >= .milliseconds(200) && pauses[2] >= .milliseconds(400) && pauses[3] >= .milliseconds(400))
+        #expect(pauses[3] < .milliseconds(790), "the pause stops growing at its ceiling")
+    }
+
+    @Test func aHighFailureRatioOpensEvenWithSuccessesBetween() async {
+        let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
+        var opened = false
+        for index in 0..<12 where !opened { opened = await breaker.record(failed: index % 3 != 0) }
+        #expect(opened, "7 of 11 failed, above the 0.6 ratio, never 3 in a row")
+    }
+
+    @Test func successesKeepItClosed() async {
+        let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
+        for index in 0..<30 { await breaker.record(failed: index % 2 == 0) }
+        #expect(await breaker.state == .closed)
+    }
+
+    @Test func rateLimiterSpacesCallsAfterTheBurst() async {
+        let limiter = RateLimiter(perSecond: 50, burst: 5)
+        let started = ContinuousClock.now
+        for _ in 0..<15 { _ = await limiter.acquire() }
+        let elapsed = started.duration(to: .now)
+        #expect(elapsed >= .milliseconds(180), "10 calls past the burst at 50/s take at least 200 ms, less timer slack")
     }
 }
