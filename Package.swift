@@ -51,12 +51,11 @@ let package = Package(
             ]
         ),
 
-        // One module per national system.
-        .target(
-            name: "DVCQGAdapter",
-            dependencies: ["GatewayCore"],
-            path: "Sources/Adapters/DVCQG"
-        ),
+        // One module per national system, on a small shared support module.
+        .target(name: "AdapterSupport", dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")], path: "Sources/Adapters/Support"),
+        .target(name: "DVCQGAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/DVCQG"),
+        .target(name: "HoTichAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/HoTich"),
+        .target(name: "EMCAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/EMC"),
 
         // Wires Kafka, the engine and the adapters into a running gateway.
         .target(
@@ -65,7 +64,10 @@ let package = Package(
                 "Kafka",
                 "GatewayCore",
                 "GatewayHTTP",
+                "AdapterSupport",
                 "DVCQGAdapter",
+                "HoTichAdapter",
+                "EMCAdapter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -92,11 +94,13 @@ let package = Package(
             ],
             path: "Mocks/DVCQG"
         ),
+        .target(name: "HoTichMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/HoTich"),
+        .target(name: "EMCMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/EMC"),
 
         // The embedded stack behind `gateway dev` and the integration tests.
         .target(
             name: "GatewayDev",
-            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "MockSupport", "SampleTraffic"]
+            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "HoTichMock", "EMCMock", "MockSupport", "SampleTraffic"]
         ),
 
         .executableTarget(

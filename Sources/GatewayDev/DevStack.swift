@@ -11,14 +11,14 @@ import MockSupport
 /// helpers to produce events and read what the gateway wrote back.
 public final class DevStack: Sendable {
     public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked")
-    public static let dvcqgPassword = "dev-password"
+    public static let dvcqgPassword = MockSystems.dvcqgPassword
 
     public let cluster: KafkaMockCluster
     public let partitions: Int
-    public let dvcqg: DVCQGMock
-    public let dvcqgURL: String
+    public let mocks: MockSystems
+    public var dvcqg: DVCQGMock { mocks.dvcqg }
+    public var dvcqgURL: String { mocks.urls["dvcqg"]! }
     public let contractsDirectory: String
-    private let mockTask: Task<Void, Never>
     private let producer: KafkaProducer
     private let logger: Logger
 
@@ -28,36 +28,17 @@ public final class DevStack: Sendable {
         try cluster.createTopic(topics.results, partitions: partitions)
         try cluster.createTopic(topics.dlq, partitions: partitions)
         try cluster.createTopic(topics.parked, partitions: partitions)
-        let dvcqg = DVCQGMock(password: dvcqgPassword)
-        let (port, task) = try await serve(dvcqg.server, logger: logger)
-        return try DevStack(cluster: cluster, partitions: partitions, dvcqg: dvcqg, dvcqgURL: "http://127.0.0.1:\(port)",
-                            contractsDirectory: contractsDirectory, mockTask: task, logger: logger)
+        let mocks = try await MockSystems.start(logger: logger)
+        return try DevStack(cluster: cluster, partitions: partitions, mocks: mocks, contractsDirectory: contractsDirectory, logger: logger)
     }
 
-    private init(cluster: KafkaMockCluster, partitions: Int, dvcqg: DVCQGMock, dvcqgURL: String, contractsDirectory: String, mockTask: Task<Void, Never>, logger: Logger) throws {
+    private init(cluster: KafkaMockCluster, partitions: Int, mocks: MockSystems, contractsDirectory: String, logger: Logger) throws {
         self.cluster = cluster
         self.partitions = partitions
-        self.dvcqg = dvcqg
-        self.dvcqgURL = dvcqgURL
+        self.mocks = mocks
         self.contractsDirectory = contractsDirectory
-        self.mockTask = mockTask
         self.logger = logger
         self.producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "dev-traffic")))
-    }
-
-    /// Serves a mock on a free loopback port and returns the port once it listens.
-    public static func serve(_ server: MockServer, port: Int = 0, logger: Logger) async throws -> (Int, Task<Void, Never>) {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task {
-            do {
-                try await server.run(port: port) { continuation.yield($0) }
-            } catch {
-                logger.error("mock \(server.name) stopped", metadata: ["error": "\(error)"])
-            }
-            continuation.finish()
-        }
-        for await bound in ports { return (bound, task) }
-        throw ConfigurationError("mock \(server.name) did not start")
     }
 
     /// A gateway configuration pointing at this stack.
@@ -66,14 +47,14 @@ public final class DevStack: Sendable {
             "GATEWAY__kafka__bootstrapServers": cluster.bootstrapServers,
             "GATEWAY__kafka__groupId": groupId,
             "GATEWAY__contractsDirectory": contractsDirectory,
-            "GATEWAY__targets__dvcqg__connection__baseURL": dvcqgURL,
         ]
+        environment.merge(mocks.configurationOverrides) { $1 }
         environment.merge(overrides) { $1 }
         return try GatewayConfiguration.load(path: nil, environment: environment)
     }
 
     /// The environment a gateway of this stack reads its secrets from.
-    public var secrets: [String: String] { ["DVCQG_PASSWORD": Self.dvcqgPassword] }
+    public var secrets: [String: String] { MockSystems.secrets }
 
     public func produce(_ events: [DossierEvent]) async throws {
         let encoder = JSONCoding.encoder
@@ -117,7 +98,7 @@ public final class DevStack: Sendable {
     }
 
     public func shutdown() async {
-        mockTask.cancel()
+        mocks.shutdown()
         await producer.shutdown()
     }
 }

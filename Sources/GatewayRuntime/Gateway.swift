@@ -1,4 +1,4 @@
-import DVCQGAdapter
+import AdapterSupport
 import Foundation
 import GatewayCore
 import GatewayHTTP
@@ -24,17 +24,33 @@ public final class Gateway: Service {
     }
 
     public func run() async throws {
+        let transport = AsyncHTTPTransport()
+        do {
+            try await run(transport: transport)
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        try? await transport.shutdown()
+    }
+
+    private func run(transport: AsyncHTTPTransport) async throws {
         let kafka = configuration.kafka
         let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "national-gateway", properties: kafka.properties)
-        let transport = AsyncHTTPTransport()
+        let adapters = try makeAdapters(transport: transport)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
         let parking = try KafkaParkingLot(
             producer: producer, configuration: common, topic: kafka.parkedTopic,
             partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), logger: logger
         )
         await parking.start()
-        let adapters = try makeAdapters(transport: transport)
-        let router = try Router(rules: configuration.routes, adapters: adapters)
+        let enabled = Set(adapters.map(\.target))
+        let rules = configuration.routes.filter { rule in
+            guard !enabled.contains(rule.target), configuration.targets[rule.target.rawValue] != nil else { return true }
+            logger.notice("route ignored: its target is disabled", metadata: ["target": "\(rule.target)", "operations": "\(rule.operations.joined(separator: ","))"])
+            return false
+        }
+        let router = try Router(rules: rules, adapters: adapters)
         let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), parking: parking, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(common, subscription: .group(id: kafka.groupId, topics: [kafka.eventsTopic]))
         consumerConfiguration.sessionTimeoutMilliseconds = kafka.sessionTimeoutMilliseconds
@@ -82,25 +98,24 @@ public final class Gateway: Service {
         await consumer.close()
         await parking.stop()
         await producer.shutdown()
-        try? await transport.shutdown()
         let unfinished = await ledger.pending
         logger.info("gateway stopped", metadata: ["unfinished": "\(unfinished)"])
     }
 
     private func makeAdapters(transport: any HTTPTransport) throws -> [any TargetAdapter] {
         var adapters: [any TargetAdapter] = []
-        let dvcqg = configuration.targets.dvcqg
-        if dvcqg.enabled {
-            let table = try ClassificationTable.load(from: contractPath("dvcqg/classification.json"))
-            let password = try dvcqg.connection.password.resolve(environment: environment)
-            adapters.append(DVCQGAdapter(configuration: dvcqg.connection, password: password, classification: table, transport: transport, logger: logger))
+        for module in AdapterRegistry.modules {
+            guard let target = configuration.targets[module.target.rawValue], target.enabled else { continue }
+            let table = try ClassificationTable.load(from: contractPath("\(module.target)/classification.json"))
+            let context = AdapterContext(transport: transport, classification: table, environment: environment, logger: logger)
+            adapters.append(try module.makeAdapter(connection: target.connection, context: context))
         }
         guard !adapters.isEmpty else { throw ConfigurationError("no target is enabled") }
         return adapters
     }
 
     private func targetSettings() -> [TargetName: TargetSettings] {
-        [DVCQGAdapter.target: configuration.targets.dvcqg.settings]
+        Dictionary(uniqueKeysWithValues: configuration.targets.map { (TargetName($0.key), $0.value.settings) })
     }
 
     private func contractPath(_ relative: String) -> String {

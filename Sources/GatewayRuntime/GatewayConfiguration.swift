@@ -1,4 +1,7 @@
+import AdapterSupport
 import DVCQGAdapter
+import EMCAdapter
+import HoTichAdapter
 import Foundation
 import GatewayCore
 
@@ -9,7 +12,8 @@ public struct GatewayConfiguration: Codable, Sendable {
     /// Where `Contracts/` lives (classification tables are read from it).
     public var contractsDirectory: String
     public var delivery: DeliverySettings
-    public var targets: TargetSettingsTable
+    /// Keyed by target name (`dvcqg`, `bca`, `vbdlis`, `hotich`, `emc`).
+    public var targets: [String: TargetConfiguration]
     public var routes: [RouteRule]
     public var logLevel: String
 
@@ -35,11 +39,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var shutdownDeadlineMilliseconds: Int
     }
 
-    public struct TargetSettingsTable: Codable, Sendable {
-        public var dvcqg: DVCQGTarget
-    }
-
-    public struct DVCQGTarget: Codable, Sendable {
+    /// One national system's settings: how hard to push it and how to reach it.
+    public struct TargetConfiguration: Codable, Sendable {
         public var enabled: Bool
         public var maxInFlight: Int
         /// Calls per second; 0 for no limit.
@@ -47,7 +48,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var rateBurst: Int
         public var retry: RetryPolicy
         public var breaker: BreakerPolicy
-        public var connection: DVCQGConfiguration
+        /// The adapter's own settings (URLs, paths, credentials); see its module.
+        public var connection: JSONValue
 
         var settings: TargetSettings {
             TargetSettings(retry: retry, maxInFlight: maxInFlight, breaker: breaker, ratePerSecond: ratePerSecond, rateBurst: rateBurst)
@@ -58,7 +60,12 @@ public struct GatewayConfiguration: Codable, Sendable {
     public static let defaultRoutes: [RouteRule] = [
         RouteRule(target: DVCQGAdapter.target, operations: [DVCQGAdapter.syncDossier]),
         RouteRule(events: [DossierEventType.progressed.shortName], target: DVCQGAdapter.target, operations: [DVCQGAdapter.updateProgress]),
+        RouteRule(target: EMCAdapter.target, operations: [EMCAdapter.tracking]),
+        RouteRule(events: [DossierEventType.received.shortName], fields: civilStatusFields, target: HoTichAdapter.target, operations: [HoTichAdapter.receive]),
     ]
+
+    /// Lĩnh vực codes of civil-status procedures.
+    public static let civilStatusFields = ["HT"]
 
     static var defaults: [String: Any] { [
         "kafka": [
@@ -77,42 +84,37 @@ public struct GatewayConfiguration: Codable, Sendable {
             "commitIntervalMilliseconds": 200,
             "shutdownDeadlineMilliseconds": 10000,
         ],
-        "targets": [
-            "dvcqg": [
-                "enabled": true,
-                "maxInFlight": 32,
-                "ratePerSecond": 0,
-                "rateBurst": 20,
-                "breaker": [
-                    "windowMilliseconds": 30000,
-                    "minimumCalls": 10,
-                    "failureRatio": 0.6,
-                    "consecutiveFailures": 5,
-                    "initialPauseMilliseconds": 1000,
-                    "maxPauseMilliseconds": 30000,
-                ],
-                "retry": [
-                    "maxAttempts": 6,
-                    "initialBackoffMilliseconds": 200,
-                    "maxBackoffMilliseconds": 10000,
-                    "budgetMilliseconds": 120000,
-                    "maxRetryAfterMilliseconds": 30000,
-                    "maxReauthentications": 2,
-                ],
-                "connection": [
-                    "baseURL": "http://127.0.0.1:18081",
-                    "authPath": "/api/dvcqg/login",
-                    "integrationPath": "/api/dvcqg/integration",
-                    "sharingPath": "/api/dvcqg/sharing",
-                    "timeoutMilliseconds": 10000,
-                    "progressRowsPerCall": 10,
-                    "username": "gateway",
-                    "password": ["env": "DVCQG_PASSWORD"],
-                ],
-            ],
-        ],
+        "targets": Dictionary(uniqueKeysWithValues: AdapterRegistry.modules.map { module in
+            (module.target.rawValue, targetDefaults(connection: module.defaultConnection))
+        }),
         "logLevel": "info",
     ] }
+
+    static func targetDefaults(connection: JSONValue) -> [String: Any] {
+        [
+            "enabled": true,
+            "maxInFlight": 32,
+            "ratePerSecond": 0,
+            "rateBurst": 20,
+            "breaker": [
+                "windowMilliseconds": 30000,
+                "minimumCalls": 10,
+                "failureRatio": 0.6,
+                "consecutiveFailures": 5,
+                "initialPauseMilliseconds": 1000,
+                "maxPauseMilliseconds": 30000,
+            ],
+            "retry": [
+                "maxAttempts": 6,
+                "initialBackoffMilliseconds": 200,
+                "maxBackoffMilliseconds": 10000,
+                "budgetMilliseconds": 120000,
+                "maxRetryAfterMilliseconds": 30000,
+                "maxReauthentications": 2,
+            ],
+            "connection": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(connection))) ?? [String: Any](),
+        ]
+    }
 
     /// Reads `path` (or only the defaults when nil) and applies environment overrides.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
@@ -149,11 +151,16 @@ public struct GatewayConfiguration: Codable, Sendable {
             throw ConfigurationError("kafka.sessionTimeoutMilliseconds must be at least 3000")
         }
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
-        let breaker = targets.dvcqg.breaker
-        guard breaker.failureRatio > 0, breaker.failureRatio <= 1, breaker.consecutiveFailures >= 1 else {
-            throw ConfigurationError("targets.dvcqg.breaker: failureRatio must be in (0, 1] and consecutiveFailures at least 1")
+        for (name, target) in targets.sorted(by: { $0.key < $1.key }) {
+            guard AdapterRegistry.module(named: name) != nil else {
+                throw ConfigurationError("targets.\(name): no such national system; known: \(AdapterRegistry.modules.map { $0.target.rawValue }.joined(separator: ", "))")
+            }
+            guard target.breaker.failureRatio > 0, target.breaker.failureRatio <= 1, target.breaker.consecutiveFailures >= 1 else {
+                throw ConfigurationError("targets.\(name).breaker: failureRatio must be in (0, 1] and consecutiveFailures at least 1")
+            }
+            guard target.retry.maxAttempts >= 1 else { throw ConfigurationError("targets.\(name).retry.maxAttempts must be at least 1") }
+            guard target.maxInFlight >= 1 else { throw ConfigurationError("targets.\(name).maxInFlight must be at least 1") }
         }
-        guard targets.dvcqg.retry.maxAttempts >= 1 else { throw ConfigurationError("targets.dvcqg.retry.maxAttempts must be at least 1") }
     }
 
     static func merge(_ base: [String: Any], _ top: [String: Any]) -> [String: Any] {

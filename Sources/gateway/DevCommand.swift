@@ -4,6 +4,7 @@ import GatewayCore
 import GatewayDev
 import GatewayRuntime
 import Logging
+import MockSupport
 import SampleTraffic
 import ServiceLifecycle
 
@@ -38,7 +39,9 @@ struct DevCommand: AsyncParsableCommand {
         let logger = Logger(label: "gateway")
         let stack = try await DevStack.start(partitions: partitions, contractsDirectory: try Self.contractsDirectory(), logger: logger)
         print("embedded Kafka  \(stack.cluster.bootstrapServers)  (topics dossier.events, gateway.results, gateway.dlq; \(partitions) partitions)")
-        print("DVCQG mock      \(stack.dvcqgURL)  (journal: \(stack.dvcqgURL)/_control/journal)")
+        for (target, url) in stack.mocks.urls.sorted(by: { $0.key < $1.key }) {
+            print("\(target.rawValue.uppercased()) mock".padding(toLength: 16, withPad: " ", startingAt: 0) + "\(url)  (journal: \(url)/_control/journal)")
+        }
 
         let gateway = Gateway(configuration: try stack.gatewayConfiguration(), logger: logger, environment: stack.secrets)
         let group = ServiceGroup(configuration: .init(services: [.init(service: gateway)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -86,9 +89,8 @@ struct DevCommand: AsyncParsableCommand {
     }
 
     private func summary(_ snapshot: GatewayStatistics.Snapshot, stack: DevStack, sent: Int, elapsed: Duration) async -> Bool {
-        let journal = await stack.dvcqg.control.journal.all()
-        var calls: [String: Int] = [:]
-        for entry in journal { calls[entry.operation, default: 0] += 1 }
+        var journals: [TargetName: [JournalEntry]] = [:]
+        for (target, control) in stack.mocks.controls { journals[target] = await control.journal.all() }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("")
         print("summary after \(String(format: "%.1f", seconds)) s")
@@ -97,6 +99,8 @@ struct DevCommand: AsyncParsableCommand {
         print("  invalid events        \(snapshot.invalidEvents)")
         print("  deliveries routed     \(snapshot.deliveriesRouted)")
         for (target, counts) in snapshot.outcomes.sorted(by: { $0.key < $1.key }) {
+            let journal = journals[target] ?? []
+            let calls = Dictionary(grouping: journal, by: \.operation).mapValues(\.count)
             print("  \(target)")
             print("    calls               \(journal.count)  (" + calls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
             print("    delivered           \(counts[.delivered] ?? 0)")

@@ -1,6 +1,6 @@
 import ArgumentParser
-import DVCQGMock
 import Foundation
+import GatewayCore
 import GatewayDev
 import Logging
 
@@ -10,24 +10,36 @@ struct MocksCommand: AsyncParsableCommand {
         abstract: "Serve the mock national systems on loopback, with their journals and fault-control APIs under /_control."
     )
 
-    @Option(help: "Port of the DVCQG mock.")
+    @Option(help: "Port of the DVCQG mock (0: any free port).")
     var dvcqgPort = 18081
+
+    @Option(help: "Port of the civil-registry mock (0: any free port).")
+    var hotichPort = 18084
+
+    @Option(help: "Port of the EMC mock (0: any free port).")
+    var emcPort = 18085
 
     @Option(help: "Write the DVCQG mock's port to this file once it listens.")
     var portFile: String?
 
-    @Option(help: "Password the DVCQG mock accepts for user `gateway`.")
-    var dvcqgPassword = DevStack.dvcqgPassword
+    @Option(help: "Write every mock's port as a JSON object, keyed by system, once they listen.")
+    var portsFile: String?
 
     func run() async throws {
         LogSetup.bootstrap(level: "info")
         let logger = Logger(label: "mocks")
-        let dvcqg = DVCQGMock(password: dvcqgPassword)
-        let (port, task) = try await DevStack.serve(dvcqg.server, port: dvcqgPort, logger: logger)
-        if let portFile { try Data(String(port).utf8).write(to: URL(fileURLWithPath: portFile)) }
-        print("dvcqg http://127.0.0.1:\(port)  (journal: /_control/journal, faults: POST /_control/faults)")
+        let mocks = try await MockSystems.start(ports: ["dvcqg": dvcqgPort, "hotich": hotichPort, "emc": emcPort], logger: logger)
+        let ports = mocks.urls.mapValues { Int($0.split(separator: ":").last!)! }
+        if let portsFile {
+            let object = Dictionary(uniqueKeysWithValues: ports.map { ($0.key.rawValue, $0.value) })
+            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: portsFile))
+        }
+        if let portFile, let port = ports["dvcqg"] { try Data(String(port).utf8).write(to: URL(fileURLWithPath: portFile)) }
+        for (target, url) in mocks.urls.sorted(by: { $0.key < $1.key }) {
+            print("\(target.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(url)  (journal: /_control/journal, faults: POST /_control/faults)")
+        }
         fflush(nil)
         await Termination.wait()
-        task.cancel()
+        mocks.shutdown()
     }
 }

@@ -18,7 +18,7 @@ import Testing
 
     func withMock(_ body: (String, DVCQGMock) async throws -> Void) async throws {
         let mock = DVCQGMock(password: "pw")
-        let (port, task) = try await DevStack.serve(mock.server, logger: Logger(label: "mock-test"))
+        let (port, task) = try await MockSystems.serve(mock.server, logger: Logger(label: "mock-test"))
         defer { task.cancel() }
         try await body("http://127.0.0.1:\(port)", mock)
     }

@@ -10,8 +10,10 @@ import MockSupport
 struct GatewayHarness {
     static let contracts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Contracts").path
 
-    /// Retries fast so fault tests finish in seconds.
+    /// Retries fast so fault tests finish in seconds; DVCQG alone unless a test enables more.
     static let fastRetries = [
+        "GATEWAY__targets__emc__enabled": "false",
+        "GATEWAY__targets__hotich__enabled": "false",
         "GATEWAY__targets__dvcqg__retry__initialBackoffMilliseconds": "10",
         "GATEWAY__targets__dvcqg__retry__maxBackoffMilliseconds": "50",
         "GATEWAY__targets__dvcqg__connection__timeoutMilliseconds": "2000",

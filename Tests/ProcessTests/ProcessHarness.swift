@@ -126,6 +126,22 @@ final class ProcessHarness: Sendable {
         return records
     }
 
+    /// Records `topic` still holds (the embedded broker drops the oldest beyond about 5 MB a partition).
+    func retained(_ topic: String) async throws -> Int {
+        let partitions = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "watermarks"), subscription: .partitions(partitions)),
+            logger: Logger(label: "watermarks")
+        )
+        var total: Int64 = 0
+        for partition in partitions {
+            let (low, high) = try await consumer.watermarks(partition)
+            total += high - low
+        }
+        await consumer.close()
+        return Int(total)
+    }
+
     func journal() async throws -> [JournalEntry] {
         let response = try await control(OutboundRequest(method: "GET", url: dvcqgURL + "/_control/journal?bodies=false", timeout: .seconds(60)))
         let decoder = JSONDecoder()

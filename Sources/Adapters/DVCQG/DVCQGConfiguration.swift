@@ -1,3 +1,4 @@
+import AdapterSupport
 import GatewayCore
 
 /// How to reach DVCQG. Paths differ per deployment (LGSP or direct), so all are configuration.
@@ -46,5 +47,29 @@ public struct DVCQGConfiguration: Codable, Sendable {
         guard (1...10).contains(progressRowsPerCall) else {
             throw DecodingError.dataCorruptedError(forKey: .progressRowsPerCall, in: c, debugDescription: "must be 1 to 10")
         }
+    }
+}
+
+/// DVCQG as the runtime builds it.
+public enum DVCQGModule: AdapterModule {
+    public static let target = DVCQGAdapter.target
+    public static let operations = [DVCQGAdapter.syncDossier, DVCQGAdapter.updateProgress]
+    public static var defaultConnection: JSONValue {
+        .object([
+            "baseURL": .string("http://127.0.0.1:18081"),
+            "authPath": .string("/api/dvcqg/login"),
+            "integrationPath": .string("/api/dvcqg/integration"),
+            "sharingPath": .string("/api/dvcqg/sharing"),
+            "timeoutMilliseconds": .number(10_000),
+            "progressRowsPerCall": .number(10),
+            "username": .string("gateway"),
+            "password": .object(["env": .string("DVCQG_PASSWORD")]),
+        ])
+    }
+
+    public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
+        let configuration = try decodeConnection(DVCQGConfiguration.self, from: connection)
+        let password = try configuration.password.resolve(environment: context.environment)
+        return DVCQGAdapter(configuration: configuration, password: password, classification: context.classification, transport: context.transport, logger: context.logger)
     }
 }

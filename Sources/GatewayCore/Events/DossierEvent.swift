@@ -77,6 +77,8 @@ public struct DossierData: Codable, Sendable, Equatable {
     public var progress: [ProgressStep]?
     public var documents: [Document]?
     public var fees: [Fee]?
+    /// For civil-status procedures: what the civil registry needs.
+    public var civilStatus: CivilStatus?
 
     public init(
         dossierCode: String, agencyCode: String, receiptNumber: String? = nil,
@@ -185,6 +187,22 @@ public struct DossierData: Codable, Sendable, Equatable {
             self.name = name
             self.code = code
             self.url = url
+        }
+    }
+
+    /// A civil-status registration as the civil registry receives it.
+    public struct CivilStatus: Codable, Sendable, Equatable {
+        /// The registry's module code for the kind of registration (e.g. `KS` birth, `KT` death, `TLHT` extract copy).
+        public var module: String
+        /// Mã hồ sơ liên thông, when the registration is part of an interconnected procedure.
+        public var interconnectCode: String?
+        /// The `hoTich` object, in the registry's own field names.
+        public var record: JSONValue
+
+        public init(module: String, interconnectCode: String? = nil, record: JSONValue) {
+            self.module = module
+            self.interconnectCode = interconnectCode
+            self.record = record
         }
     }
 

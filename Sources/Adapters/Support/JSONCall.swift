@@ -1,0 +1,92 @@
+import Foundation
+import GatewayCore
+
+/// One JSON request to a national system, classified by its table.
+public struct JSONCall: Sendable {
+    /// Where a system puts its answer code and message in the body.
+    public struct AnswerFields: Sendable {
+        public var code: [String]
+        public var message: [String]
+
+        public init(code: [String], message: [String]) {
+            self.code = code
+            self.message = message
+        }
+
+        /// Only the HTTP status counts.
+        public static let none = AnswerFields(code: [], message: [])
+    }
+
+    public let transport: any HTTPTransport
+    public let classification: ClassificationTable
+    public let fields: AnswerFields
+    public let timeout: Duration
+
+    public init(transport: any HTTPTransport, classification: ClassificationTable, fields: AnswerFields, timeout: Duration) {
+        self.transport = transport
+        self.classification = classification
+        self.fields = fields
+        self.timeout = timeout
+    }
+
+    /// Sends `body` as JSON with the idempotency key and any other headers, then classifies the answer.
+    public func post(_ body: some Encodable, to url: String, operation: String, idempotencyKey: String?, headers: [(name: String, value: String)] = []) async -> OperationAnswer {
+        let encoded: [UInt8]
+        do {
+            encoded = Array(try JSONEncoder().encode(body))
+        } catch {
+            return OperationAnswer(verdict: .permanent, excerpt: "request could not be encoded: \(error)", url: url, errorClass: "encoding")
+        }
+        var all: [(name: String, value: String)] = [("Content-Type", "application/json")]
+        if let idempotencyKey { all.append(("Idempotency-Key", idempotencyKey)) }
+        all += headers
+        let request = OutboundRequest(url: url, headers: all, body: encoded, timeout: timeout)
+        let response: InboundResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            return AnswerReading.transportFailure(error, url: url)
+        }
+        return classify(response, operation: operation, url: url)
+    }
+
+    public func classify(_ response: InboundResponse, operation: String, url: String) -> OperationAnswer {
+        let code = fields.code.lazy.compactMap { AnswerReading.text(at: $0, in: response.body) }.first { !$0.isEmpty }
+        let message = fields.message.lazy.compactMap { AnswerReading.text(at: $0, in: response.body) }.first { !$0.isEmpty }
+        let verdict = classification.classify(status: response.status, code: code, message: message, operation: operation)
+        return OperationAnswer(
+            verdict: verdict,
+            httpStatus: response.status,
+            code: code,
+            excerpt: Redaction.excerpt(response.body),
+            retryAfter: AnswerReading.retryAfter(response),
+            url: url,
+            errorClass: AnswerReading.errorClass(status: response.status, verdict: verdict)
+        )
+    }
+}
+
+extension AnswerReading {
+    /// Reads a dotted path (`status.code`) of a JSON object body as text.
+    public static func text(at path: String, in body: [UInt8]) -> String? {
+        guard var value = try? JSONSerialization.jsonObject(with: Data(body)) else { return nil }
+        for key in path.split(separator: ".") {
+            guard let object = value as? [String: Any], let next = object[String(key)] else { return nil }
+            value = next
+        }
+        switch value {
+        case let string as String: return string
+        case let number as NSNumber: return number.stringValue
+        default: return nil
+        }
+    }
+}
+
+/// Text that a system wants as a JSON string inside the JSON body (`ketQuaXuLy`, `User`, `data`).
+public enum EmbeddedJSON {
+    public static func string(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GatewayCore
+
+/// A bearer token and when it stops being good.
+public struct AccessToken: Sendable {
+    public var value: String
+    public var expiresAt: ContinuousClock.Instant
+
+    public init(value: String, expiresAt: ContinuousClock.Instant) {
+        self.value = value
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Holds a system's token: one fetch at a time however many callers wait, reused until
+/// shortly before it expires, dropped on demand when the system says it is no longer valid.
+public actor TokenCache {
+    public typealias Fetch = @Sendable () async -> Result<AccessToken, AuthenticationFailure>
+
+    private let fetch: Fetch
+    private let refreshMargin: Duration
+    private var token: AccessToken?
+    private var pending: Task<Result<AccessToken, AuthenticationFailure>, Never>?
+    /// Tokens fetched so far.
+    public private(set) var fetches = 0
+
+    public init(refreshMargin: Duration = .seconds(30), fetch: @escaping Fetch) {
+        self.refreshMargin = refreshMargin
+        self.fetch = fetch
+    }
+
+    public func current() async -> Result<String, AuthenticationFailure> {
+        if let token, ContinuousClock.now + refreshMargin < token.expiresAt { return .success(token.value) }
+        if let pending { return await pending.value.map(\.value) }
+        let task = Task { await fetch() }
+        pending = task
+        let result = await task.value
+        pending = nil
+        fetches += 1
+        if case .success(let fresh) = result { token = fresh }
+        return result.map(\.value)
+    }
+
+    public func invalidate() {
+        token = nil
+    }
+}
+
+/// Why a token could not be had, as the answer to the operation that needed it.
+public struct AuthenticationFailure: Error, Sendable {
+    public let answer: OperationAnswer
+    public init(_ answer: OperationAnswer) { self.answer = answer }
+
+    /// A refused sign-in is permanent unless the system was overloaded or down.
+    public static func from(_ response: InboundResponse, url: String) -> AuthenticationFailure {
+        let retryable = response.status == 429 || response.status >= 500
+        return AuthenticationFailure(OperationAnswer(
+            verdict: retryable ? .retryable : .permanent,
+            httpStatus: response.status,
+            excerpt: Redaction.excerpt(response.body),
+            retryAfter: AnswerReading.retryAfter(response),
+            url: url,
+            errorClass: retryable ? "token-http-\(response.status)" : "token-refused"
+        ))
+    }
+}
+
+/// OAuth2 client credentials (RFC 6749 §4.4): `client_id` and `client_secret` in HTTP Basic,
+/// `grant_type=client_credentials` in the form body; answer `{access_token, expires_in, token_type}`.
+public struct ClientCredentials: Sendable {
+    public let tokenURL: String
+    public let clientID: String
+    public let clientSecret: Secret
+    public let scope: String?
+    public let timeout: Duration
+
+    public init(tokenURL: String, clientID: String, clientSecret: Secret, scope: String? = nil, timeout: Duration) {
+        self.tokenURL = tokenURL
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.scope = scope
+        self.timeout = timeout
+    }
+
+    public func fetch(with transport: any HTTPTransport) async -> Result<AccessToken, AuthenticationFailure> {
+        var form = "grant_type=client_credentials"
+        if let scope, let encoded = scope.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { form += "&scope=\(encoded)" }
+        let basic = Data("\(clientID):\(clientSecret.value)".utf8).base64EncodedString()
+        let request = OutboundRequest(
+            url: tokenURL,
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(basic)")],
+            body: Array(form.utf8), timeout: timeout
+        )
+        let response: InboundResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            return .failure(AuthenticationFailure(AnswerReading.transportFailure(error, url: tokenURL)))
+        }
+        guard response.status == 200, let token = AnswerReading.text(at: "access_token", in: response.body), !token.isEmpty else {
+            return .failure(.from(response, url: tokenURL))
+        }
+        let lifetime = AnswerReading.text(at: "expires_in", in: response.body).flatMap(Double.init) ?? 300
+        return .success(AccessToken(value: token, expiresAt: .now + .milliseconds(Int(lifetime * 1000))))
+    }
+}

@@ -1,0 +1,79 @@
+import DVCQGMock
+import EMCMock
+import Foundation
+import GatewayCore
+import HoTichMock
+import Logging
+import MockSupport
+
+/// Every mock national system, served on loopback, each on its own port.
+public final class MockSystems: Sendable {
+    /// Credentials the mocks accept, and that `secrets` hands to a gateway.
+    public static let dvcqgPassword = "dev-password"
+    public static let hotichClientSecret = "dev-secret"
+
+    public let dvcqg: DVCQGMock
+    public let hotich: HoTichMock
+    public let emc: EMCMock
+    /// Base URL of each system's mock.
+    public let urls: [TargetName: String]
+    private let tasks: [Task<Void, Never>]
+
+    /// Serves every mock; a port of 0 (or one not given) means any free port.
+    public static func start(ports: [TargetName: Int] = [:], logger: Logger) async throws -> MockSystems {
+        let dvcqg = DVCQGMock(password: dvcqgPassword)
+        let hotich = HoTichMock(clientSecret: hotichClientSecret)
+        let emc = EMCMock()
+        let servers: [(TargetName, MockServer)] = [("dvcqg", dvcqg.server), ("hotich", hotich.server), ("emc", emc.server)]
+        var urls: [TargetName: String] = [:]
+        var tasks: [Task<Void, Never>] = []
+        for (target, server) in servers {
+            let (port, task) = try await serve(server, port: ports[target] ?? 0, logger: logger)
+            urls[target] = "http://127.0.0.1:\(port)"
+            tasks.append(task)
+        }
+        return MockSystems(dvcqg: dvcqg, hotich: hotich, emc: emc, urls: urls, tasks: tasks)
+    }
+
+    private init(dvcqg: DVCQGMock, hotich: HoTichMock, emc: EMCMock, urls: [TargetName: String], tasks: [Task<Void, Never>]) {
+        self.dvcqg = dvcqg
+        self.hotich = hotich
+        self.emc = emc
+        self.urls = urls
+        self.tasks = tasks
+    }
+
+    /// Each system's control API: journal, faults, expiring sessions.
+    public var controls: [TargetName: MockControl] {
+        ["dvcqg": dvcqg.control, "hotich": hotich.control, "emc": emc.control]
+    }
+
+    /// `GATEWAY__targets__<name>__connection__baseURL` for every mock.
+    public var configurationOverrides: [String: String] {
+        Dictionary(uniqueKeysWithValues: urls.map { ("GATEWAY__targets__\($0.key)__connection__baseURL", $0.value) })
+    }
+
+    /// The environment a gateway reads these mocks' secrets from.
+    public static var secrets: [String: String] {
+        ["DVCQG_PASSWORD": dvcqgPassword, "HOTICH_CLIENT_SECRET": hotichClientSecret]
+    }
+
+    public func shutdown() {
+        for task in tasks { task.cancel() }
+    }
+
+    /// Serves a mock on a loopback port and returns the port once it listens.
+    public static func serve(_ server: MockServer, port: Int = 0, logger: Logger) async throws -> (Int, Task<Void, Never>) {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            do {
+                try await server.run(port: port) { continuation.yield($0) }
+            } catch {
+                logger.error("mock \(server.name) stopped", metadata: ["error": "\(error)"])
+            }
+            continuation.finish()
+        }
+        for await bound in ports { return (bound, task) }
+        throw ConfigurationError("mock \(server.name) did not start")
+    }
+}

@@ -1,0 +1,18 @@
+import AdapterSupport
+import DVCQGAdapter
+import EMCAdapter
+import GatewayCore
+import HoTichAdapter
+
+/// The national systems this build knows. A new system is one more module here.
+public enum AdapterRegistry {
+    public static var modules: [any AdapterModule.Type] {[
+        DVCQGModule.self,
+        HoTichModule.self,
+        EMCModule.self,
+    ]}
+
+    public static func module(named name: String) -> (any AdapterModule.Type)? {
+        modules.first { $0.target.rawValue == name }
+    }
+}
