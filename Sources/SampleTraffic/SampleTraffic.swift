@@ -91,8 +91,32 @@ public struct SampleTraffic: Sendable {
         )
         data.agencyName = agency.1
         data.summary = "\(procedure.name) cho \(name)"
+        data.civilStatus = Self.civilStatus(procedure, dossier: code, applicant: name, identity: identity)
         data.digitised = true
         return data
+    }
+
+    /// What the civil registry needs for the civil-status procedures, derived without randomness.
+    static func civilStatus(_ procedure: Procedure, dossier: String, applicant: String, identity: String) -> DossierData.CivilStatus? {
+        guard procedure.field.code == "HT" else { return nil }
+        let interconnect = procedure.module.map { "\($0)-\(dossier)" }
+        switch procedure.module {
+        case "LTKS":
+            return .init(module: "KS", interconnectCode: interconnect, record: .object([
+                "hoTen": .string("\(applicant.split(separator: " ").first ?? "") Minh An"), "gioiTinh": .string("1"),
+                "ngaySinh": .string("01/07/2025"), "noiSinh": .string("Bệnh viện Phụ sản thành phố Cần Thơ"),
+                "meHoTen": .string(applicant), "meSoDinhDanh": .string(identity), "quocTich": .string("VN"),
+            ]))
+        case "LTKT":
+            return .init(module: "KT", interconnectCode: interconnect, record: .object([
+                "hoTen": .string(applicant), "soDinhDanh": .string(identity), "ngayChet": .string("05/07/2025"),
+                "noiChet": .string("Ninh Kiều, Cần Thơ"), "nguyenNhan": .string("Bệnh"),
+            ]))
+        default:
+            return .init(module: "TLHT", record: .object([
+                "loaiGiayTo": .string("Trích lục khai sinh"), "soBanSao": .number(2), "nguoiYeuCau": .string(applicant),
+            ]))
+        }
     }
 
     private func makeEvent(_ type: DossierEventType, data template: DossierData, at time: Date, sequence: Int, random: inout SplitMix64) -> DossierEvent {
