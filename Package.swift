@@ -107,6 +107,8 @@ let package = Package(
             name: "gateway",
             dependencies: [
                 "GatewayRuntime",
+                "AdapterSupport",
+                "GatewayHTTP",
                 "Kafka",
                 "GatewayCore",
                 "DVCQGMock",
@@ -120,9 +122,18 @@ let package = Package(
         ),
 
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(
+            name: "ContractTests",
+            dependencies: ["GatewayRuntime", "AdapterSupport", "GatewayCore", "GatewayDev", "GatewayHTTP", "MockSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
         .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
+        .testTarget(name: "AdapterSupportTests", dependencies: ["AdapterSupport", "GatewayCore"]),
+        .testTarget(name: "EMCAdapterTests", dependencies: ["EMCAdapter", "AdapterSupport", "GatewayCore"]),
+        .testTarget(name: "HoTichAdapterTests", dependencies: ["HoTichAdapter", "AdapterSupport", "GatewayCore"]),
+        .testTarget(name: "EMCMockTests", dependencies: ["EMCMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
+        .testTarget(name: "HoTichMockTests", dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "ProcessTests", dependencies: ["Kafka", "GatewayCore", "GatewayHTTP", "MockSupport", "SampleTraffic"]),
         .testTarget(
             name: "IntegrationTests",

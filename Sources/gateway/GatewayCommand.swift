@@ -5,6 +5,6 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
         abstract: "Keeps the national systems in step with the province's one-stop dossier events.",
-        subcommands: [RunCommand.self, DevCommand.self, KafkaCommand.self, MocksCommand.self]
+        subcommands: [RunCommand.self, DevCommand.self, KafkaCommand.self, MocksCommand.self, ContractsCommand.self]
     )
 }

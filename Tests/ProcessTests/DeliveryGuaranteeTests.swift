@@ -26,18 +26,29 @@ import Testing
         }
     }
 
-    static func judge(_ events: [DossierEvent], _ journal: [JournalEntry]) -> Verdict {
+    /// The (event × target) outcomes the default routing table calls for.
+    static func expectedOutcomes(_ events: [DossierEvent]) -> Set<String> {
+        var expected: Set<String> = []
+        for event in events {
+            expected.insert("\(event.id)/dvcqg")
+            expected.insert("\(event.id)/emc")
+            if event.type == .received, event.data.field.code == "HT" { expected.insert("\(event.id)/hotich") }
+        }
+        return expected
+    }
+
+    static func judge(_ events: [DossierEvent], _ journal: [JournalEntry], target: String = "dvcqg", operation: String = "DongBoHoSoMC") -> Verdict {
         var position: [String: (dossier: String, index: Int)] = [:]
         var counts: [String: Int] = [:]
         for event in events {
             let index = counts[event.dossierCode, default: 0]
             counts[event.dossierCode] = index + 1
-            position["\(event.id)/dvcqg/DongBoHoSoMC"] = (event.dossierCode, index)
+            position["\(event.id)/\(target)/\(operation)"] = (event.dossierCode, index)
         }
         var verdict = Verdict()
         var seen: [String: [Int]] = [:]
         var appliedKeys: Set<String> = []
-        for entry in journal where entry.operation == "DongBoHoSoMC" && entry.accepted {
+        for entry in journal where entry.operation == operation && entry.accepted {
             guard let key = entry.idempotencyKey, let (dossier, index) = position[key] else { continue }
             if entry.absorbed {
                 verdict.absorbed += 1
@@ -76,19 +87,24 @@ import Testing
             gateway.kill()
         }
         let survivor = try harness.startGateway(group: "crash", name: "crash-final")
-        let results = try await harness.results(covering: Set(events.map(\.id)), timeout: .seconds(600))
+        let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(600))
         let exitStatus = await survivor.terminate()
         let journal = try await harness.journal()
+        let emcJournal = try await harness.journal(of: "emc")
         await producer.shutdown()
 
         let verdict = Self.judge(events, journal)
+        let emcVerdict = Self.judge(events, emcJournal, target: "emc", operation: "TrackingMCDT")
         let outcomes = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
+        let covered = Set(results.map { "\($0.eventId)/\($0.target)" })
         print("""
             crash test: \(eventCount) events, \(kills) SIGKILLs, \(started.duration(to: .now)) in all
-              results: \(results.count) records for \(Set(results.map(\.eventId)).count) events \(outcomes)
+              results: \(results.count) records for \(covered.count) (event × target) outcomes \(outcomes)
               DVCQG journal: \(journal.count) requests; \(verdict)
+              EMC journal: \(emcJournal.count) requests; \(emcVerdict)
             """)
-        #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)), "every event has an outcome")
+        #expect(covered == Self.expectedOutcomes(events), "every event has an outcome for every routed target")
+        #expect(emcVerdict.missing.isEmpty && emcVerdict.appliedTwice.isEmpty && emcVerdict.outOfOrder.isEmpty, "EMC: \(emcVerdict)")
         #expect(results.allSatisfy { $0.outcome == .delivered || $0.outcome == .duplicate })
         #expect(verdict.missing.isEmpty)
         #expect(verdict.appliedTwice.isEmpty, "redeliveries are absorbed by their idempotency keys")
@@ -112,7 +128,7 @@ import Testing
         let secondExit = await second.terminate()
         try await feeding.value
 
-        let results = try await harness.results(covering: Set(events.map(\.id)), timeout: .seconds(300))
+        let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(300))
         let firstExit = await first.terminate()
         let journal = try await harness.journal()
         await producer.shutdown()
@@ -120,7 +136,7 @@ import Testing
         print("rebalance test: \(events.count) events, results \(results.count); \(verdict)")
         #expect(second.logText.contains("partitions assigned"), "the second instance took partitions")
         #expect(first.logText.contains("partitions revoked"), "the first instance gave partitions up and took them back")
-        #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)))
+        #expect(Set(results.map { "\($0.eventId)/\($0.target)" }) == Self.expectedOutcomes(events))
         #expect(verdict.missing.isEmpty && verdict.appliedTwice.isEmpty && verdict.outOfOrder.isEmpty)
         #expect(secondExit == 0 && firstExit == 0)
     }
@@ -135,19 +151,21 @@ import Testing
         try await harness.produce(events, with: producer)
         try await Task.sleep(for: .seconds(15))
         let duringOutage = gateway.peakResidentKilobytes ?? 0
+        let emcDuringOutage = try await harness.journal(of: "emc").filter(\.accepted).count
         let pausedPartitions = gateway.logText.components(separatedBy: "partition paused").count - 1
 
         try await harness.clearFaults()
-        let results = try await harness.results(covering: Set(events.map(\.id)), timeout: .seconds(300))
+        let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(300))
         let peak = gateway.peakResidentKilobytes ?? 0
         let exit = await gateway.terminate()
         let journal = try await harness.journal()
         await producer.shutdown()
         let verdict = Self.judge(events, journal)
-        print("outage test: \(events.count) events, 15 s of 503s; peak RSS \(duringOutage / 1024) MiB during the outage, \(peak / 1024) MiB overall; \(pausedPartitions) partition pauses; \(verdict)")
+        print("outage test: \(events.count) events, 15 s of DVCQG 503s; EMC accepted \(emcDuringOutage) meanwhile; peak RSS \(duringOutage / 1024) MiB during the outage, \(peak / 1024) MiB overall; \(pausedPartitions) partition pauses; \(verdict)")
         #expect(pausedPartitions > 0, "backlog limits paused partitions instead of buffering")
-        #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)))
-        #expect(results.allSatisfy { $0.outcome == .delivered }, "no dead letters: \(Dictionary(grouping: results, by: \.outcome).mapValues(\.count))")
+        #expect(emcDuringOutage > 0, "EMC kept receiving while DVCQG was down")
+        #expect(Set(results.map { "\($0.eventId)/\($0.target)" }) == Self.expectedOutcomes(events))
+        #expect(results.allSatisfy { $0.outcome == .delivered || $0.outcome == .duplicate }, "no dead letters: \(Dictionary(grouping: results, by: \.outcome).mapValues(\.count))")
         #expect(verdict.missing.isEmpty && verdict.appliedTwice.isEmpty && verdict.outOfOrder.isEmpty)
         #expect(exit == 0)
     }

@@ -19,7 +19,9 @@ final class ProcessHarness: Sendable {
     }
 
     let bootstrap: String
-    let dvcqgURL: String
+    /// Base URL of each mock national system.
+    let urls: [String: String]
+    var dvcqgURL: String { urls["dvcqg"]! }
     let partitions: Int
     private let broker: Process
     private let mocks: Process
@@ -32,9 +34,13 @@ final class ProcessHarness: Sendable {
         let bootstrapFile = scratch.appendingPathComponent("bootstrap")
         broker = try Self.launch(["kafka", "--partitions", String(partitions), "--bootstrap-file", bootstrapFile.path], log: scratch.appendingPathComponent("kafka.log"))
         bootstrap = try Self.waitForFile(bootstrapFile)
-        let portFile = scratch.appendingPathComponent("dvcqg-port")
-        mocks = try Self.launch(["mocks", "--dvcqg-port", "0", "--port-file", portFile.path], log: scratch.appendingPathComponent("mocks.log"))
-        dvcqgURL = "http://127.0.0.1:" + (try Self.waitForFile(portFile))
+        let portsFile = scratch.appendingPathComponent("ports.json")
+        mocks = try Self.launch(
+            ["mocks", "--dvcqg-port", "0", "--hotich-port", "0", "--emc-port", "0", "--ports-file", portsFile.path],
+            log: scratch.appendingPathComponent("mocks.log")
+        )
+        let ports = try JSONDecoder().decode([String: Int].self, from: Data(try Self.waitForFile(portsFile).utf8))
+        urls = ports.mapValues { "http://127.0.0.1:\($0)" }
     }
 
     deinit {
@@ -68,16 +74,17 @@ final class ProcessHarness: Sendable {
     func startGateway(group: String, name: String, overrides: [String: String] = [:]) throws -> GatewayProcess {
         var environment = [
             "DVCQG_PASSWORD": "dev-password",
+            "HOTICH_CLIENT_SECRET": "dev-secret",
             "LOG_LEVEL": "info",
             "GATEWAY__kafka__bootstrapServers": bootstrap,
             "GATEWAY__kafka__groupId": group,
             "GATEWAY__kafka__sessionTimeoutMilliseconds": "3000",
             "GATEWAY__contractsDirectory": Self.repository.appendingPathComponent("Contracts").path,
-            "GATEWAY__targets__dvcqg__connection__baseURL": dvcqgURL,
             "GATEWAY__targets__dvcqg__retry__initialBackoffMilliseconds": "20",
             "GATEWAY__targets__dvcqg__retry__maxBackoffMilliseconds": "500",
             "GATEWAY__delivery__commitIntervalMilliseconds": "100",
         ]
+        for (target, url) in urls { environment["GATEWAY__targets__\(target)__connection__baseURL"] = url }
         environment.merge(overrides) { $1 }
         let log = scratch.appendingPathComponent("\(name).log")
         return GatewayProcess(process: try Self.launch(["run"], environment: environment, log: log), log: log)
@@ -100,7 +107,7 @@ final class ProcessHarness: Sendable {
         }
     }
 
-    /// Reads `gateway.results` until every event id in `expected` has a result, or the timeout.
+    /// Reads `gateway.results` until every `eventId/target` in `expected` has a result, or the timeout.
     func results(covering expected: Set<String>, timeout: Duration) async throws -> [ResultRecord] {
         let partitions = (0..<partitions).map { KafkaTopicPartition(topic: "gateway.results", partition: Int32($0)) }
         let consumer = try KafkaConsumer(
@@ -114,7 +121,7 @@ final class ProcessHarness: Sendable {
                 guard case .message(let message) = event,
                       let record = try? JSONCoding.decoder.decode(ResultRecord.self, from: Data(message.value)) else { continue }
                 records.append(record)
-                missing.remove(record.eventId)
+                missing.remove("\(record.eventId)/\(record.target)")
                 if missing.isEmpty { break }
             }
             return records
@@ -142,8 +149,8 @@ final class ProcessHarness: Sendable {
         return Int(total)
     }
 
-    func journal() async throws -> [JournalEntry] {
-        let response = try await control(OutboundRequest(method: "GET", url: dvcqgURL + "/_control/journal?bodies=false", timeout: .seconds(60)))
+    func journal(of target: String = "dvcqg") async throws -> [JournalEntry] {
+        let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal?bodies=false", timeout: .seconds(60)))
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode([JournalEntry].self, from: Data(response.body))
@@ -158,7 +165,8 @@ final class ProcessHarness: Sendable {
     }
 
     private func control(_ request: OutboundRequest) async throws -> InboundResponse {
-        let http = AsyncHTTPTransport(connectionsPerHost: 1)
+        // Journals of a long run are tens of megabytes.
+        let http = AsyncHTTPTransport(connectionsPerHost: 1, maxBodyBytes: 512 << 20)
         do {
             let response = try await http.send(request)
             try await http.shutdown()

@@ -139,4 +139,9 @@ public enum EMCModule: AdapterModule {
     public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
         EMCAdapter(configuration: try decodeConnection(EMCConfiguration.self, from: connection), classification: context.classification, transport: context.transport)
     }
+
+    public static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
+        let configuration = try decodeConnection(EMCConfiguration.self, from: connection)
+        return [.skipped(EMCAdapter.tracking, "EMC has no read-only call: every TrackingMCDT is recorded as monitoring data (\(configuration.baseURL + configuration.trackingPath))")]
+    }
 }

@@ -64,9 +64,23 @@ public struct HoTichConfiguration: Codable, Sendable {
     public var clientId: String
     public var clientSecret: SecretSource
     public var scope: String?
+    /// The read-only result poll, used by `gateway contracts verify`.
+    public var resultPath: String?
     /// `maDonVi` sent with every registration; the event's agency code when absent.
     public var unitCode: String?
     public var timeoutMilliseconds: Int
+
+    public init(baseURL: String, tokenPath: String, receivePath: String, resultPath: String? = nil, clientId: String, clientSecret: SecretSource, scope: String? = nil, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000) {
+        self.resultPath = resultPath
+        self.baseURL = baseURL
+        self.tokenPath = tokenPath
+        self.receivePath = receivePath
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.scope = scope
+        self.unitCode = unitCode
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
 }
 
 /// The body of `NhanDKHT`.
@@ -111,6 +125,7 @@ public enum HoTichModule: AdapterModule {
             "baseURL": .string("http://127.0.0.1:18084"),
             "tokenPath": .string("/oauth2/token"),
             "receivePath": .string("/api/hotich/NhanDKHT"),
+            "resultPath": .string("/api/hotich/KetQuaDKHT"),
             "clientId": .string("motcua-cantho"),
             "clientSecret": .object(["env": .string("HOTICH_CLIENT_SECRET")]),
             "timeoutMilliseconds": .number(10_000),
@@ -121,5 +136,29 @@ public enum HoTichModule: AdapterModule {
         let configuration = try decodeConnection(HoTichConfiguration.self, from: connection)
         let secret = try configuration.clientSecret.resolve(environment: context.environment)
         return HoTichAdapter(configuration: configuration, clientSecret: secret, classification: context.classification, transport: context.transport)
+    }
+
+    public static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
+        let configuration = try decodeConnection(HoTichConfiguration.self, from: connection)
+        let secret = try configuration.clientSecret.resolve(environment: context.environment)
+        let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)
+        let credentials = ClientCredentials(tokenURL: configuration.baseURL + configuration.tokenPath, clientID: configuration.clientId, clientSecret: secret, scope: configuration.scope, timeout: timeout)
+        var checks: [ConformanceCheck] = []
+        let token: String
+        switch await credentials.fetch(with: context.transport) {
+        case .success(let granted):
+            token = granted.value
+            checks.append(.passed("token", "client credentials granted a bearer token"))
+        case .failure(let failure):
+            return [.failed("token", "HTTP \(failure.answer.httpStatus.map(String.init) ?? "-"): \(failure.answer.excerpt)"),
+                    .skipped(HoTichAdapter.receive, "needs a token")]
+        }
+        if let resultPath = configuration.resultPath {
+            let body = Array(#"{"maDinhDanhHoSo":["000.00.00.G00-000000-00000"],"maTinh":"00"}"#.utf8)
+            let request = OutboundRequest(url: configuration.baseURL + resultPath, headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")], body: body, timeout: timeout)
+            checks.append(await .call("KetQuaDKHT", request, on: context.transport, fields: ["status", "value"]))
+        }
+        checks.append(.skipped(HoTichAdapter.receive, "writes a registration; covered by the contract tests against the mock"))
+        return checks
     }
 }

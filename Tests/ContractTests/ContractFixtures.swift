@@ -1,0 +1,58 @@
+import AdapterSupport
+import Foundation
+import GatewayCore
+import GatewayRuntime
+import Logging
+import Synchronization
+
+/// The contracts folder, its example events, and adapters built as the runtime builds them.
+enum ContractFixtures {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let contracts = repository.appendingPathComponent("Contracts")
+    static let secrets = ["DVCQG_PASSWORD": "dev-password", "HOTICH_CLIENT_SECRET": "dev-secret", "BCA_PASSWORD": "dev-password", "VBDLIS_CLIENT_SECRET": "dev-secret"]
+
+    static func exampleEvents() throws -> [(name: String, event: DossierEvent)] {
+        let folder = contracts.appendingPathComponent("examples/events")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted().map { file in
+            (String(file.dropLast(5)), try DossierEventDecoder.decode(Array(try Data(contentsOf: folder.appendingPathComponent(file))), key: nil))
+        }
+    }
+
+    /// The adapter of `module` with its default connection, talking to `transport`.
+    static func adapter(_ module: any AdapterModule.Type, transport: any HTTPTransport) throws -> any TargetAdapter {
+        let table = try ClassificationTable.load(from: contracts.appendingPathComponent("\(module.target)/classification.json").path)
+        let context = AdapterContext(transport: transport, classification: table, environment: secrets, logger: Logger(label: "contract"))
+        return try module.makeAdapter(connection: module.defaultConnection, context: context)
+    }
+
+    static var baseURLs: [String: String] {
+        var urls: [String: String] = [:]
+        for module in AdapterRegistry.modules {
+            if case .string(let url)? = module.defaultConnection["baseURL"] { urls[module.target.rawValue] = url }
+        }
+        return urls
+    }
+}
+
+/// Answers sign-ins itself and everything else with one scripted answer, keeping every request.
+final class ScriptedTransport: HTTPTransport {
+    private let state: Mutex<(answer: InboundResponse, requests: [OutboundRequest])>
+
+    init(answer: InboundResponse = InboundResponse(status: 200, body: Array(#"{"error_code":"0","status":"1","message":"OK"}"#.utf8))) {
+        state = Mutex((answer, []))
+    }
+
+    var requests: [OutboundRequest] { state.withLock { $0.requests } }
+
+    func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
+        state.withLock { $0.requests.append(request) }
+        if Self.isSignIn(request) {
+            return InboundResponse(status: 200, body: Array(#"{"error_code":"0","session":"s-1","access_token":"t-1","expires_in":3600,"token_type":"Bearer","token":"t-1"}"#.utf8))
+        }
+        return state.withLock { $0.answer }
+    }
+
+    static func isSignIn(_ request: OutboundRequest) -> Bool {
+        ["/login", "/token"].contains { request.url.hasSuffix($0) } || request.url.contains("/oauth2/")
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GatewayCore
+import GatewayDev
+import GatewayHTTP
+import GatewayRuntime
+import Logging
+import Testing
+
+/// Contract test 1: for every example event, every request every adapter builds validates
+/// against its system's OpenAPI document (checked by `scripts/check-requests.py` with the
+/// JSON Schema validator). A request that drifts from the contract fails the check, and the
+/// system's mock refuses it too.
+@Suite struct RequestConformanceTests {
+    struct CapturedRequest: Codable {
+        var system: String
+        var path: String
+        var body: JSONValue
+    }
+
+    /// Every non-sign-in request the adapters send for the example events.
+    static func capture() async throws -> [CapturedRequest] {
+        var captured: [CapturedRequest] = []
+        let bases = ContractFixtures.baseURLs
+        for (_, event) in try ContractFixtures.exampleEvents() {
+            for module in AdapterRegistry.modules {
+                let transport = ScriptedTransport()
+                let adapter = try ContractFixtures.adapter(module, transport: transport)
+                for operation in module.operations {
+                    _ = await adapter.perform(operation, for: event, idempotencyKey: "\(event.id)/\(module.target)/\(operation)")
+                }
+                let base = try #require(bases[module.target.rawValue])
+                for request in transport.requests where !ScriptedTransport.isSignIn(request) {
+                    let body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body ?? []))
+                    captured.append(CapturedRequest(system: module.target.rawValue, path: String(request.url.dropFirst(base.count)), body: body))
+                }
+            }
+        }
+        return captured
+    }
+
+    /// Runs the schema check over `requests`; returns its exit status and report.
+    static func check(_ requests: [CapturedRequest]) throws -> (status: Int32, report: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let encoder = JSONEncoder()
+        let lines = try requests.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n")
+        try Data(lines.utf8).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", ContractFixtures.repository.appendingPathComponent("scripts/check-requests.py").path, file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, report)
+    }
+
+    @Test func everyRequestForEveryExampleEventConformsToItsContract() async throws {
+        let requests = try await Self.capture()
+        let systems = Set(requests.map(\.system))
+        #expect(systems == Set(AdapterRegistry.modules.map { $0.target.rawValue }), "every system was called")
+        let (status, report) = try Self.check(requests)
+        print(report.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(status == 0, "\(report)")
+        #expect(report.contains("requests: \(requests.count) checked"))
+    }
+
+    @Test(arguments: [
+        ("emc", "Status", JSONValue.string("1")),
+        ("emc", "User", JSONValue.object(["ID_local": .string("x")])),
+        ("hotich", "ngayTiepNhan", JSONValue.string("2025-07-11 08:30:00")),
+        ("hotich", "data", JSONValue.object(["hoTich": .object([:])])),
+        ("dvcqg", "madonvi", JSONValue.number(12)),
+    ])
+    func aDriftedRequestFailsTheContractCheckAndTheMockRefusesIt(system: String, field: String, drifted: JSONValue) async throws {
+        let requests = try await Self.capture()
+        var request = try #require(requests.first { $0.system == system })
+        guard case .object(var body) = request.body else { Issue.record("not an object"); return }
+        body[field] = drifted
+        request.body = .object(body)
+        let (status, report) = try Self.check([request])
+        #expect(status == 1, "the schema check catches \(system).\(field): \(report)")
+
+        let mocks = try await MockSystems.start(logger: Logger(label: "drift"))
+        let transport = AsyncHTTPTransport(connectionsPerHost: 1)
+        let base = try #require(mocks.urls[TargetName(system)])
+        var headers = [("Content-Type", "application/json")]
+        switch system {
+        case "dvcqg":
+            let login = try await transport.send(OutboundRequest(url: base + "/api/dvcqg/login", headers: headers, body: Array(#"{"username":"gateway","password":"dev-password"}"#.utf8)))
+            body["session"] = .string(try #require(AnswerReading.text("session", in: login.body)))
+        case "hotich":
+            let basic = Data("motcua-cantho:\(MockSystems.hotichClientSecret)".utf8).base64EncodedString()
+            let token = try await transport.send(OutboundRequest(url: base + "/oauth2/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(basic)")], body: Array("grant_type=client_credentials".utf8)))
+            headers.append(("Authorization", "Bearer \(try #require(AnswerReading.text("access_token", in: token.body)))"))
+        default:
+            break
+        }
+        let answer = try await transport.send(OutboundRequest(url: base + request.path, headers: headers, body: Array(try JSONEncoder().encode(JSONValue.object(body)))))
+        try await transport.shutdown()
+        mocks.shutdown()
+        let text = String(decoding: answer.body, as: UTF8.self)
+        #expect(answer.status == 400 && text.contains(field), "the \(system) mock refuses it for \(field): \(answer.status) \(text)")
+    }
+}

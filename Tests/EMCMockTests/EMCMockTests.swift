@@ -1,0 +1,82 @@
+import EMCMock
+import Foundation
+import GatewayCore
+import GatewayDev
+import GatewayHTTP
+import Logging
+import MockSupport
+import Testing
+
+/// The EMC mock over real HTTP: every documented violation refused, the journal kept in order.
+@Suite(.serialized) struct EMCMockTests {
+    static var tracking: [String: Any] { [
+        "CodeProfile": "000.00.12.H13-250711-00042", "SiteId": "motcua-cantho", "CodeTTHC": "2.000635",
+        "NameTTHC": "Cấp bản sao trích lục hộ tịch", "MaHoSo": "000.00.12.H13-250711-00042", "Status": 1,
+        "FormsReception": 2, "FormsPayments": 0, "Level": 4, "IsFromDVCQG": 0, "IsDVCBC": 0, "Data": "{}",
+        "User": #"{"ID_local":"092301004217","ID_QG":"","TYPE":1,"LOCATION":"92"}"#,
+    ] }
+
+    func withMock(_ body: (String, EMCMock, AsyncHTTPTransport) async throws -> Void) async throws {
+        let mock = EMCMock()
+        let (port, task) = try await MockSystems.serve(mock.server, logger: Logger(label: "mock-test"))
+        let http = AsyncHTTPTransport(connectionsPerHost: 2)
+        do {
+            try await body("http://127.0.0.1:\(port)", mock, http)
+        } catch {
+            try? await http.shutdown()
+            task.cancel()
+            throw error
+        }
+        try await http.shutdown()
+        task.cancel()
+    }
+
+    func post(_ http: AsyncHTTPTransport, _ url: String, _ object: [String: Any]) async throws -> (Int, String) {
+        let response = try await http.send(OutboundRequest(url: url, headers: [("Content-Type", "application/json")], body: Array(try JSONSerialization.data(withJSONObject: object))))
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    @Test func acceptsAConformingRecordAndJournalsIt() async throws {
+        try await withMock { base, mock, http in
+            let (status, _) = try await post(http, base + "/TrackingMCDT", Self.tracking)
+            #expect(status == 200)
+            let entry = try #require(await mock.control.journal.all().last)
+            #expect(entry.accepted && entry.operation == "TrackingMCDT" && entry.dossiers == ["000.00.12.H13-250711-00042"] && entry.statuses == ["1"])
+        }
+    }
+
+    /// Each case: a field, its new value as a JSON literal (nil removes it), and the reason expected.
+    @Test(arguments: [
+        ("MaHoSo", nil, "missing MaHoSo"),
+        ("Status", "\"1\"", "Status must be an integer"),
+        ("Status", "7", "Status must be in 0...4"),
+        ("FormsReception", "3", "FormsReception must be in 1...2"),
+        ("Level", "2", "Level must be in 3...4"),
+        ("IsFromDVCQG", "true", "IsFromDVCQG must be an integer"),
+        ("User", "{\"ID_local\":\"x\"}", "User must be a string"),
+        ("User", "\"not json\"", "User must be a JSON object sent as a string"),
+        ("User", "\"{\\\"ID_local\\\":\\\"x\\\",\\\"ID_QG\\\":\\\"\\\",\\\"LOCATION\\\":\\\"92\\\"}\"", "User: missing TYPE"),
+        ("SiteId", "\"someone-else\"", "unknown SiteId"),
+    ] as [(String, String?, String)])
+    func refusesEveryDocumentedViolation(field: String, value: String?, reason: String) async throws {
+        try await withMock { base, mock, http in
+            var body = Self.tracking
+            body[field] = try value.map { try JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) }
+            let (status, text) = try await post(http, base + "/TrackingMCDT", body)
+            #expect(status == (field == "SiteId" ? 403 : 400), "\(text)")
+            let entry = try #require(await mock.control.journal.all().last)
+            #expect(!entry.accepted)
+            #expect(entry.rejection?.contains(reason) == true, "rejection: \(entry.rejection ?? "-")")
+        }
+    }
+
+    @Test func injectedFaultsComeFirstAndThenItRecovers() async throws {
+        try await withMock { base, mock, http in
+            await mock.control.faults.add(FaultPlan(status: 429, retryAfterSeconds: 2, count: 1))
+            let (first, _) = try await post(http, base + "/TrackingMCDT", Self.tracking)
+            let (second, _) = try await post(http, base + "/TrackingMCDT", Self.tracking)
+            #expect(first == 429)
+            #expect(second == 200)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+"""Validates requests the adapters built against the OpenAPI documents in Contracts/.
+
+Input: a JSON-lines file, one request per line: {"system", "path", "body"}.
+Each body is checked against the requestBody schema of that path's POST operation.
+Prints one line per problem and a summary; exits 1 when any request does not conform."""
+import json
+import os
+import sys
+
+import jsonschema
+
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Contracts")
+documents = {}
+
+
+def validator_for(system, path):
+    if system not in documents:
+        with open(os.path.join(root, system, "openapi.json"), encoding="utf-8") as handle:
+            documents[system] = json.load(handle)
+    document = documents[system]
+    operation = document["paths"].get(path, {}).get("post")
+    if operation is None:
+        return None
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    wrapped = dict(schema)
+    wrapped["components"] = document.get("components", {})
+    return jsonschema.Draft202012Validator(wrapped, format_checker=jsonschema.FormatChecker())
+
+
+problems = 0
+checked = 0
+per_system = {}
+with open(sys.argv[1], encoding="utf-8") as handle:
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        checked += 1
+        per_system[request["system"]] = per_system.get(request["system"], 0) + 1
+        validator = validator_for(request["system"], request["path"])
+        if validator is None:
+            problems += 1
+            print(f"request {number}: {request['system']} has no POST {request['path']} in its contract")
+            continue
+        for error in validator.iter_errors(request["body"]):
+            problems += 1
+            where = "/".join(str(part) for part in error.absolute_path) or "(body)"
+            print(f"request {number}: {request['system']} {request['path']} {where}: {error.message}")
+
+summary = ", ".join(f"{system} {count}" for system, count in sorted(per_system.items()))
+print(f"requests: {checked} checked ({summary}), {problems} problems")
+sys.exit(1 if problems else 0)
