@@ -56,6 +56,9 @@ public actor Journal {
     }
 
     public func all() -> [JournalEntry] { entries }
+    public var count: Int { entries.count }
+    /// Requests that were applied (accepted and not an absorbed repeat).
+    public var applied: Int { entries.reduce(0) { $0 + ($1.accepted && !$1.absorbed ? 1 : 0) } }
 
     public func clear() { entries.removeAll() }
 }

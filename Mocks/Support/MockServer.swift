@@ -20,6 +20,9 @@ public struct MockControl: Sendable {
     public func register(on router: Router<BasicRequestContext>) {
         let group = router.group("_control")
         group.get("health") { _, _ in MockJSON.response(["status": "up"]) }
+        group.get("journal/count") { _, _ in
+            MockJSON.response(["requests": await journal.count, "applied": await journal.applied])
+        }
         group.get("journal") { request, _ in
             let entries = await journal.all()
             // `?bodies=false` leaves the request bodies out, for large journals.

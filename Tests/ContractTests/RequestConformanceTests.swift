@@ -40,21 +40,7 @@ import Testing
 
     /// Runs the schema check over `requests`; returns its exit status and report.
     static func check(_ requests: [CapturedRequest]) throws -> (status: Int32, report: String) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
-        defer { try? FileManager.default.removeItem(at: file) }
-        let encoder = JSONEncoder()
-        let lines = try requests.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n")
-        try Data(lines.utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", ContractFixtures.repository.appendingPathComponent("scripts/check-requests.py").path, file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, report)
+        try ContractCheck.run(requests)
     }
 
     @Test func everyRequestForEveryExampleEventConformsToItsContract() async throws {
@@ -64,7 +50,7 @@ import Testing
         let (status, report) = try Self.check(requests)
         print(report.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(status == 0, "\(report)")
-        #expect(report.contains("requests: \(requests.count) checked"))
+        #expect(report.contains("documents: \(requests.count) checked"))
     }
 
     @Test(arguments: [
@@ -103,5 +89,26 @@ import Testing
         mocks.shutdown()
         let text = String(decoding: answer.body, as: UTF8.self)
         #expect(answer.status == 400 && text.contains(field), "the \(system) mock refuses it for \(field): \(answer.status) \(text)")
+    }
+}
+
+/// `scripts/check-documents.py` over a set of documents.
+enum ContractCheck {
+    static func run(_ documents: [some Encodable]) throws -> (status: Int32, report: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("requests-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let encoder = JSONEncoder()
+        let lines = try documents.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n")
+        try Data(lines.utf8).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", ContractFixtures.repository.appendingPathComponent("scripts/check-documents.py").path, file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, report)
     }
 }

@@ -83,7 +83,11 @@ import Testing
         for round in 1...kills {
             let gateway = try harness.startGateway(group: "crash", name: "crash-\(round)")
             try await gateway.waitUntilJoined()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300...2_500, using: &random)))
+            // Kill it mid-delivery: once it has applied calls of its own, at a random moment after.
+            let before = try await harness.applied()
+            let end = ContinuousClock.now + .seconds(30)
+            while try await harness.applied() < before + 50, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...1_500, using: &random)))
             gateway.kill()
         }
         let survivor = try harness.startGateway(group: "crash", name: "crash-final")
@@ -110,6 +114,7 @@ import Testing
         #expect(verdict.appliedTwice.isEmpty, "redeliveries are absorbed by their idempotency keys")
         #expect(verdict.outOfOrder.isEmpty, "no dossier out of order: \(verdict.outOfOrder.prefix(5))")
         #expect(verdict.applied == eventCount)
+        #expect(verdict.absorbed > 0, "the kills interrupted deliveries, so some were sent again")
         #expect(exitStatus == 0, "SIGTERM ends the gateway cleanly")
     }
 

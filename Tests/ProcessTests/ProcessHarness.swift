@@ -156,6 +156,12 @@ final class ProcessHarness: Sendable {
         return try decoder.decode([JournalEntry].self, from: Data(response.body))
     }
 
+    /// Requests the mock of `target` has applied so far.
+    func applied(by target: String = "dvcqg") async throws -> Int {
+        let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal/count"))
+        return Int(AnswerReading.text("applied", in: response.body) ?? "") ?? 0
+    }
+
     func fault(_ plan: FaultPlan) async throws {
         _ = try await control(OutboundRequest(url: dvcqgURL + "/_control/faults", body: Array(try JSONEncoder().encode(plan))))
     }

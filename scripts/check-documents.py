@@ -1,8 +1,10 @@
-"""Validates requests the adapters built against the OpenAPI documents in Contracts/.
+"""Validates what the gateway produced against the documents in Contracts/.
 
-Input: a JSON-lines file, one request per line: {"system", "path", "body"}.
-Each body is checked against the requestBody schema of that path's POST operation.
-Prints one line per problem and a summary; exits 1 when any request does not conform."""
+Input: a JSON-lines file, one document per line, either
+  {"system", "path", "body"}: a request, checked against the requestBody schema of that
+                              path's POST operation in Contracts/<system>/openapi.json, or
+  {"schema", "body"}:         a record, checked against Contracts/<schema>.
+Prints one line per problem and a summary; exits 1 when any document does not conform."""
 import json
 import os
 import sys
@@ -27,6 +29,16 @@ def validator_for(system, path):
     return jsonschema.Draft202012Validator(wrapped, format_checker=jsonschema.FormatChecker())
 
 
+schemas = {}
+
+
+def validator_for_schema(relative):
+    if relative not in schemas:
+        with open(os.path.join(root, relative), encoding="utf-8") as handle:
+            schemas[relative] = jsonschema.Draft202012Validator(json.load(handle), format_checker=jsonschema.FormatChecker())
+    return schemas[relative]
+
+
 problems = 0
 checked = 0
 per_system = {}
@@ -36,6 +48,13 @@ with open(sys.argv[1], encoding="utf-8") as handle:
             continue
         request = json.loads(line)
         checked += 1
+        if "schema" in request:
+            per_system[request["schema"]] = per_system.get(request["schema"], 0) + 1
+            for error in validator_for_schema(request["schema"]).iter_errors(request["body"]):
+                problems += 1
+                where = "/".join(str(part) for part in error.absolute_path) or "(body)"
+                print(f"document {number}: {request['schema']} {where}: {error.message}")
+            continue
         per_system[request["system"]] = per_system.get(request["system"], 0) + 1
         validator = validator_for(request["system"], request["path"])
         if validator is None:
@@ -48,5 +67,5 @@ with open(sys.argv[1], encoding="utf-8") as handle:
             print(f"request {number}: {request['system']} {request['path']} {where}: {error.message}")
 
 summary = ", ".join(f"{system} {count}" for system, count in sorted(per_system.items()))
-print(f"requests: {checked} checked ({summary}), {problems} problems")
+print(f"documents: {checked} checked ({summary}), {problems} problems")
 sys.exit(1 if problems else 0)
