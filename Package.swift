@@ -54,6 +54,8 @@ let package = Package(
         // One module per national system, on a small shared support module.
         .target(name: "AdapterSupport", dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")], path: "Sources/Adapters/Support"),
         .target(name: "DVCQGAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/DVCQG"),
+        .target(name: "BCAAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/BCA"),
+        .target(name: "VBDLISAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/VBDLIS"),
         .target(name: "HoTichAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/HoTich"),
         .target(name: "EMCAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/EMC"),
 
@@ -66,6 +68,8 @@ let package = Package(
                 "GatewayHTTP",
                 "AdapterSupport",
                 "DVCQGAdapter",
+                "BCAAdapter",
+                "VBDLISAdapter",
                 "HoTichAdapter",
                 "EMCAdapter",
                 .product(name: "Logging", package: "swift-log"),
@@ -94,13 +98,15 @@ let package = Package(
             ],
             path: "Mocks/DVCQG"
         ),
+        .target(name: "BCAMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/BCA"),
+        .target(name: "VBDLISMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/VBDLIS"),
         .target(name: "HoTichMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/HoTich"),
         .target(name: "EMCMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/EMC"),
 
         // The embedded stack behind `gateway dev` and the integration tests.
         .target(
             name: "GatewayDev",
-            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "HoTichMock", "EMCMock", "MockSupport", "SampleTraffic"]
+            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "BCAMock", "VBDLISMock", "HoTichMock", "EMCMock", "MockSupport", "SampleTraffic"]
         ),
 
         .executableTarget(
@@ -130,8 +136,11 @@ let package = Package(
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
         .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "AdapterSupportTests", dependencies: ["AdapterSupport", "GatewayCore"]),
+        .testTarget(name: "BCAAdapterTests", dependencies: ["BCAAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "EMCAdapterTests", dependencies: ["EMCAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "HoTichAdapterTests", dependencies: ["HoTichAdapter", "AdapterSupport", "GatewayCore"]),
+        .testTarget(name: "BCAMockTests", dependencies: ["BCAMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
+        .testTarget(name: "VBDLISMockTests", dependencies: ["VBDLISMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "EMCMockTests", dependencies: ["EMCMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "HoTichMockTests", dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "ProcessTests", dependencies: ["Kafka", "GatewayCore", "GatewayHTTP", "MockSupport", "SampleTraffic"]),

@@ -34,7 +34,7 @@ public struct HoTichMock: Sendable {
         control.register(on: router)
         router.post(RouterPath(paths.token)) { request, _ in
             await control.serve(request, operation: { _ in "token" }, idempotent: false) { request in
-                await token(request)
+                await MockOAuth2.grant(request, clientID: clientID, clientSecret: clientSecret, tokens: tokens)
             }
         }
         router.post(RouterPath(paths.receive)) { request, _ in
@@ -52,22 +52,6 @@ public struct HoTichMock: Sendable {
             }
         }
         return MockServer(name: "hotich", router: router)
-    }
-
-    private func token(_ request: MockRequest) async -> MockAnswer {
-        let form = Dictionary(request.text.split(separator: "&").map { pair -> (String, String) in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (parts[0], parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : "")
-        }, uniquingKeysWith: { $1 })
-        guard form["grant_type"] == "client_credentials" else {
-            return .json(["error": "unsupported_grant_type"], status: 400, accepted: false, rejection: "grant_type must be client_credentials")
-        }
-        let expected = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
-        guard request.header("authorization") == expected else {
-            return .json(["error": "invalid_client"], status: 401, accepted: false, rejection: "wrong client credentials")
-        }
-        let (token, expiresIn) = await tokens.issue()
-        return .json(["access_token": token, "expires_in": expiresIn, "token_type": "Bearer"], accepted: true)
     }
 
     private func receive(_ request: MockRequest) async -> MockAnswer {

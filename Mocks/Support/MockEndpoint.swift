@@ -20,7 +20,7 @@ public struct MockAnswer: Sendable {
 
     /// A JSON answer; `accepted` marks it as applied, `rejection` says why it was not.
     public static func json(_ object: [String: Any], status: Int = 200, code: String? = nil, accepted: Bool, rejection: String? = nil) -> MockAnswer {
-        let body = Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
+        let body = Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8))
         return MockAnswer(status: status, code: code, accepted: accepted, rejection: rejection, body: body)
     }
 
@@ -171,4 +171,23 @@ public actor MockTokens {
     }
 
     public func expireAll() { tokens.removeAll() }
+}
+
+/// An OAuth2 client-credentials token endpoint, as the LGSP and the civil registry run it.
+public enum MockOAuth2 {
+    public static func grant(_ request: MockRequest, clientID: String, clientSecret: String, tokens: MockTokens) async -> MockAnswer {
+        let form = Dictionary(request.text.split(separator: "&").map { pair -> (String, String) in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : "")
+        }, uniquingKeysWith: { $1 })
+        guard form["grant_type"] == "client_credentials" else {
+            return .json(["error": "unsupported_grant_type"], status: 400, accepted: false, rejection: "grant_type must be client_credentials")
+        }
+        let expected = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
+        guard request.header("authorization") == expected else {
+            return .json(["error": "invalid_client"], status: 401, accepted: false, rejection: "wrong client credentials")
+        }
+        let (token, expiresIn) = await tokens.issue()
+        return .json(["access_token": token, "expires_in": expiresIn, "token_type": "Bearer"], accepted: true)
+    }
 }

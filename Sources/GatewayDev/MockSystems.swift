@@ -1,3 +1,4 @@
+import BCAMock
 import DVCQGMock
 import EMCMock
 import Foundation
@@ -5,14 +6,19 @@ import GatewayCore
 import HoTichMock
 import Logging
 import MockSupport
+import VBDLISMock
 
 /// Every mock national system, served on loopback, each on its own port.
 public final class MockSystems: Sendable {
     /// Credentials the mocks accept, and that `secrets` hands to a gateway.
     public static let dvcqgPassword = "dev-password"
     public static let hotichClientSecret = "dev-secret"
+    public static let bcaPassword = "dev-password"
+    public static let vbdlisClientSecret = "dev-secret"
 
     public let dvcqg: DVCQGMock
+    public let bca: BCAMock
+    public let vbdlis: VBDLISMock
     public let hotich: HoTichMock
     public let emc: EMCMock
     /// Base URL of each system's mock.
@@ -22,9 +28,13 @@ public final class MockSystems: Sendable {
     /// Serves every mock; a port of 0 (or one not given) means any free port.
     public static func start(ports: [TargetName: Int] = [:], logger: Logger) async throws -> MockSystems {
         let dvcqg = DVCQGMock(password: dvcqgPassword)
+        let bca = BCAMock(password: bcaPassword)
+        let vbdlis = VBDLISMock(clientSecret: vbdlisClientSecret)
         let hotich = HoTichMock(clientSecret: hotichClientSecret)
         let emc = EMCMock()
-        let servers: [(TargetName, MockServer)] = [("dvcqg", dvcqg.server), ("hotich", hotich.server), ("emc", emc.server)]
+        let servers: [(TargetName, MockServer)] = [
+            ("dvcqg", dvcqg.server), ("bca", bca.server), ("vbdlis", vbdlis.server), ("hotich", hotich.server), ("emc", emc.server),
+        ]
         var urls: [TargetName: String] = [:]
         var tasks: [Task<Void, Never>] = []
         for (target, server) in servers {
@@ -32,11 +42,13 @@ public final class MockSystems: Sendable {
             urls[target] = "http://127.0.0.1:\(port)"
             tasks.append(task)
         }
-        return MockSystems(dvcqg: dvcqg, hotich: hotich, emc: emc, urls: urls, tasks: tasks)
+        return MockSystems(dvcqg: dvcqg, bca: bca, vbdlis: vbdlis, hotich: hotich, emc: emc, urls: urls, tasks: tasks)
     }
 
-    private init(dvcqg: DVCQGMock, hotich: HoTichMock, emc: EMCMock, urls: [TargetName: String], tasks: [Task<Void, Never>]) {
+    private init(dvcqg: DVCQGMock, bca: BCAMock, vbdlis: VBDLISMock, hotich: HoTichMock, emc: EMCMock, urls: [TargetName: String], tasks: [Task<Void, Never>]) {
         self.dvcqg = dvcqg
+        self.bca = bca
+        self.vbdlis = vbdlis
         self.hotich = hotich
         self.emc = emc
         self.urls = urls
@@ -45,17 +57,22 @@ public final class MockSystems: Sendable {
 
     /// Each system's control API: journal, faults, expiring sessions.
     public var controls: [TargetName: MockControl] {
-        ["dvcqg": dvcqg.control, "hotich": hotich.control, "emc": emc.control]
+        ["dvcqg": dvcqg.control, "bca": bca.control, "vbdlis": vbdlis.control, "hotich": hotich.control, "emc": emc.control]
     }
 
     /// `GATEWAY__targets__<name>__connection__baseURL` for every mock.
     public var configurationOverrides: [String: String] {
-        Dictionary(uniqueKeysWithValues: urls.map { ("GATEWAY__targets__\($0.key)__connection__baseURL", $0.value) })
+        var overrides = Dictionary(uniqueKeysWithValues: urls.map { ("GATEWAY__targets__\($0.key)__connection__baseURL", $0.value) })
+        if let vbdlis = urls["vbdlis"] {
+            overrides["GATEWAY__targets__vbdlis__connection__baseURL"] = vbdlis + "/api/vbdlis"
+            overrides["GATEWAY__targets__vbdlis__connection__tokenURL"] = vbdlis + "/oauth2/token"
+        }
+        return overrides
     }
 
     /// The environment a gateway reads these mocks' secrets from.
     public static var secrets: [String: String] {
-        ["DVCQG_PASSWORD": dvcqgPassword, "HOTICH_CLIENT_SECRET": hotichClientSecret]
+        ["DVCQG_PASSWORD": dvcqgPassword, "BCA_PASSWORD": bcaPassword, "VBDLIS_CLIENT_SECRET": vbdlisClientSecret, "HOTICH_CLIENT_SECRET": hotichClientSecret]
     }
 
     public func shutdown() {

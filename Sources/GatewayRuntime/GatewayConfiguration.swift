@@ -1,7 +1,9 @@
 import AdapterSupport
+import BCAAdapter
 import DVCQGAdapter
 import EMCAdapter
 import HoTichAdapter
+import VBDLISAdapter
 import Foundation
 import GatewayCore
 
@@ -61,8 +63,16 @@ public struct GatewayConfiguration: Codable, Sendable {
         RouteRule(target: DVCQGAdapter.target, operations: [DVCQGAdapter.syncDossier]),
         RouteRule(events: [DossierEventType.progressed.shortName], target: DVCQGAdapter.target, operations: [DVCQGAdapter.updateProgress]),
         RouteRule(target: EMCAdapter.target, operations: [EMCAdapter.tracking]),
-        RouteRule(events: [DossierEventType.received.shortName], fields: civilStatusFields, target: HoTichAdapter.target, operations: [HoTichAdapter.receive]),
+        RouteRule(events: ["received", "progressed", "supplement-requested", "resolved", "result-returned", "rejected"], modules: ["LTKS", "LTKT"],
+                  target: BCAAdapter.target, operations: [BCAAdapter.pushStatus]),
+        RouteRule(events: ["received"], fields: landFields, target: VBDLISAdapter.target, operations: [VBDLISAdapter.handOver]),
+        RouteRule(events: ["supplement-requested"], fields: landFields, target: VBDLISAdapter.target, operations: [VBDLISAdapter.supplement]),
+        RouteRule(events: ["result-returned"], fields: landFields, target: VBDLISAdapter.target, operations: [VBDLISAdapter.returnResult]),
+        RouteRule(events: ["received"], fields: civilStatusFields, target: HoTichAdapter.target, operations: [HoTichAdapter.receive]),
     ]
+
+    /// Lĩnh vực codes of land procedures.
+    public static let landFields = ["DD"]
 
     /// Lĩnh vực codes of civil-status procedures.
     public static let civilStatusFields = ["HT"]

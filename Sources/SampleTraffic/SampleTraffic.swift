@@ -92,8 +92,23 @@ public struct SampleTraffic: Sendable {
         data.agencyName = agency.1
         data.summary = "\(procedure.name) cho \(name)"
         data.civilStatus = Self.civilStatus(procedure, dossier: code, applicant: name, identity: identity)
+        data.interconnect = procedure.module.map { .init(dossierNumber: "\($0)-\(code)") }
+        data.land = Self.land(procedure, number: number)
+        if data.land != nil {
+            data.documents = [.init(name: "Đơn đăng ký đất đai", code: "TP01", contentBase64: Data("%PDF-1.4 don \(code)".utf8).base64EncodedString(), originals: 1, copies: 0)]
+        }
         data.digitised = true
         return data
+    }
+
+    /// What VBDLIS needs for the land procedures, derived without randomness.
+    static func land(_ procedure: Procedure, number: Int) -> DossierData.Land? {
+        guard procedure.field.code == "DD" else { return nil }
+        return .init(
+            provincialWorkflow: procedure.code == "1.001612", provinceId: "92", districtId: "916", communeId: String(31_117 + number % 9),
+            workflowCode: "QT-\(procedure.code)", workflowName: procedure.name, assetAddress: "Thửa \(number % 400 + 1), tờ bản đồ \(number % 30 + 1), Ninh Kiều",
+            parcels: [.init(number: String(number % 400 + 1), mapSheet: String(number % 30 + 1), area: Double(80 + number % 300), address: "Ninh Kiều, Cần Thơ")]
+        )
     }
 
     /// What the civil registry needs for the civil-status procedures, derived without randomness.
@@ -132,7 +147,14 @@ public struct SampleTraffic: Sendable {
                       content: "Xử lý bước \(step + 1)", at: time.addingTimeInterval(Double(step * 60)), startedAt: time, dueAt: time.addingTimeInterval(3 * 86_400))
             }
         case .rejected: data.rejectedAt = time
-        case .resolved: data.finishedAt = time
+        case .resolved:
+            data.finishedAt = time
+            if let interconnect = data.interconnect {
+                data.interconnect?.result = .init(
+                    identityNumber: String(format: "0922%08d", sequence), registrationNumber: "\(sequence)/2025", book: "01/2025", page: String(sequence % 500 + 1),
+                    documentCode: "\(interconnect.dossierNumber)-KQ", certificateBase64: Data("%PDF-1.4 \(data.dossierCode)".utf8).base64EncodedString()
+                )
+            }
         case .resultReturned:
             data.finishedAt = time.addingTimeInterval(-3600)
             data.returnedAt = time

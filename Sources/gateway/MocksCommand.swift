@@ -13,6 +13,12 @@ struct MocksCommand: AsyncParsableCommand {
     @Option(help: "Port of the DVCQG mock (0: any free port).")
     var dvcqgPort = 18081
 
+    @Option(help: "Port of the BCA portal mock (0: any free port).")
+    var bcaPort = 18082
+
+    @Option(help: "Port of the VBDLIS mock (0: any free port).")
+    var vbdlisPort = 18083
+
     @Option(help: "Port of the civil-registry mock (0: any free port).")
     var hotichPort = 18084
 
@@ -28,7 +34,7 @@ struct MocksCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap(level: "info")
         let logger = Logger(label: "mocks")
-        let mocks = try await MockSystems.start(ports: ["dvcqg": dvcqgPort, "hotich": hotichPort, "emc": emcPort], logger: logger)
+        let mocks = try await MockSystems.start(ports: ["dvcqg": dvcqgPort, "bca": bcaPort, "vbdlis": vbdlisPort, "hotich": hotichPort, "emc": emcPort], logger: logger)
         let ports = mocks.urls.mapValues { Int($0.split(separator: ":").last!)! }
         if let portsFile {
             let object = Dictionary(uniqueKeysWithValues: ports.map { ($0.key.rawValue, $0.value) })

@@ -13,6 +13,8 @@ struct GatewayHarness {
     /// Retries fast so fault tests finish in seconds; DVCQG alone unless a test enables more.
     static let fastRetries = [
         "GATEWAY__targets__emc__enabled": "false",
+        "GATEWAY__targets__bca__enabled": "false",
+        "GATEWAY__targets__vbdlis__enabled": "false",
         "GATEWAY__targets__hotich__enabled": "false",
         "GATEWAY__targets__dvcqg__retry__initialBackoffMilliseconds": "10",
         "GATEWAY__targets__dvcqg__retry__maxBackoffMilliseconds": "50",

@@ -32,7 +32,13 @@ import Testing
         for event in events {
             expected.insert("\(event.id)/dvcqg")
             expected.insert("\(event.id)/emc")
-            if event.type == .received, event.data.field.code == "HT" { expected.insert("\(event.id)/hotich") }
+            let type = event.type.shortName, field = event.data.field.code
+            if type == "received", field == "HT" { expected.insert("\(event.id)/hotich") }
+            if ["received", "supplement-requested", "result-returned"].contains(type), field == "DD" { expected.insert("\(event.id)/vbdlis") }
+            if ["received", "progressed", "supplement-requested", "resolved", "result-returned", "rejected"].contains(type),
+               ["LTKS", "LTKT"].contains(event.data.procedure.interconnectModule ?? "") {
+                expected.insert("\(event.id)/bca")
+            }
         }
         return expected
     }

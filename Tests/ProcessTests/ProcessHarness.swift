@@ -36,7 +36,7 @@ final class ProcessHarness: Sendable {
         bootstrap = try Self.waitForFile(bootstrapFile)
         let portsFile = scratch.appendingPathComponent("ports.json")
         mocks = try Self.launch(
-            ["mocks", "--dvcqg-port", "0", "--hotich-port", "0", "--emc-port", "0", "--ports-file", portsFile.path],
+            ["mocks", "--dvcqg-port", "0", "--bca-port", "0", "--vbdlis-port", "0", "--hotich-port", "0", "--emc-port", "0", "--ports-file", portsFile.path],
             log: scratch.appendingPathComponent("mocks.log")
         )
         let ports = try JSONDecoder().decode([String: Int].self, from: Data(try Self.waitForFile(portsFile).utf8))
@@ -75,6 +75,8 @@ final class ProcessHarness: Sendable {
         var environment = [
             "DVCQG_PASSWORD": "dev-password",
             "HOTICH_CLIENT_SECRET": "dev-secret",
+            "BCA_PASSWORD": "dev-password",
+            "VBDLIS_CLIENT_SECRET": "dev-secret",
             "LOG_LEVEL": "info",
             "GATEWAY__kafka__bootstrapServers": bootstrap,
             "GATEWAY__kafka__groupId": group,
@@ -85,6 +87,8 @@ final class ProcessHarness: Sendable {
             "GATEWAY__delivery__commitIntervalMilliseconds": "100",
         ]
         for (target, url) in urls { environment["GATEWAY__targets__\(target)__connection__baseURL"] = url }
+        environment["GATEWAY__targets__vbdlis__connection__baseURL"] = urls["vbdlis"]! + "/api/vbdlis"
+        environment["GATEWAY__targets__vbdlis__connection__tokenURL"] = urls["vbdlis"]! + "/oauth2/token"
         environment.merge(overrides) { $1 }
         let log = scratch.appendingPathComponent("\(name).log")
         return GatewayProcess(process: try Self.launch(["run"], environment: environment, log: log), log: log)

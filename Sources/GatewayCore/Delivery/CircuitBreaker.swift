@@ -38,7 +38,8 @@ public actor CircuitBreaker {
     private let clock = ContinuousClock()
     private var calls: [(at: ContinuousClock.Instant, failed: Bool)] = []
     private var consecutive = 0
-    private var pause: Duration
+    /// The wait before the next probe while open.
+    public private(set) var pause: Duration
     private var reopenAt: ContinuousClock.Instant?
     private var probeInFlight = false
     private var onChange: (@Sendable (TargetName, State) -> Void)?

@@ -79,6 +79,10 @@ public struct DossierData: Codable, Sendable, Equatable {
     public var fees: [Fee]?
     /// For civil-status procedures: what the civil registry needs.
     public var civilStatus: CivilStatus?
+    /// For interconnected procedures (`LTKS`, `LTKT`): what the BCA portal needs.
+    public var interconnect: Interconnect?
+    /// For land procedures: what VBDLIS needs.
+    public var land: Land?
 
     public init(
         dossierCode: String, agencyCode: String, receiptNumber: String? = nil,
@@ -182,11 +186,95 @@ public struct DossierData: Codable, Sendable, Equatable {
         public var name: String
         public var code: String?
         public var url: String?
+        /// The file itself, base64, for systems that take attachments inline (VBDLIS).
+        public var contentBase64: String?
+        /// Originals and copies handed in.
+        public var originals: Int?
+        public var copies: Int?
 
-        public init(name: String, code: String? = nil, url: String? = nil) {
+        public init(name: String, code: String? = nil, url: String? = nil, contentBase64: String? = nil, originals: Int? = nil, copies: Int? = nil) {
             self.name = name
             self.code = code
             self.url = url
+            self.contentBase64 = contentBase64
+            self.originals = originals
+            self.copies = copies
+        }
+    }
+
+    /// An interconnected dossier as the BCA portal knows it.
+    public struct Interconnect: Codable, Sendable, Equatable {
+        /// soHoSoLT: the interconnected dossier number.
+        public var dossierNumber: String
+        /// The registration's result, once there is one (ketQuaXuLy).
+        public var result: Result?
+
+        public init(dossierNumber: String, result: Result? = nil) {
+            self.dossierNumber = dossierNumber
+            self.result = result
+        }
+
+        public struct Result: Codable, Sendable, Equatable {
+            /// soDinhDanh: the personal identification number issued.
+            public var identityNumber: String?
+            /// soDangKy, quyenSo, trangSo.
+            public var registrationNumber: String?
+            public var book: String?
+            public var page: String?
+            /// maGiayToKetQua.
+            public var documentCode: String?
+            /// The certificate, base64.
+            public var certificateBase64: String?
+
+            public init(identityNumber: String? = nil, registrationNumber: String? = nil, book: String? = nil, page: String? = nil, documentCode: String? = nil, certificateBase64: String? = nil) {
+                self.identityNumber = identityNumber
+                self.registrationNumber = registrationNumber
+                self.book = book
+                self.page = page
+                self.documentCode = documentCode
+                self.certificateBase64 = certificateBase64
+            }
+        }
+    }
+
+    /// A land dossier as VBDLIS receives it.
+    public struct Land: Codable, Sendable, Equatable {
+        /// LaQuyTrinhCapTinh: handled by the province rather than the district.
+        public var provincialWorkflow: Bool
+        public var provinceId: String
+        public var districtId: String
+        public var communeId: String
+        /// MaQuyTrinh, TenQuyTrinh.
+        public var workflowCode: String
+        public var workflowName: String
+        /// DiaChiTaiSan.
+        public var assetAddress: String
+        public var parcels: [Parcel]
+
+        public init(provincialWorkflow: Bool, provinceId: String, districtId: String, communeId: String, workflowCode: String, workflowName: String, assetAddress: String, parcels: [Parcel]) {
+            self.provincialWorkflow = provincialWorkflow
+            self.provinceId = provinceId
+            self.districtId = districtId
+            self.communeId = communeId
+            self.workflowCode = workflowCode
+            self.workflowName = workflowName
+            self.assetAddress = assetAddress
+            self.parcels = parcels
+        }
+
+        public struct Parcel: Codable, Sendable, Equatable {
+            /// SoThuTuThua, SoHieuBanDo, DienTich (m²), DiaChiChiTiet.
+            public var number: String
+            public var mapSheet: String
+            public var area: Double
+            public var address: String
+
+            public init(number: String, mapSheet: String, area: Double, address: String) {
+                self.number = number
+                self.mapSheet = mapSheet
+                self.area = area
+                self.address = address
+            }
         }
     }
 

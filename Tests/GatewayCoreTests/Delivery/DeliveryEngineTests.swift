@@ -166,15 +166,16 @@ final class ScriptedAdapter: TargetAdapter {
     @Test func aFailedProbeDoublesThePauseUpToItsCeiling() async {
         let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
         for _ in 0..<3 { await breaker.record(failed: true) }
-        var pauses: [Duration] = []
-        for _ in 0..<4 {
-            let started = ContinuousClock.now
+        var pauses: [Duration] = [await breaker.pause]
+        for _ in 0..<3 {
             _ = await breaker.admit()
-            pauses.append(started.duration(to: .now))
             #expect(await breaker.record(failed: true) == true)
+            pauses.append(await breaker.pause)
         }
-        #expect(pauses[1] >= .milliseconds(200) && pauses[2] >= .milliseconds(400) && pauses[3] >= .milliseconds(400))
-        #expect(pauses[3] < .milliseconds(790), "the pause stops growing at its ceiling")
+        #expect(pauses == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(400)])
+        _ = await breaker.admit()
+        await breaker.record(failed: false)
+        #expect(await breaker.pause == .milliseconds(100), "a successful probe resets the pause")
     }
 
     @Test func aHighFailureRatioOpensEvenWithSuccessesBetween() async {

@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import MockSupport
+
+/// A mock BCA interconnected-services portal that enforces `Contracts/bca/openapi.json`:
+/// tokens from user name and password (and refresh tokens), the status push with the
+/// order 1 → 3 → 7 → 4 → 5 and the branches 2 and 6, and the read-only dossier list.
+/// Errors come as RFC 7807 problem details, as the portal sends them.
+public struct BCAMock: Sendable {
+    public struct Paths: Sendable {
+        public var token = "/api/auth/token"
+        public var refresh = "/api/auth/refresh"
+        public var status = "/api/hosolienthong/capnhattrangthai"
+        public var list = "/api/hosolienthong"
+        public init() {}
+    }
+
+    public let control: MockControl
+    let tokens: MockTokens
+    let refreshTokens = MockTokens(lifetime: .seconds(86_400))
+    let state = BCAState()
+    let userName: String
+    let password: String
+    let paths: Paths
+
+    public init(userName: String = "motcua-cantho", password: String = "dev-password", paths: Paths = Paths()) {
+        let tokens = MockTokens(lifetime: .seconds(1_800))
+        self.tokens = tokens
+        self.userName = userName
+        self.password = password
+        self.paths = paths
+        self.control = MockControl(expireSessions: { await tokens.expireAll() })
+    }
+
+    public var server: MockServer {
+        let router = Router()
+        control.register(on: router)
+        router.post(RouterPath(paths.token)) { request, _ in
+            await control.serve(request, operation: { _ in "token" }, idempotent: false) { request in await token(request) }
+        }
+        router.post(RouterPath(paths.refresh)) { request, _ in
+            await control.serve(request, operation: { _ in "refresh" }, idempotent: false) { request in await refresh(request) }
+        }
+        router.post(RouterPath(paths.status)) { request, _ in
+            await control.serve(request, operation: { _ in "CapNhatTrangThaiHoSoLT" }, describe: { request in
+                guard case .success(let body) = request.body else { return }
+                request.dossiers = [body["maHoSo"] as? String].compactMap { $0 }
+                request.statuses = [(body["trangThai"] as? NSNumber)?.stringValue].compactMap { $0 }
+            }) { request in await push(request) }
+        }
+        router.get(RouterPath(paths.list)) { request, _ in
+            await control.serve(request, operation: { _ in "list" }, idempotent: false) { request in
+                guard await tokens.isValid(request.bearerToken) else { return Self.problem(401, "Unauthorized", "Token không hợp lệ hoặc đã hết hạn") }
+                let dossiers = await state.list().map { ["id": $0.code, "maHoSo": $0.code, "maTTHC": $0.procedure, "module": "LTKS"] }
+                return .json(["data": dossiers], accepted: true)
+            }
+        }
+        return MockServer(name: "bca", router: router)
+    }
+
+    private func grant() async -> MockAnswer {
+        let (token, _) = await tokens.issue()
+        let (refreshToken, _) = await refreshTokens.issue()
+        let expiry = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400))
+        return .json(["token": token, "refreshToken": refreshToken, "refreshTokenExpiryTime": expiry], accepted: true)
+    }
+
+    private func token(_ request: MockRequest) async -> MockAnswer {
+        do {
+            let body = try request.body.get()
+            let user = try MockContract.string(body, "userName")
+            let secret = try MockContract.string(body, "password")
+            guard user == userName, secret == password else { return Self.problem(401, "Unauthorized", "Tên đăng nhập hoặc mật khẩu không đúng") }
+            return await grant()
+        } catch {
+            return Self.problem(400, "Bad Request", (error as? MockContractViolation)?.description ?? "\(error)")
+        }
+    }
+
+    private func refresh(_ request: MockRequest) async -> MockAnswer {
+        guard let body = try? request.body.get(), let token = body["refreshToken"] as? String, await refreshTokens.isValid(token) else {
+            return Self.problem(401, "Unauthorized", "Refresh token không hợp lệ hoặc đã hết hạn")
+        }
+        return await grant()
+    }
+
+    private func push(_ request: MockRequest) async -> MockAnswer {
+        guard await tokens.isValid(request.bearerToken) else { return Self.problem(401, "Unauthorized", "Token không hợp lệ hoặc đã hết hạn") }
+        do {
+            let body = try request.body.get()
+            let (dossier, status) = try BCAContract.statusPush(body)
+            switch await state.apply(status, to: dossier, procedure: body["maTTHC"] as? String ?? "") {
+            case .applied:
+                return .json(["status": 200, "message": "Cập nhật trạng thái thành công"], code: "200", accepted: true)
+            case .alreadyDone(let message):
+                return .json(["status": 200, "message": message], code: "200", accepted: false, rejection: message)
+            case .outOfOrder(let current):
+                return Self.problem(422, "Logic xử lý không hợp lệ", "trạng thái \(status) không được phép sau trạng thái \(current.map(String.init) ?? "chưa có")")
+            }
+        } catch {
+            return Self.problem(400, "Bad Request", (error as? MockContractViolation)?.description ?? "\(error)")
+        }
+    }
+
+    static func problem(_ status: Int, _ title: String, _ detail: String) -> MockAnswer {
+        .json([
+            "type": "https://tools.ietf.org/html/rfc7231#section-6.5.1", "title": title, "status": status,
+            "errors": ["detail": [detail]], "traceId": UUID().uuidString,
+        ], status: status, code: String(status), accepted: false, rejection: "\(title): \(detail)")
+    }
+}
+
+/// The request rules of `Contracts/bca/openapi.json`.
+enum BCAContract {
+    static let required = ["maTTHC", "soHoSoLT", "coQuanXuLy", "maHoSo", "thoiGianThucHien", "ketQuaXuLy", "nguoiXuLy", "noiDungXuLy"]
+
+    static func statusPush(_ body: [String: Any]) throws -> (dossier: String, status: Int) {
+        for field in required { _ = try MockContract.string(body, field, allowEmpty: field == "ketQuaXuLy") }
+        let status = try MockContract.integer(body, "trangThai")
+        guard [1, 2, 3, 4, 5, 6, 7].contains(status) else { throw MockContractViolation("body.trangThai must be one of 1-7, got \(status)") }
+        _ = try MockContract.slashedDate(body, "thoiGianThucHien")
+        for field in ["ngayBatDau", "ngayKetThucTheoQuyDinh", "ngayHenTraTruoc", "ngayHenTraMoi", "hanBoSungHoSo"] where body[field] != nil && !(body[field] is NSNull) {
+            _ = try MockContract.slashedDate(body, field)
+        }
+        let result = try MockContract.embeddedObject(body, "ketQuaXuLy")
+        if status == 4 {
+            for field in ["soDinhDanh", "soDangKy", "maGiayToKetQua"] where result[field] == nil {
+                throw MockContractViolation("ketQuaXuLy: status 4 needs \(field)")
+            }
+        }
+        if let handler = body["nguoiXuLy"] as? String, handler.count > 50 { throw MockContractViolation("body.nguoiXuLy is longer than 50 characters") }
+        return (try MockContract.string(body, "maHoSo"), status)
+    }
+}
+
+/// Each dossier's status, and the order the portal allows.
+actor BCAState {
+    enum Outcome {
+        case applied
+        case alreadyDone(String)
+        case outOfOrder(Int?)
+    }
+
+    private var statuses: [String: Int] = [:]
+    private var procedures: [String: String] = [:]
+
+    /// Which statuses may follow each one; nil is a dossier the portal has not seen.
+    static let allowed: [Int?: Set<Int>] = [
+        nil: [1, 6], 1: [3, 2, 6], 3: [7, 2, 6], 7: [7, 4, 2, 6], 2: [3, 7, 2, 6], 4: [5],
+    ]
+
+    func apply(_ status: Int, to dossier: String, procedure: String) -> Outcome {
+        let current = statuses[dossier]
+        if current == 5 { return .alreadyDone("Hồ sơ đã trả kết quả, không được cập nhật trạng thái") }
+        if current == 6 { return .alreadyDone("Hồ sơ đã có kết quả xử lý") }
+        if current == status, status != 7 { return .alreadyDone("Hồ sơ đã tồn tại trong một cửa điện tử với trạng thái \(status)") }
+        guard Self.allowed[current, default: []].contains(status) else { return .outOfOrder(current) }
+        statuses[dossier] = status
+        procedures[dossier] = procedure
+        return .applied
+    }
+
+    func list() -> [(code: String, procedure: String)] {
+        statuses.keys.sorted().map { ($0, procedures[$0] ?? "") }
+    }
+}

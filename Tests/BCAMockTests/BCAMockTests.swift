@@ -1,0 +1,118 @@
+import BCAMock
+import Foundation
+import GatewayCore
+import GatewayDev
+import GatewayHTTP
+import Logging
+import MockSupport
+import Testing
+
+/// The BCA portal mock over real HTTP: tokens, the enforced status order, every documented violation.
+@Suite(.serialized) struct BCAMockTests {
+    struct Client {
+        let base: String
+        let http: AsyncHTTPTransport
+
+        func token() async throws -> String {
+            let response = try await http.send(OutboundRequest(url: base + "/api/auth/token", headers: [("Content-Type", "application/json")], body: Array(#"{"userName":"motcua-cantho","password":"dev-password"}"#.utf8)))
+            return try #require(AnswerReading.text("token", in: response.body))
+        }
+
+        func push(_ body: [String: Any], token: String?) async throws -> (Int, String) {
+            var headers = [("Content-Type", "application/json")]
+            if let token { headers.append(("Authorization", "Bearer \(token)")) }
+            let response = try await http.send(OutboundRequest(url: base + "/api/hosolienthong/capnhattrangthai", headers: headers, body: Array(try JSONSerialization.data(withJSONObject: body))))
+            return (response.status, String(decoding: response.body, as: UTF8.self))
+        }
+    }
+
+    static func push(_ status: Int, dossier: String = "000.00.31.H13-250711-00107") -> [String: Any] {
+        [
+            "maTTHC": "1.001193", "soHoSoLT": "LTKS-1", "coQuanXuLy": "000.00.31.H13", "maHoSo": dossier, "trangThai": status,
+            "thoiGianThucHien": "11/07/2025 08:10:00", "ghiChu": "", "nguoiXuLy": "Bộ phận một cửa", "noiDungXuLy": "Tiếp nhận",
+            "ketQuaXuLy": status == 4 ? #"{"soDinhDanh":"092225001234","soDangKy":"107/2025","maGiayToKetQua":"KS-1"}"# : "{}",
+        ]
+    }
+
+    func withMock(_ body: (Client, BCAMock) async throws -> Void) async throws {
+        let mock = BCAMock()
+        let (port, task) = try await MockSystems.serve(mock.server, logger: Logger(label: "mock-test"))
+        let http = AsyncHTTPTransport(connectionsPerHost: 2)
+        do {
+            try await body(Client(base: "http://127.0.0.1:\(port)", http: http), mock)
+        } catch {
+            try? await http.shutdown()
+            task.cancel()
+            throw error
+        }
+        try await http.shutdown()
+        task.cancel()
+    }
+
+    @Test func theNormalOrderIsAcceptedAndAFinishedDossierAnswersAlreadyReturned() async throws {
+        try await withMock { client, _ in
+            let token = try await client.token()
+            for status in [1, 3, 7, 7, 4, 5] {
+                let (code, text) = try await client.push(Self.push(status), token: token)
+                #expect(code == 200 && text.contains("thành công"), "status \(status): \(text)")
+            }
+            let (_, after) = try await client.push(Self.push(7), token: token)
+            #expect(after.contains("đã trả kết quả, không được cập nhật trạng thái"))
+        }
+    }
+
+    @Test(arguments: [[3], [1, 4], [1, 3, 7, 5], [1, 6, 3]])
+    func statusesOutOfOrderAreRefusedAsInvalidLogic(sequence: [Int]) async throws {
+        try await withMock { client, mock in
+            let token = try await client.token()
+            var last: (Int, String) = (0, "")
+            for status in sequence { last = try await client.push(Self.push(status), token: token) }
+            let refusedAsDone = sequence.last == 3 && sequence.contains(6)
+            if refusedAsDone {
+                #expect(last.1.contains("đã có kết quả xử lý"))
+            } else {
+                #expect(last.0 == 422 && last.1.contains("Logic xử lý không hợp lệ"), "\(sequence): \(last)")
+                #expect(await mock.control.journal.all().last?.accepted == false)
+            }
+        }
+    }
+
+    /// Each case: a field, its new value as a JSON literal (nil removes it), and the reason expected.
+    @Test(arguments: [
+        ("soHoSoLT", nil, "missing soHoSoLT"),
+        ("trangThai", "\"1\"", "trangThai must be an integer"),
+        ("trangThai", "8", "trangThai must be one of 1-7"),
+        ("thoiGianThucHien", "\"20250711081000\"", "thoiGianThucHien must be dd/MM/yyyy HH:mm:ss"),
+        ("ketQuaXuLy", "{}", "ketQuaXuLy must be a string"),
+        ("ketQuaXuLy", "\"[1]\"", "ketQuaXuLy must be a JSON object sent as a string"),
+    ] as [(String, String?, String)])
+    func refusesEveryDocumentedViolationAsAProblem(field: String, value: String?, reason: String) async throws {
+        try await withMock { client, mock in
+            var body = Self.push(1)
+            body[field] = try value.map { try JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) }
+            let (status, text) = try await client.push(body, token: try await client.token())
+            #expect(status == 400 && text.contains("traceId") && text.contains(reason), "\(text)")
+            #expect(await mock.control.journal.all().last?.rejection?.contains(reason) == true)
+        }
+    }
+
+    @Test func aResultNeedsItsIdentifiers() async throws {
+        try await withMock { client, _ in
+            let token = try await client.token()
+            for status in [1, 3, 7] { _ = try await client.push(Self.push(status), token: token) }
+            var result = Self.push(4)
+            result["ketQuaXuLy"] = "{}"
+            let (status, text) = try await client.push(result, token: token)
+            #expect(status == 400 && text.contains("status 4 needs soDinhDanh"))
+        }
+    }
+
+    @Test func refusesMissingOrExpiredTokens() async throws {
+        try await withMock { client, mock in
+            #expect(try await client.push(Self.push(1), token: nil).0 == 401)
+            let token = try await client.token()
+            await mock.control.expireSessions()
+            #expect(try await client.push(Self.push(1), token: token).0 == 401)
+        }
+    }
+}
