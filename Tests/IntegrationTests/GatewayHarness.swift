@@ -61,6 +61,17 @@ struct GatewayHarness {
         throw HarnessError("timed out waiting for \(count) outcomes; have \(gateway.statistics.snapshot)")
     }
 
+    /// Waits until `consumed` events were read and every routed delivery has its outcome.
+    func waitUntilIdle(consumed: Int, timeout: Duration = .seconds(90)) async throws -> GatewayStatistics.Snapshot {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            let snapshot = gateway.statistics.snapshot
+            if snapshot.eventsConsumed >= consumed, snapshot.totalOutcomes >= snapshot.deliveriesRouted { return snapshot }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("not idle after \(timeout): \(gateway.statistics.snapshot)")
+    }
+
     func results(_ count: Int) async throws -> [ResultRecord] {
         let messages = try await stack.read(DevStack.topics.results, count: count, timeout: .seconds(30))
         return try messages.map { try JSONCoding.decoder.decode(ResultRecord.self, from: Data($0.value)) }
