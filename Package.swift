@@ -106,7 +106,7 @@ let package = Package(
         // The embedded stack behind `gateway dev` and the integration tests.
         .target(
             name: "GatewayDev",
-            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "BCAMock", "VBDLISMock", "HoTichMock", "EMCMock", "MockSupport", "SampleTraffic"]
+            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "GatewayHTTP", "DVCQGMock", "BCAMock", "VBDLISMock", "HoTichMock", "EMCMock", "MockSupport", "SampleTraffic"]
         ),
 
         .executableTarget(
@@ -136,6 +136,7 @@ let package = Package(
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
         .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "AdapterSupportTests", dependencies: ["AdapterSupport", "GatewayCore"]),
+        .testTarget(name: "VBDLISAdapterTests", dependencies: ["VBDLISAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "BCAAdapterTests", dependencies: ["BCAAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "EMCAdapterTests", dependencies: ["EMCAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "HoTichAdapterTests", dependencies: ["HoTichAdapter", "AdapterSupport", "GatewayCore"]),

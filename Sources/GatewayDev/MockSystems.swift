@@ -3,6 +3,7 @@ import DVCQGMock
 import EMCMock
 import Foundation
 import GatewayCore
+import GatewayHTTP
 import HoTichMock
 import Logging
 import MockSupport
@@ -92,5 +93,20 @@ public final class MockSystems: Sendable {
         }
         for await bound in ports { return (bound, task) }
         throw ConfigurationError("mock \(server.name) did not start")
+    }
+
+    /// Serves `server` on a free port for the length of `body`, with an HTTP client for it.
+    public static func withServer<T>(_ server: MockServer, _ body: (_ baseURL: String, _ http: AsyncHTTPTransport) async throws -> T) async throws -> T {
+        let (port, task) = try await serve(server, logger: Logger(label: "mock.\(server.name)"))
+        let http = AsyncHTTPTransport(connectionsPerHost: 2)
+        defer { task.cancel() }
+        do {
+            let result = try await body("http://127.0.0.1:\(port)", http)
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
     }
 }

@@ -18,17 +18,7 @@ import Testing
 
     func withMock(_ body: (String, EMCMock, AsyncHTTPTransport) async throws -> Void) async throws {
         let mock = EMCMock()
-        let (port, task) = try await MockSystems.serve(mock.server, logger: Logger(label: "mock-test"))
-        let http = AsyncHTTPTransport(connectionsPerHost: 2)
-        do {
-            try await body("http://127.0.0.1:\(port)", mock, http)
-        } catch {
-            try? await http.shutdown()
-            task.cancel()
-            throw error
-        }
-        try await http.shutdown()
-        task.cancel()
+        try await MockSystems.withServer(mock.server) { base, http in try await body(base, mock, http) }
     }
 
     func post(_ http: AsyncHTTPTransport, _ url: String, _ object: [String: Any]) async throws -> (Int, String) {

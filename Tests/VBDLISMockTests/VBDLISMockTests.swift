@@ -39,17 +39,7 @@ import VBDLISMock
 
     func withMock(_ body: (Client, VBDLISMock) async throws -> Void) async throws {
         let mock = VBDLISMock()
-        let (port, task) = try await MockSystems.serve(mock.server, logger: Logger(label: "mock-test"))
-        let http = AsyncHTTPTransport(connectionsPerHost: 2)
-        do {
-            try await body(Client(base: "http://127.0.0.1:\(port)", http: http), mock)
-        } catch {
-            try? await http.shutdown()
-            task.cancel()
-            throw error
-        }
-        try await http.shutdown()
-        task.cancel()
+        try await MockSystems.withServer(mock.server) { base, http in try await body(Client(base: base, http: http), mock) }
     }
 
     @Test func aHandOverThenItsUpdatesAndARepeatAnswersAlreadyThere() async throws {
