@@ -1,4 +1,5 @@
 import Foundation
+import AdapterSupport
 import GatewayCore
 import Logging
 
@@ -16,17 +17,19 @@ public struct DVCQGAdapter: TargetAdapter {
     public var operations: Set<String> { [Self.syncDossier, Self.updateProgress] }
 
     private let configuration: DVCQGConfiguration
-    private let classification: ClassificationTable
-    private let transport: any HTTPTransport
-    private let session: SessionStore
+    private let call: JSONCall
+    private let session: TokenCache
     private let logger: Logger
 
     public init(configuration: DVCQGConfiguration, password: Secret, classification: ClassificationTable, transport: any HTTPTransport, logger: Logger) {
         self.configuration = configuration
-        self.classification = classification
-        self.transport = transport
         self.logger = logger
-        self.session = SessionStore(configuration: configuration, password: password, transport: transport)
+        self.call = JSONCall(
+            transport: transport, classification: classification,
+            fields: .init(code: ["error_code"], message: ["message"]), timeout: .milliseconds(configuration.timeoutMilliseconds)
+        )
+        let login = DVCQGLogin(configuration: configuration, password: password, transport: transport)
+        self.session = TokenCache { await login.session() }
     }
 
     public func invalidateCredentials() async {
@@ -37,7 +40,7 @@ public struct DVCQGAdapter: TargetAdapter {
         let token: String
         switch await session.current() {
         case .success(let value): token = value
-        case .failure(let answer): return answer
+        case .failure(let failure): return failure.answer
         }
         let unit = configuration.unitCode ?? event.data.agencyCode
         switch operation {
@@ -77,91 +80,33 @@ public struct DVCQGAdapter: TargetAdapter {
     private func url(_ path: String) -> String { configuration.baseURL + path }
 
     private func write<Row: Encodable>(_ body: WriteBody<Row>, operation: String, key: String) async -> OperationAnswer {
-        let target = url(configuration.integrationPath)
-        let request = OutboundRequest(
-            url: target,
-            headers: [("Content-Type", "application/json"), ("Idempotency-Key", key)],
-            body: Array(try! JSONEncoder().encode(body)),
-            timeout: .milliseconds(configuration.timeoutMilliseconds)
-        )
-        let response: InboundResponse
-        do {
-            response = try await transport.send(request)
-        } catch {
-            return AnswerReading.transportFailure(error, url: target)
-        }
-        let code = AnswerReading.text("error_code", in: response.body)
-        let message = AnswerReading.text("message", in: response.body)
-        let verdict = classification.classify(status: response.status, code: code, message: message, operation: operation)
-        return OperationAnswer(
-            verdict: verdict,
-            httpStatus: response.status,
-            code: code,
-            excerpt: Redaction.excerpt(response.body),
-            retryAfter: AnswerReading.retryAfter(response),
-            url: target,
-            errorClass: AnswerReading.errorClass(status: response.status, verdict: verdict)
-        )
+        await call.post(body, to: url(configuration.integrationPath), operation: operation, idempotencyKey: key)
     }
 }
 
-/// Holds the DVCQG session; concurrent callers share one login.
-actor SessionStore {
-    enum Current {
-        case success(String)
-        case failure(OperationAnswer)
-    }
+/// Signs in to DVCQG. The session carries no expiry: it is kept until an answer says it expired.
+struct DVCQGLogin: Sendable {
+    let configuration: DVCQGConfiguration
+    let password: Secret
+    let transport: any HTTPTransport
 
-    private let configuration: DVCQGConfiguration
-    private let password: Secret
-    private let transport: any HTTPTransport
-    private var token: String?
-    private var login: Task<Current, Never>?
-
-    init(configuration: DVCQGConfiguration, password: Secret, transport: any HTTPTransport) {
-        self.configuration = configuration
-        self.password = password
-        self.transport = transport
-    }
-
-    func invalidate() {
-        token = nil
-    }
-
-    func current() async -> Current {
-        if let token { return .success(token) }
-        if let login { return await login.value }
-        let task = Task { await signIn() }
-        login = task
-        let result = await task.value
-        login = nil
-        if case .success(let value) = result { token = value }
-        return result
-    }
-
-    private func signIn() async -> Current {
+    func session() async -> Result<AccessToken, AuthenticationFailure> {
         let url = configuration.baseURL + configuration.authPath
-        let body = try! JSONEncoder().encode(["username": configuration.username, "password": password.value])
+        let body = (try? JSONEncoder().encode(["username": configuration.username, "password": password.value])) ?? Data()
         let request = OutboundRequest(url: url, headers: [("Content-Type", "application/json")], body: Array(body), timeout: .milliseconds(configuration.timeoutMilliseconds))
         let response: InboundResponse
         do {
             response = try await transport.send(request)
         } catch {
-            return .failure(AnswerReading.transportFailure(error, url: url))
+            return .failure(AuthenticationFailure(AnswerReading.transportFailure(error, url: url)))
         }
         let code = AnswerReading.text("error_code", in: response.body)
         if response.status == 200, code == "0" || code == "00", let session = AnswerReading.text("session", in: response.body), !session.isEmpty {
-            return .success(session)
+            return .success(AccessToken(value: session, expiresAt: .now + .seconds(365 * 86_400)))
         }
-        let retryable = response.status == 429 || response.status >= 500
-        return .failure(OperationAnswer(
-            verdict: retryable ? .retryable : .permanent,
-            httpStatus: response.status,
-            code: code,
-            excerpt: Redaction.excerpt(response.body),
-            retryAfter: AnswerReading.retryAfter(response),
-            url: url,
-            errorClass: retryable ? "login-http-\(response.status)" : "login-refused"
-        ))
+        var failure = AuthenticationFailure.from(response, url: url).answer
+        failure.code = code
+        failure.errorClass = failure.verdict == .retryable ? "login-http-\(response.status)" : "login-refused"
+        return .failure(AuthenticationFailure(failure))
     }
 }
