@@ -82,6 +82,16 @@ final class PortalTransport: HTTPTransport {
         #expect(transport.pushes.map { $0["trangThai"] as? Int } == statuses)
     }
 
+    @Test func configurationCanChangeWhichStatusesAnEventStandsFor() async throws {
+        let table = try ClassificationTable.load(from: Self.contracts.appendingPathComponent("bca/classification.json").path)
+        let configuration = BCAConfiguration(baseURL: "http://bca", userName: "u", password: .environment("X"), statusesByEvent: ["received": [1]])
+        let transport = PortalTransport()
+        let adapter = BCAAdapter(configuration: configuration, password: Secret("p"), classification: table, transport: transport)
+        _ = await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-received"), idempotencyKey: "k")
+        _ = await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k2")
+        #expect(transport.pushes.map { $0["trangThai"] as? Int } == [1, 4], "received as configured, resolved as built in")
+    }
+
     @Test func anEventWithoutAnInterconnectBlockIsRefusedWithoutACall() async throws {
         let transport = PortalTransport()
         let answer = await try adapter(transport).perform(BCAAdapter.pushStatus, for: try event("received"), idempotencyKey: "k")

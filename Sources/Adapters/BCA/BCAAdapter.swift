@@ -38,7 +38,7 @@ public struct BCAAdapter: TargetAdapter {
         guard event.data.interconnect != nil else {
             return OperationAnswer(verdict: .permanent, excerpt: "the event carries no interconnect block; the BCA portal needs soHoSoLT", errorClass: "missing-data")
         }
-        let statuses = BCAMapping.trangThai(event.type)
+        let statuses = configuration.statuses(for: event.type)
         var last = OperationAnswer(verdict: .delivered, excerpt: "no BCA status for \(event.type.shortName)", url: configuration.baseURL + configuration.statusPath)
         for (index, trangThai) in statuses.enumerated() {
             let token: String
@@ -76,8 +76,17 @@ public struct BCAConfiguration: Codable, Sendable {
     /// Renew this long before the token expires.
     public var refreshMarginSeconds: Int
     public var timeoutMilliseconds: Int
+    /// The `trangThai` values each event stands for, in order, keyed by event short name;
+    /// events not named keep the built-in mapping (received → 1, 3; progressed → 7; …).
+    public var statusesByEvent: [String: [Int]]?
 
-    public init(baseURL: String, tokenPath: String = "/api/auth/token", refreshPath: String? = "/api/auth/refresh", statusPath: String = "/api/hosolienthong/capnhattrangthai", listPath: String? = "/api/hosolienthong", userName: String, password: SecretSource, tokenLifetimeSeconds: Int = 1_800, refreshMarginSeconds: Int = 60, timeoutMilliseconds: Int = 10_000) {
+    /// The statuses to push for an event of `type`.
+    public func statuses(for type: DossierEventType) -> [Int] {
+        statusesByEvent?[type.shortName] ?? BCAMapping.trangThai(type)
+    }
+
+    public init(baseURL: String, tokenPath: String = "/api/auth/token", refreshPath: String? = "/api/auth/refresh", statusPath: String = "/api/hosolienthong/capnhattrangthai", listPath: String? = "/api/hosolienthong", userName: String, password: SecretSource, tokenLifetimeSeconds: Int = 1_800, refreshMarginSeconds: Int = 60, timeoutMilliseconds: Int = 10_000, statusesByEvent: [String: [Int]]? = nil) {
+        self.statusesByEvent = statusesByEvent
         self.baseURL = baseURL
         self.tokenPath = tokenPath
         self.refreshPath = refreshPath
@@ -245,6 +254,10 @@ public enum BCAModule: AdapterModule {
 
     public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
         let configuration = try decodeConnection(BCAConfiguration.self, from: connection)
+        for (event, statuses) in configuration.statusesByEvent ?? [:] {
+            guard DossierEventType(shortName: event) != nil else { throw ConfigurationError("targets.bca.connection.statusesByEvent: unknown event \(event)") }
+            guard statuses.allSatisfy({ (1...7).contains($0) }) else { throw ConfigurationError("targets.bca.connection.statusesByEvent.\(event): trangThai values are 1 to 7") }
+        }
         let password = try configuration.password.resolve(environment: context.environment)
         return BCAAdapter(configuration: configuration, password: password, classification: context.classification, transport: context.transport)
     }
