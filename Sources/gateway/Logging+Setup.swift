@@ -28,10 +28,13 @@ enum Termination {
         }
     }
 
+    // Written only inside `wait()`, which the CLI calls once from one task; it keeps the
+    // signal sources alive for the life of the process.
     nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
 
+    /// Resumes its continuation at most once, whichever signal comes first.
     final class Once: @unchecked Sendable {
-        // Guarded by `lock`; resumed at most once.
+        // Unchecked: `continuation` is read and cleared only under `lock`.
         private let lock = NSLock()
         private var continuation: CheckedContinuation<Void, Never>?
         init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
