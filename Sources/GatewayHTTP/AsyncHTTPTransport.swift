@@ -4,18 +4,24 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// `HTTPTransport` over async-http-client: pooled HTTPS with per-request deadlines.
+/// `HTTPTransport` over async-http-client: pooled HTTPS, one deadline for the whole exchange
+/// (head and body), redirects never followed.
 public final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
     private let maxBodyBytes: Int
 
-    /// - Parameter connectionsPerHost: the pool's limit per national system (the client's default of 8 is too few).
-    public init(connectionsPerHost: Int = 64, connectTimeout: Duration = .seconds(5), maxBodyBytes: Int = 4 << 20) {
+    /// - Parameters:
+    ///   - connectionsPerHost: the pool's limit per national system (the client's default of 8 is too few).
+    ///   - maxBodyBytes: how much of an answer is read; the rest is dropped and the answer is judged on what was read.
+    public init(connectionsPerHost: Int = 64, connectTimeout: Duration = .seconds(5), readTimeout: Duration = .seconds(30), maxBodyBytes: Int = 4 << 20) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
-        configuration.timeout = .init(connect: TimeAmount(connectTimeout))
+        configuration.timeout = .init(connect: TimeAmount(connectTimeout), read: TimeAmount(readTimeout))
         configuration.decompression = .enabled(limit: .ratio(20))
         configuration.httpVersion = .http1Only
+        // A redirect would re-send credentials, sessions and personal data to wherever it points,
+        // and a redirect to a login page would read as success. A 3xx is an answer to classify.
+        configuration.redirectConfiguration = .disallow
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maxBodyBytes = maxBodyBytes
     }
@@ -25,42 +31,77 @@ public final class AsyncHTTPTransport: HTTPTransport {
         outbound.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outbound.body = .bytes(ByteBuffer(bytes: body)) }
+        let timeout = request.timeout
+        let prepared = outbound
         do {
-            let response = try await client.execute(outbound, timeout: .init(request.timeout))
-            let body = try await response.body.collect(upTo: maxBodyBytes)
-            return InboundResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer: body)
-            )
+            return try await withThrowingTaskGroup(of: InboundResponse?.self) { group in
+                group.addTask { try await self.exchange(prepared, timeout: timeout) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else {
+                    throw TransportError(.timeout, "no complete answer within \(timeout)")
+                }
+                return response
+            }
+        } catch let error as TransportError {
+            throw error
         } catch let error as HTTPClientError {
             throw Self.classify(error)
         } catch let error as NIOConnectionError {
-            throw TransportError(.connectionRefused, "\(error)")
+            throw TransportError(.connectionRefused, "connection failed: \(error.host):\(error.port)")
+        } catch is CancellationError {
+            throw TransportError(.connectionReset, "cancelled")
         } catch {
-            throw TransportError(.other, "\(error)")
+            throw TransportError(.other, "\(type(of: error))")
         }
+    }
+
+    /// Sends the request and reads at most `maxBodyBytes` of the answer.
+    private func exchange(_ request: HTTPClientRequest, timeout: Duration) async throws -> InboundResponse {
+        let response = try await client.execute(request, timeout: TimeAmount(timeout))
+        var body: [UInt8] = []
+        var stream = response.body.makeAsyncIterator()
+        while let chunk = try await stream.next() {
+            let room = maxBodyBytes - body.count
+            if chunk.readableBytes >= room {
+                body += chunk.readableBytesView.prefix(room)
+                break
+            }
+            body += chunk.readableBytesView
+        }
+        return InboundResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
     }
 
     public func shutdown() async throws {
         try await client.shutdown()
     }
 
+    /// Maps the client's errors to transport kinds, with its short description only: the long
+    /// one quotes header values, which can be tokens.
     static func classify(_ error: HTTPClientError) -> TransportError {
         switch error {
-        case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-            return TransportError(.timeout, "\(error)")
+        case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
+            return TransportError(.timeout, error.shortDescription)
         case .remoteConnectionClosed, .cancelled:
-            return TransportError(.connectionReset, "\(error)")
+            return TransportError(.connectionReset, error.shortDescription)
+        case .invalidURL, .emptyHost, .emptyScheme, .traceRequestWithBody, .incompatibleHeaders:
+            return TransportError(.invalidRequest, error.shortDescription)
         default:
-            return TransportError(.other, "\(error)")
+            // Errors that carry a value compare unequal to any constant; their short description names them.
+            let refusedAsBuilt = ["Unsupported scheme", "Invalid header field names", "Invalid header field values"]
+            return TransportError(refusedAsBuilt.contains(error.shortDescription) ? .invalidRequest : .other, error.shortDescription)
         }
     }
 }
 
 extension TimeAmount {
+    /// The duration in nanoseconds, saturating rather than overflowing.
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let limit = Int64.max / 1_000_000_000 - 1
+        self = .nanoseconds(min(max(seconds, -limit), limit) * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

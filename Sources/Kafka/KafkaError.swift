@@ -33,5 +33,32 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
 
     public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
 
+    /// The client was shut down or destroyed (whatever the message says).
+    public var isShutdown: Bool {
+        code == RD_KAFKA_RESP_ERR__DESTROY.rawValue || code == RD_KAFKA_RESP_ERR__PURGE_QUEUE.rawValue || code == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT.rawValue
+    }
+
+    /// A produce error that sending the same record again can never cure: it is too large, the
+    /// broker refuses its form, or the topic does not exist or may not be written.
+    public var isPermanentForRecord: Bool {
+        Self.permanentCodes.contains(code)
+    }
+
+    /// librdkafka raised a fatal error: the producer can send nothing more (idempotence broken).
+    public var isFatal: Bool { code == RD_KAFKA_RESP_ERR__FATAL.rawValue }
+
+    private static let permanentCodes: Set<Int32> = [
+        RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue,
+        RD_KAFKA_RESP_ERR_INVALID_RECORD.rawValue,
+        RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE.rawValue,
+        RD_KAFKA_RESP_ERR_INVALID_MSG.rawValue,
+        RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE.rawValue,
+        RD_KAFKA_RESP_ERR_INVALID_REQUIRED_ACKS.rawValue,
+        RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED.rawValue,
+        RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION.rawValue,
+        RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue,
+        RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
+    ]
+
     public var description: String { "KafkaError(\(code)): \(message)" }
 }

@@ -28,8 +28,34 @@ import Testing
         #expect(try await cache.current().get() == "t1")
         #expect(try await cache.current().get() == "t2", "10 s left is inside the 30 s margin")
         #expect(try await cache.current().get() == "t2")
-        await cache.invalidate()
+        await cache.invalidate(usedSince: .now)
         #expect(try await cache.current().get() == "t3")
+    }
+
+    @Test func aRefusedCallDoesNotThrowAwayATokenFetchedAfterItStarted() async throws {
+        let fetches = Mutex(0)
+        let cache = TokenCache {
+            let count = fetches.withLock { $0 += 1; return $0 }
+            return .success(AccessToken(value: "t\(count)", expiresAt: .now + .seconds(3600)))
+        }
+        #expect(try await cache.current().get() == "t1")
+        // Calls A and B both start with t1 and are both refused. A invalidates and fetches t2.
+        let bothStarted = ContinuousClock.now
+        try await Task.sleep(for: .milliseconds(2))
+        await cache.invalidate(usedSince: bothStarted)
+        #expect(try await cache.current().get() == "t2")
+        // B's refusal comes later, but t2 was fetched after B began: B did not use it.
+        await cache.invalidate(usedSince: bothStarted)
+        #expect(try await cache.current().get() == "t2", "the fresh token survives")
+        #expect(fetches.withLock { $0 } == 2)
+    }
+
+    @Test func statedLifetimesAreClampedSoNoAnswerCanTrap() {
+        let now = ContinuousClock.now
+        for stated in [1e16, -1e16, .infinity, -.infinity, .nan, 0] as [Double] {
+            let token = AccessToken(value: "t", lifetimeSeconds: stated)
+            #expect(token.expiresAt >= now + .seconds(59) && token.expiresAt <= now + .seconds(86_401), "\(stated)")
+        }
     }
 
     @Test func aFailedFetchIsNotCached() async throws {

@@ -115,7 +115,7 @@ final class StubTransport: HTTPTransport {
         let adapter = try adapter(transport)
         let event = try event("received")
         #expect(await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k").verdict == .reauthenticate)
-        await adapter.invalidateCredentials()
+        await adapter.invalidateCredentials(usedSince: .now)
         #expect(await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k").verdict == .delivered)
         #expect(transport.bodies()[3]["session"] as? String == "S-2")
     }

@@ -58,7 +58,7 @@ final class CivilRegistryTransport: HTTPTransport {
         #expect(await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k1").verdict == .delivered)
         #expect(await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k2").verdict == .reauthenticate)
         #expect(transport.tokens.withLock { $0 } == 1, "one token for both calls")
-        await adapter.invalidateCredentials()
+        await adapter.invalidateCredentials(usedSince: .now)
         #expect(await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k3").verdict == .delivered)
         #expect(transport.tokens.withLock { $0 } == 2)
     }

@@ -33,10 +33,10 @@ public struct BCAAdapter: TargetAdapter {
 
     public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.pushStatus else {
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown BCA operation \(operation)", errorClass: "unknown-operation")
+            return OperationAnswer(verdict: .permanent, excerpt: "unknown BCA operation \(operation)", errorClass: "unknown-operation", scope: .local)
         }
         guard event.data.interconnect != nil else {
-            return OperationAnswer(verdict: .permanent, excerpt: "the event carries no interconnect block; the BCA portal needs soHoSoLT", errorClass: "missing-data")
+            return OperationAnswer(verdict: .permanent, excerpt: "the event carries no interconnect block; the BCA portal needs soHoSoLT", errorClass: "missing-data", scope: .local)
         }
         let statuses = configuration.statuses(for: event.type)
         var last = OperationAnswer(verdict: .delivered, excerpt: "no BCA status for \(event.type.shortName)", url: configuration.baseURL + configuration.statusPath)
@@ -55,8 +55,8 @@ public struct BCAAdapter: TargetAdapter {
         return last
     }
 
-    public func invalidateCredentials() async {
-        await tokens.invalidate()
+    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+        await tokens.invalidate(usedSince: callStarted)
     }
 }
 

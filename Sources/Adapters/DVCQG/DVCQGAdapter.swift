@@ -32,8 +32,8 @@ public struct DVCQGAdapter: TargetAdapter {
         self.session = TokenCache { await login.session() }
     }
 
-    public func invalidateCredentials() async {
-        await session.invalidate()
+    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+        await session.invalidate(usedSince: callStarted)
     }
 
     public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
@@ -65,7 +65,7 @@ public struct DVCQGAdapter: TargetAdapter {
             }
             return last
         default:
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown DVCQG operation \(operation)", errorClass: "unknown-operation")
+            return OperationAnswer(verdict: .permanent, excerpt: "unknown DVCQG operation \(operation)", errorClass: "unknown-operation", scope: .local)
         }
     }
 

@@ -24,13 +24,13 @@ public struct EMCAdapter: TargetAdapter {
 
     public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.tracking else {
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown EMC operation \(operation)", errorClass: "unknown-operation")
+            return OperationAnswer(verdict: .permanent, excerpt: "unknown EMC operation \(operation)", errorClass: "unknown-operation", scope: .local)
         }
         let body = EMCMapping.tracking(event, configuration: configuration)
         return await call.post(body, to: configuration.baseURL + configuration.trackingPath, operation: operation, idempotencyKey: idempotencyKey)
     }
 
-    public func invalidateCredentials() async {}
+    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {}
 }
 
 /// How to reach EMC and how this province is known to it.

@@ -35,10 +35,10 @@ public struct HoTichAdapter: TargetAdapter {
 
     public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.receive else {
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown civil-registry operation \(operation)", errorClass: "unknown-operation")
+            return OperationAnswer(verdict: .permanent, excerpt: "unknown civil-registry operation \(operation)", errorClass: "unknown-operation", scope: .local)
         }
         guard let body = HoTichMapping.registration(event, configuration: configuration) else {
-            return OperationAnswer(verdict: .permanent, excerpt: "the event carries no civilStatus block; the civil registry needs one", errorClass: "missing-data")
+            return OperationAnswer(verdict: .permanent, excerpt: "the event carries no civilStatus block; the civil registry needs one", errorClass: "missing-data", scope: .local)
         }
         let token: String
         switch await tokens.current() {
@@ -51,8 +51,8 @@ public struct HoTichAdapter: TargetAdapter {
         )
     }
 
-    public func invalidateCredentials() async {
-        await tokens.invalidate()
+    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+        await tokens.invalidate(usedSince: callStarted)
     }
 }
 

@@ -35,7 +35,7 @@ public struct JSONCall: Sendable {
         do {
             encoded = Array(try JSONEncoder().encode(body))
         } catch {
-            return OperationAnswer(verdict: .permanent, excerpt: "request could not be encoded: \(error)", url: url, errorClass: "encoding")
+            return OperationAnswer(verdict: .permanent, excerpt: "request could not be encoded", url: url, errorClass: "encoding", scope: .local)
         }
         var all: [(name: String, value: String)] = [("Content-Type", "application/json")]
         if let idempotencyKey { all.append(("Idempotency-Key", idempotencyKey)) }

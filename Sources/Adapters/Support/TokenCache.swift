@@ -10,6 +10,14 @@ public struct AccessToken: Sendable {
         self.value = value
         self.expiresAt = expiresAt
     }
+
+    /// A token good for `seconds` as a remote system stated it, clamped to 60 s … 24 h so that
+    /// no answer, however odd (`1e16`, `inf`, negative), can trap or keep a token for ever.
+    public init(value: String, lifetimeSeconds seconds: Double?, default fallback: Int = 300) {
+        let stated = seconds.flatMap { $0.isFinite ? $0 : nil } ?? Double(fallback)
+        let clamped = Int(min(max(stated, 60), 86_400))
+        self.init(value: value, expiresAt: .now + .seconds(clamped))
+    }
 }
 
 /// Holds a system's token: one fetch at a time however many callers wait, reused until
@@ -19,7 +27,7 @@ public actor TokenCache {
 
     private let fetch: Fetch
     private let refreshMargin: Duration
-    private var token: AccessToken?
+    private var token: (value: AccessToken, fetchedAt: ContinuousClock.Instant)?
     private var pending: Task<Result<AccessToken, AuthenticationFailure>, Never>?
     /// Tokens fetched so far.
     public private(set) var fetches = 0
@@ -30,19 +38,24 @@ public actor TokenCache {
     }
 
     public func current() async -> Result<String, AuthenticationFailure> {
-        if let token, ContinuousClock.now + refreshMargin < token.expiresAt { return .success(token.value) }
+        if let token, ContinuousClock.now + refreshMargin < token.value.expiresAt { return .success(token.value.value) }
         if let pending { return await pending.value.map(\.value) }
+        let started = ContinuousClock.now
         let task = Task { await fetch() }
         pending = task
         let result = await task.value
         pending = nil
         fetches += 1
-        if case .success(let fresh) = result { token = fresh }
+        if case .success(let fresh) = result { token = (fresh, started) }
         return result.map(\.value)
     }
 
-    public func invalidate() {
-        token = nil
+    /// Drops the token unless it was fetched after `callStarted`: a call that was refused can only
+    /// have used a token that existed when it began, so a fresher one another call has just
+    /// fetched is kept.
+    public func invalidate(usedSince callStarted: ContinuousClock.Instant) {
+        guard let token, token.fetchedAt <= callStarted else { return }
+        self.token = nil
     }
 }
 
@@ -51,16 +64,19 @@ public struct AuthenticationFailure: Error, Sendable {
     public let answer: OperationAnswer
     public init(_ answer: OperationAnswer) { self.answer = answer }
 
-    /// A refused sign-in is permanent unless the system was overloaded or down.
+    /// A sign-in the system was too busy or down to answer is retryable like any failed call. A
+    /// refused one speaks of the target as a whole (a locked account, an allow-list): the target
+    /// is paused and no delivery is dead-lettered for it.
     public static func from(_ response: InboundResponse, url: String) -> AuthenticationFailure {
-        let retryable = response.status == 429 || response.status >= 500
+        let retryable = response.status == 429 || response.status >= 500 || (300..<400).contains(response.status)
         return AuthenticationFailure(OperationAnswer(
             verdict: retryable ? .retryable : .permanent,
             httpStatus: response.status,
             excerpt: Redaction.excerpt(response.body),
             retryAfter: AnswerReading.retryAfter(response),
             url: url,
-            errorClass: retryable ? "token-http-\(response.status)" : "token-refused"
+            errorClass: retryable ? "token-http-\(response.status)" : "token-refused",
+            scope: retryable ? .call : .target
         ))
     }
 }
@@ -100,7 +116,7 @@ public struct ClientCredentials: Sendable {
         guard response.status == 200, let token = AnswerReading.text(at: "access_token", in: response.body), !token.isEmpty else {
             return .failure(.from(response, url: tokenURL))
         }
-        let lifetime = AnswerReading.text(at: "expires_in", in: response.body).flatMap(Double.init) ?? 300
-        return .success(AccessToken(value: token, expiresAt: .now + .milliseconds(Int(lifetime * 1000))))
+        let lifetime = AnswerReading.text(at: "expires_in", in: response.body).flatMap(Double.init)
+        return .success(AccessToken(value: token, lifetimeSeconds: lifetime))
     }
 }

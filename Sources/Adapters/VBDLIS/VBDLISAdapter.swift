@@ -39,13 +39,13 @@ public struct VBDLISAdapter: TargetAdapter {
         switch operation {
         case Self.handOver:
             guard let handOver = VBDLISMapping.handOver(event) else {
-                return OperationAnswer(verdict: .permanent, excerpt: "the event carries no land block; VBDLIS needs one", errorClass: "missing-data")
+                return OperationAnswer(verdict: .permanent, excerpt: "the event carries no land block; VBDLIS needs one", errorClass: "missing-data", scope: .local)
             }
             body = handOver
         case Self.supplement: body = VBDLISMapping.supplement(event)
         case Self.returnResult: body = VBDLISMapping.returnResult(event)
         default:
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown VBDLIS operation \(operation)", errorClass: "unknown-operation")
+            return OperationAnswer(verdict: .permanent, excerpt: "unknown VBDLIS operation \(operation)", errorClass: "unknown-operation", scope: .local)
         }
         var headers: [(name: String, value: String)] = []
         if let tokens {
@@ -57,8 +57,8 @@ public struct VBDLISAdapter: TargetAdapter {
         return await call.post(body, to: configuration.baseURL + "/" + operation, operation: operation, idempotencyKey: idempotencyKey, headers: headers)
     }
 
-    public func invalidateCredentials() async {
-        await tokens?.invalidate()
+    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+        await tokens?.invalidate(usedSince: callStarted)
     }
 }
 

@@ -13,20 +13,63 @@ public struct BreakerPolicy: Codable, Sendable, Equatable {
     /// First pause before a probe; doubles after each failed probe, up to the maximum.
     public var initialPauseMilliseconds: Int
     public var maxPauseMilliseconds: Int
+    /// Probes one delivery may fail before it is dead-lettered as `held-too-long`: a delivery that
+    /// fails every probe while others wait their turn is more likely poison than an outage.
+    public var maxFailedProbesPerDelivery: Int
 
-    public init(windowMilliseconds: Int = 30_000, minimumCalls: Int = 10, failureRatio: Double = 0.6, consecutiveFailures: Int = 8, initialPauseMilliseconds: Int = 1_000, maxPauseMilliseconds: Int = 30_000) {
+    public init(
+        windowMilliseconds: Int = 30_000, minimumCalls: Int = 10, failureRatio: Double = 0.6, consecutiveFailures: Int = 5,
+        initialPauseMilliseconds: Int = 1_000, maxPauseMilliseconds: Int = 30_000, maxFailedProbesPerDelivery: Int = 20
+    ) {
         self.windowMilliseconds = windowMilliseconds
         self.minimumCalls = minimumCalls
         self.failureRatio = failureRatio
         self.consecutiveFailures = consecutiveFailures
         self.initialPauseMilliseconds = initialPauseMilliseconds
         self.maxPauseMilliseconds = maxPauseMilliseconds
+        self.maxFailedProbesPerDelivery = maxFailedProbesPerDelivery
     }
+
+    public init(from decoder: any Decoder) throws {
+        let defaults = BreakerPolicy()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        windowMilliseconds = try container.decodeIfPresent(Int.self, forKey: .windowMilliseconds) ?? defaults.windowMilliseconds
+        minimumCalls = try container.decodeIfPresent(Int.self, forKey: .minimumCalls) ?? defaults.minimumCalls
+        failureRatio = try container.decodeIfPresent(Double.self, forKey: .failureRatio) ?? defaults.failureRatio
+        consecutiveFailures = try container.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? defaults.consecutiveFailures
+        initialPauseMilliseconds = try container.decodeIfPresent(Int.self, forKey: .initialPauseMilliseconds) ?? defaults.initialPauseMilliseconds
+        maxPauseMilliseconds = try container.decodeIfPresent(Int.self, forKey: .maxPauseMilliseconds) ?? defaults.maxPauseMilliseconds
+        maxFailedProbesPerDelivery = try container.decodeIfPresent(Int.self, forKey: .maxFailedProbesPerDelivery) ?? defaults.maxFailedProbesPerDelivery
+    }
+}
+
+/// Leave to send one call, handed out by `CircuitBreaker.admit(for:)`.
+///
+/// Every permit must come back to its breaker exactly once, through `record(_:_:)` when the
+/// call was answered or `release(_:)` when it ended without an answer (cancelled, refused a
+/// rate slot). A probe's permit is what lets the breaker know its probe has ended.
+public struct BreakerPermit: Sendable, Equatable {
+    let probe: UInt64?
+    /// Whether this call is the probe of a paused target.
+    public var isProbe: Bool { probe != nil }
+}
+
+/// What a call admitted by the breaker amounted to, for the target's health.
+public enum CallHealth: Sendable, Equatable {
+    case succeeded
+    /// The call failed; whether that is systematic is for the breaker to judge.
+    case failed(detail: String)
+    /// The target as a whole refused us (sign-in refused, sessions rejected again and again):
+    /// systematic at once, whatever the window says.
+    case targetRefused(detail: String)
 }
 
 /// A target's circuit breaker. While closed every call goes through. When failures look
 /// systematic it opens: the target is paused, nothing is sent and nothing is given up on;
 /// after a pause one probe goes through, and its success closes the breaker again.
+///
+/// Waiting callers sleep on continuations and are woken by state changes and by the probe
+/// timer, never by polling.
 public actor CircuitBreaker {
     public enum State: String, Sendable {
         case closed, open, probing
@@ -41,87 +84,177 @@ public actor CircuitBreaker {
     /// The wait before the next probe while open.
     public private(set) var pause: Duration
     private var reopenAt: ContinuousClock.Instant?
-    private var probeInFlight = false
+    private var nextProbe: UInt64 = 0
+    private var currentProbe: UInt64?
+    /// Who failed the last probe: they let another waiting caller probe next.
+    private var lastFailedProber: String?
+    private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter: UInt64 = 0
+    private var timer: Task<Void, Never>?
     private var onChange: (@Sendable (TargetName, State) -> Void)?
     public private(set) var state: State = .closed
     /// How many times the breaker opened.
     public private(set) var openings = 0
+    /// Probes sent so far.
+    public private(set) var probes = 0
 
     public init(target: TargetName, policy: BreakerPolicy, logger: Logger) {
         self.target = target
         self.policy = policy
         self.logger = logger
-        self.pause = .milliseconds(policy.initialPauseMilliseconds)
+        self.pause = .milliseconds(max(1, policy.initialPauseMilliseconds))
     }
 
     public func observe(_ handler: @escaping @Sendable (TargetName, State) -> Void) {
         onChange = handler
     }
 
-    /// Waits until a call may go out. Returns false when cancelled while waiting.
-    public func admit() async -> Bool {
+    /// Waits until a call may go out. `caller` names the delivery, so that one that failed the
+    /// last probe lets another waiting delivery probe next. Returns nil when cancelled first.
+    public func admit(for caller: String = "") async -> BreakerPermit? {
         while true {
-            if Task.isCancelled { return false }
+            if Task.isCancelled { return nil }
             switch state {
             case .closed:
-                return true
+                return BreakerPermit(probe: nil)
             case .open:
-                if let reopenAt, clock.now >= reopenAt, !probeInFlight {
-                    probeInFlight = true
-                    change(to: .probing)
-                    logger.notice("target paused: sending a probe", metadata: ["target": "\(target)"])
-                    return true
+                if let reopenAt, clock.now >= reopenAt {
+                    if caller == lastFailedProber, !caller.isEmpty, !waiters.isEmpty {
+                        wakeAll()
+                    } else {
+                        nextProbe += 1
+                        currentProbe = nextProbe
+                        probes += 1
+                        change(to: .probing)
+                        logger.notice("target paused: sending a probe", metadata: ["target": "\(target)"])
+                        return BreakerPermit(probe: nextProbe)
+                    }
                 }
             case .probing:
                 break
             }
-            do { try await Task.sleep(for: .milliseconds(25)) } catch { return false }
+            await waitForChange()
         }
     }
 
-    /// Records a call's result; returns whether the breaker is now open (the failure was systematic).
+    /// Records the answer to an admitted call; returns whether the target is now paused, so that
+    /// a failed delivery is held rather than given up on.
     @discardableResult
-    public func record(failed: Bool, detail: @autoclosure () -> String = "") -> Bool {
+    public func record(_ permit: BreakerPermit, _ health: CallHealth) -> Bool {
         let now = clock.now
-        if state == .probing, probeInFlight {
-            probeInFlight = false
-            if failed {
-                pause = min(pause * 2, .milliseconds(policy.maxPauseMilliseconds))
-                reopenAt = now + pause
-                change(to: .open)
-                logger.critical("target still failing: paused again", metadata: ["target": "\(target)", "pause": "\(pause)", "last.failure": "\(detail())"])
+        if let probe = permit.probe {
+            guard probe == currentProbe, state == .probing else { return state != .closed && health != .succeeded }
+            currentProbe = nil
+            switch health {
+            case .succeeded:
+                calls.removeAll()
+                consecutive = 0
+                lastFailedProber = nil
+                pause = .milliseconds(max(1, policy.initialPauseMilliseconds))
+                change(to: .closed)
+                logger.notice("target resumed: probe succeeded", metadata: ["target": "\(target)"])
+                return false
+            case .failed(let detail), .targetRefused(let detail):
+                pause = min(pause * 2, .milliseconds(max(1, policy.maxPauseMilliseconds)))
+                open(at: now)
+                logger.critical("target still failing: paused again", metadata: ["target": "\(target)", "pause": "\(pause)", "last.failure": "\(detail)"])
                 return true
             }
-            calls.removeAll()
-            consecutive = 0
-            pause = .milliseconds(policy.initialPauseMilliseconds)
-            change(to: .closed)
-            logger.notice("target resumed: probe succeeded", metadata: ["target": "\(target)"])
-            return false
         }
-        if state != .closed { return failed }
+        // A call admitted before the breaker opened: its answer no longer decides anything.
+        guard state == .closed else { return health != .succeeded }
+        let detail: String
+        switch health {
+        case .succeeded:
+            append(now, failed: false)
+            return false
+        case .failed(let text):
+            append(now, failed: true)
+            let failures = calls.reduce(0) { $0 + ($1.failed ? 1 : 0) }
+            let systematic = consecutive >= policy.consecutiveFailures
+                || (calls.count >= policy.minimumCalls && Double(failures) / Double(calls.count) >= policy.failureRatio)
+            guard systematic else { return false }
+            detail = "\(failures) of \(calls.count) calls failed, \(consecutive) in a row; last: \(text)"
+        case .targetRefused(let text):
+            detail = "the target refused us: \(text)"
+        }
+        openings += 1
+        open(at: now)
+        logger.critical("TARGET PAUSED: failures look systematic; holding its deliveries instead of dead-lettering them", metadata: [
+            "target": "\(target)", "pause": "\(pause)", "last.failure": "\(detail)",
+        ])
+        return true
+    }
+
+    /// Gives back a permit whose call got no answer. A probe that ends this way is no verdict on
+    /// the target: another probe may go at once.
+    public func release(_ permit: BreakerPermit) {
+        guard let probe = permit.probe, probe == currentProbe, state == .probing else { return }
+        currentProbe = nil
+        open(at: clock.now, after: .zero)
+    }
+
+    /// Notes that `caller` failed the probe it was given, so it waits for others to probe next.
+    public func probeFailed(by caller: String) {
+        lastFailedProber = caller
+    }
+
+    private func append(_ now: ContinuousClock.Instant, failed: Bool) {
         calls.append((now, failed))
         let horizon = now - .milliseconds(policy.windowMilliseconds)
         if let firstKept = calls.firstIndex(where: { $0.at >= horizon }), firstKept > 0 { calls.removeFirst(firstKept) }
         if calls.count > 1_000 { calls.removeFirst(calls.count - 1_000) }
         consecutive = failed ? consecutive + 1 : 0
-        let failures = calls.reduce(0) { $0 + ($1.failed ? 1 : 0) }
-        let systematic = consecutive >= policy.consecutiveFailures
-            || (calls.count >= policy.minimumCalls && Double(failures) / Double(calls.count) >= policy.failureRatio)
-        guard failed, systematic else { return false }
-        openings += 1
-        reopenAt = now + pause
+    }
+
+    private func open(at now: ContinuousClock.Instant, after wait: Duration? = nil) {
+        let at = now + (wait ?? pause)
+        reopenAt = at
         change(to: .open)
-        logger.critical("TARGET PAUSED: failures look systematic; holding its deliveries instead of dead-lettering them", metadata: [
-            "target": "\(target)", "failures": "\(failures)", "calls": "\(calls.count)", "consecutive": "\(consecutive)",
-            "pause": "\(pause)", "last.failure": "\(detail())",
-        ])
-        return true
+        timer?.cancel()
+        timer = Task { [weak self] in
+            try? await Task.sleep(until: at, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            await self?.wakeAll()
+        }
     }
 
     private func change(to new: State) {
         state = new
         onChange?(target, new)
+        if new == .closed {
+            timer?.cancel()
+            timer = nil
+        }
+        if new != .probing { wakeAll() }
+    }
+
+    private func wakeAll() {
+        let sleeping = waiters
+        waiters.removeAll()
+        for continuation in sleeping.values { continuation.resume() }
+    }
+
+    private func waitForChange() async {
+        nextWaiter += 1
+        let id = nextWaiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                if Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    waiters[id] = continuation
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func cancelWaiter(_ id: UInt64) {
+        waiters.removeValue(forKey: id)?.resume()
+        // Whoever stood aside for this caller must not wait for a probe that will not come.
+        if state == .open { wakeAll() }
     }
 }
 
@@ -132,9 +265,15 @@ public actor RateLimiter {
     private let clock = ContinuousClock()
     private var nextFree: ContinuousClock.Instant
 
-    /// `perSecond` of zero or less means no limit.
+    /// `perSecond` of zero or less means no limit; the rate is clamped to at most a million a second
+    /// and at least one an hour.
     public init(perSecond: Double, burst: Int) {
-        self.interval = perSecond > 0 ? .nanoseconds(Int64(1e9 / perSecond)) : .zero
+        if perSecond > 0, perSecond.isFinite {
+            let clamped = min(max(perSecond, 1.0 / 3_600), 1_000_000)
+            self.interval = .nanoseconds(Int64(1e9 / clamped))
+        } else {
+            self.interval = .zero
+        }
         self.burst = max(1, burst)
         self.nextFree = ContinuousClock().now
     }

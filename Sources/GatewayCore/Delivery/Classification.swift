@@ -51,7 +51,13 @@ public struct ClassificationTable: Codable, Sendable {
         }
     }
 
+    /// The verdict for an answer. The HTTP status class decides before any rule: a redirect (never
+    /// followed), a 5xx, 408, 425 or 429 is retryable whatever the body says, so that an outage is
+    /// never read as bad data or as an expired session. A rule's `reauthenticate` holds only for
+    /// 401 or 403, or when the rule names the session in its message: a bare body code is not
+    /// enough to sign in again.
     public func classify(status: Int, code: String?, message: String?, operation: String? = nil) -> Verdict {
+        if Self.statusAloneIsRetryable(status) { return .retryable }
         let foldedMessage = message.map(VietnameseText.fold)
         for rule in rules {
             if let operations = rule.operations, let operation, !operations.contains(operation) { continue }
@@ -62,9 +68,15 @@ public struct ClassificationTable: Codable, Sendable {
             if let pattern = rule.message {
                 guard let foldedMessage, foldedMessage.contains(VietnameseText.fold(pattern)) else { continue }
             }
+            if rule.verdict == .reauthenticate, status != 401, status != 403, rule.message == nil { continue }
             return rule.verdict
         }
         return otherwise
+    }
+
+    /// Statuses that mean "not now" for any system: redirects, timeouts, throttling, server errors.
+    public static func statusAloneIsRetryable(_ status: Int) -> Bool {
+        (300..<400).contains(status) || (500..<600).contains(status) || status == 408 || status == 425 || status == 429
     }
 
     static func status(_ status: Int, matches pattern: String) -> Bool {

@@ -45,9 +45,10 @@ public struct Delivery: Sendable {
     }
 
     /// The key a system sees for `operation` of this event, the same across retries,
-    /// redeliveries and replays.
+    /// redeliveries and replays: `<dossier code>/<event id>/<target>/<operation>`. The dossier is
+    /// part of it so that two dossiers' events that share an id never look like one.
     public func idempotencyKey(for operation: String) -> String {
-        "\(event.id)/\(target)/\(operation)"
+        "\(event.dossierCode)/\(event.id)/\(target)/\(operation)"
     }
 }
 

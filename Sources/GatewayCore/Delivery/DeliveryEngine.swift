@@ -10,7 +10,7 @@ public struct TargetSettings: Sendable {
     public var ratePerSecond: Double
     public var rateBurst: Int
 
-    public init(retry: RetryPolicy = .default, maxInFlight: Int = 16, breaker: BreakerPolicy = BreakerPolicy(), ratePerSecond: Double = 0, rateBurst: Int = 10) {
+    public init(retry: RetryPolicy = .default, maxInFlight: Int = 32, breaker: BreakerPolicy = BreakerPolicy(), ratePerSecond: Double = 0, rateBurst: Int = 20) {
         self.retry = retry
         self.maxInFlight = maxInFlight
         self.breaker = breaker
@@ -35,7 +35,7 @@ public final class DeliveryEngine: Sendable {
             let setting = settings[adapter.target] ?? TargetSettings()
             let breaker = CircuitBreaker(target: adapter.target, policy: setting.breaker, logger: logger)
             let limiter = RateLimiter(perSecond: setting.ratePerSecond, burst: setting.rateBurst)
-            let executor = DeliveryExecutor(adapter: adapter, policy: setting.retry, breaker: breaker, limiter: limiter, logger: logger)
+            let executor = DeliveryExecutor(adapter: adapter, policy: setting.retry, breakerPolicy: setting.breaker, breaker: breaker, limiter: limiter, logger: logger)
             lanes[adapter.target] = TargetLane(executor: executor, parking: parking, maxInFlight: setting.maxInFlight, logger: logger)
             breakers[adapter.target] = breaker
         }
@@ -177,10 +177,16 @@ actor TargetLane {
     /// Runs a delivery unless its dossier is parked for this target; a dead letter parks it.
     private nonisolated func deliver(_ delivery: Delivery) async -> DeliveryOutcome? {
         let dossier = delivery.event.dossierCode
-        if let entry = await parking.parked(dossier, target: delivery.target), entry.eventId != delivery.event.id {
+        let parkedBehind = await parking.parked(dossier, target: delivery.target)
+        if let entry = parkedBehind, entry.eventId != delivery.event.id {
             return DeliveryOutcome(delivery: delivery, status: .parked, operations: [], failure: nil, reason: "parked", parkedBehind: entry)
         }
         guard let outcome = await executor.run(delivery) else { return nil }
+        if parkedBehind != nil, outcome.status == .delivered || outcome.status == .duplicate {
+            // The event the dossier waited behind went through after all (read again, or replayed).
+            guard await parking.release(dossier, target: delivery.target) else { return nil }
+            logger.notice("dossier released: the event it was parked behind is delivered", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)"])
+        }
         if outcome.status == .deadLettered {
             let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: outcome.reason ?? "dead-lettered")
             guard await parking.park(entry) else { return nil }

@@ -2,9 +2,13 @@ import Logging
 
 /// Brings one delivery to its system: runs its operations in order under the target's
 /// retry policy, circuit breaker and rate limit, re-authenticating where the answer asks.
+///
+/// Every permit the breaker hands out goes back to it on every path: answered, cancelled,
+/// refused a rate slot, or held while the target is paused.
 struct DeliveryExecutor: Sendable {
     let adapter: any TargetAdapter
     let policy: RetryPolicy
+    let breakerPolicy: BreakerPolicy
     let breaker: CircuitBreaker
     let limiter: RateLimiter
     let logger: Logger
@@ -16,16 +20,30 @@ struct DeliveryExecutor: Sendable {
         var budgetStart = clock.now
         let budget = Duration.milliseconds(policy.budgetMilliseconds)
         var reports: [DeliveryOutcome.OperationReport] = []
-        var reauthentications = 0
+        var failedProbes = 0
 
         for operation in delivery.operations {
             let key = delivery.idempotencyKey(for: operation)
             var attempts = 0
+            var reauthentications = 0
+            var permit: BreakerPermit?
             while true {
-                guard await breaker.admit(), await limiter.acquire() else { return nil }
+                if permit == nil {
+                    guard let admitted = await breaker.admit(for: key) else { return nil }
+                    permit = admitted
+                }
+                guard let current = permit else { return nil }
+                guard await limiter.acquire() else {
+                    await breaker.release(current)
+                    return nil
+                }
                 attempts += 1
+                let callStarted = clock.now
                 let answer = await adapter.perform(operation, for: delivery.event, idempotencyKey: key)
-                guard !Task.isCancelled else { return nil }
+                guard !Task.isCancelled else {
+                    await breaker.release(current)
+                    return nil
+                }
                 let report = DeliveryOutcome.OperationReport(
                     operation: operation, verdict: answer.verdict, httpStatus: answer.httpStatus,
                     answerCode: answer.code, attempts: attempts, idempotencyKey: key
@@ -33,19 +51,51 @@ struct DeliveryExecutor: Sendable {
                 var giveUp: String?
                 switch answer.verdict {
                 case .delivered, .duplicate:
-                    await breaker.record(failed: false)
+                    await breaker.record(current, .succeeded)
+                    permit = nil
                     reports.append(report)
                 case .reauthenticate:
                     attempts -= 1
                     if reauthentications < policy.maxReauthentications {
+                        // Sign in again and resend under the same permit: a probe stays the probe.
                         reauthentications += 1
                         logger.info("session expired, signing in again", metadata: metadata(delivery, operation))
-                        await adapter.invalidateCredentials()
+                        await adapter.invalidateCredentials(usedSince: callStarted)
                         continue
                     }
-                    giveUp = "authentication-failed"
+                    // Fresh sessions refused again and again: the target refuses us, not this dossier.
+                    await breaker.record(current, .targetRefused(detail: "sessions refused after \(reauthentications) sign-ins: \(describe(answer))"))
+                    permit = nil
+                    reauthentications = 0
+                    budgetStart = clock.now
+                    continue
                 case .permanent, .retryable:
-                    if await breaker.record(failed: true, detail: describe(answer)) {
+                    if answer.scope == .local {
+                        // The request never left the process: no verdict on the target, and sending
+                        // it again would build the same request.
+                        await breaker.release(current)
+                        permit = nil
+                        giveUp = "permanent"
+                        break
+                    }
+                    if answer.scope == .target {
+                        attempts -= 1
+                        await breaker.record(current, .targetRefused(detail: describe(answer)))
+                        permit = nil
+                        budgetStart = clock.now
+                        continue
+                    }
+                    let held = await breaker.record(current, .failed(detail: describe(answer)))
+                    permit = nil
+                    if held {
+                        if current.isProbe {
+                            failedProbes += 1
+                            await breaker.probeFailed(by: key)
+                            if failedProbes >= breakerPolicy.maxFailedProbesPerDelivery {
+                                giveUp = "held-too-long"
+                                break
+                            }
+                        }
                         // Systematic: the target is paused. Hold this delivery, without using up
                         // its attempts or its budget, and send it again once the target recovers.
                         attempts -= 1

@@ -38,6 +38,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case timeout
         case connectionReset = "connection-reset"
         case connectionRefused = "connection-refused"
+        /// The request could not be sent as built (a header value the HTTP client refuses, a bad
+        /// URL): it never left the process and never will.
+        case invalidRequest = "invalid-request"
+        /// The system answered with more body than the gateway reads.
+        case bodyTooLarge = "body-too-large"
         case other = "transport"
     }
 

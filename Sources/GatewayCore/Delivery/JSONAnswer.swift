@@ -14,17 +14,23 @@ public enum AnswerReading {
         }
     }
 
-    /// `Retry-After` given in seconds (the form the national systems use).
+    /// `Retry-After` given in whole seconds (the form the national systems use), clamped to a day.
+    /// Anything else (a date, a fraction, `inf`, a number too large for any integer) is ignored,
+    /// so that no answer can trap the process; the retry policy caps the wait further.
     public static func retryAfter(_ response: InboundResponse) -> Duration? {
-        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces), let seconds = Double(value), seconds >= 0 else {
-            return nil
-        }
-        return .milliseconds(Int(seconds * 1000))
+        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty,
+              value.utf8.count <= 12, value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let seconds = Int(value)
+        else { return nil }
+        return .seconds(min(seconds, 86_400))
     }
 
     /// The answer for a call that never got an HTTP answer: always worth retrying.
     public static func transportFailure(_ error: TransportError, method: String = "POST", url: String) -> OperationAnswer {
-        OperationAnswer(verdict: .retryable, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: error.kind.rawValue)
+        if error.kind == .invalidRequest {
+            return OperationAnswer(verdict: .permanent, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: error.kind.rawValue, scope: .local)
+        }
+        return OperationAnswer(verdict: .retryable, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: error.kind.rawValue)
     }
 
     /// The error class recorded for an answer: `http-<status>` unless the body said more.

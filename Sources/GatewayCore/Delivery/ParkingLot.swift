@@ -29,6 +29,8 @@ public protocol ParkingLot: Sendable {
     func parked(_ dossierCode: String, target: TargetName) async -> ParkedDossier?
     /// Parks durably; false when the gateway stops before it is.
     func park(_ entry: ParkedDossier) async -> Bool
+    /// Lets the dossier's next deliveries to `target` go out again; false when the gateway stops first.
+    func release(_ dossierCode: String, target: TargetName) async -> Bool
 }
 
 /// Parking state held in memory only, for tests and single-process tools.
@@ -46,8 +48,9 @@ public actor InMemoryParkingLot: ParkingLot {
         return true
     }
 
-    public func release(_ dossierCode: String, target: TargetName) {
+    public func release(_ dossierCode: String, target: TargetName) -> Bool {
         entries[ParkedDossier.key(dossierCode, target)] = nil
+        return true
     }
 
     public var all: [ParkedDossier] { Array(entries.values) }

@@ -27,9 +27,23 @@ public enum Verdict: String, Codable, Sendable {
     case reauthenticate
 }
 
+/// Whose fault a failed answer is, which decides what it means for the target's health.
+public enum FailureScope: String, Sendable {
+    /// This call failed: counted by the circuit breaker like any other failure.
+    case call
+    /// The target refused us as a whole (sign-in refused, sessions rejected again and again):
+    /// the target is paused at once and no delivery is given up on for it.
+    case target
+    /// The request never left the process (it could not be built or encoded): no verdict on
+    /// the target's health, and never worth sending again as it is.
+    case local
+}
+
 /// One operation's answer, with what an operator needs to understand it.
 public struct OperationAnswer: Sendable {
     public var verdict: Verdict
+    /// For a failure: whether it speaks of this call, of the target, or of our own request.
+    public var scope: FailureScope
     public var httpStatus: Int?
     /// The system's own answer code (`error_code`, `status`, …).
     public var code: String?
@@ -43,10 +57,11 @@ public struct OperationAnswer: Sendable {
     /// A short class name for dead letters and metrics: `http-500`, `connection-reset`, `contract`, …
     public var errorClass: String?
 
-    public init(verdict: Verdict, httpStatus: Int? = nil, code: String? = nil, excerpt: String = "", retryAfter: Duration? = nil, method: String = "POST", url: String = "", errorClass: String? = nil) {
+    public init(verdict: Verdict, httpStatus: Int? = nil, code: String? = nil, excerpt: String = "", retryAfter: Duration? = nil, method: String = "POST", url: String = "", errorClass: String? = nil, scope: FailureScope = .call) {
         self.verdict = verdict
+        self.scope = scope
         self.httpStatus = httpStatus
-        self.code = code
+        self.code = code.map(Redaction.answerCode)
         self.excerpt = excerpt
         self.retryAfter = retryAfter
         self.method = method
@@ -67,6 +82,7 @@ public protocol TargetAdapter: Sendable {
     /// such as an insert resent as an update) and classifies the answer.
     func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer
 
-    /// Forgets the current session or token, so the next call signs in again.
-    func invalidateCredentials() async
+    /// Forgets the session or token in use since before `callStarted`, so the next call signs in
+    /// again; a token fetched after that instant was not the one refused and is kept.
+    func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async
 }

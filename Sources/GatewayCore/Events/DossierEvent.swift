@@ -304,3 +304,24 @@ public struct DossierData: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension DossierEvent {
+    /// The personal texts this event carries (names, identity numbers, addresses, phones, emails,
+    /// and the civil-status record's sensitive values), so that text echoing them can be masked.
+    public var personalTexts: [String] {
+        let applicant = data.applicant
+        var texts = [applicant.fullName, applicant.identityNumber, applicant.address, applicant.phone, applicant.email].compactMap { $0 }
+        if let record = data.civilStatus?.record { Self.collectSensitive(record, under: false, into: &texts) }
+        return texts.filter { !$0.isEmpty }
+    }
+
+    private static func collectSensitive(_ value: JSONValue, under sensitive: Bool, into texts: inout [String]) {
+        switch value {
+        case .string(let text) where sensitive: texts.append(text)
+        case .array(let items): for item in items { collectSensitive(item, under: sensitive, into: &texts) }
+        case .object(let members):
+            for (name, member) in members { collectSensitive(member, under: sensitive || Redaction.isSensitiveName(name.utf8), into: &texts) }
+        default: break
+        }
+    }
+}

@@ -30,6 +30,40 @@ public struct DeadLetter: Sendable {
         public static let gatewayVersion = "dlq.gateway.version"
         public static let deadLetteredAt = "dlq.dead-lettered.at"
         public static let parkedBehind = "dlq.parked.behind"
+        /// Set when the original value and headers were left out because the record would be too
+        /// large: `<bytes> bytes: <why>`. The original is read from `dlq.original.*` instead.
+        public static let valueOmitted = "dlq.value.omitted"
+    }
+
+    /// The most bytes one `dlq.*` header value takes; longer text is cut on a character boundary.
+    public static let maxHeaderBytes = 1_024
+
+    /// Key, value and headers together, as the producer counts them.
+    public var byteCount: Int {
+        (key?.count ?? 0) + value.count + headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.count }
+    }
+
+    /// The same dead letter without the original value and headers, which stay readable at
+    /// `dlq.original.*` for as long as `dossier.events` keeps them: for a record too large for
+    /// the dead-letter topic.
+    public func referencingOriginal(because why: String) -> DeadLetter {
+        var kept = headers.filter { $0.key.hasPrefix("dlq.") }
+        kept.append(.init(key: Header.valueOmitted, value: Self.capped("\(value.count) bytes: \(why)")))
+        return DeadLetter(key: key.map { Array($0.prefix(Self.maxHeaderBytes)) }, value: [], headers: kept)
+    }
+
+    private init(key: [UInt8]?, value: [UInt8], headers: [EventOrigin.Header]) {
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+
+    static func capped(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        guard bytes.count > maxHeaderBytes else { return bytes }
+        var end = maxHeaderBytes - 3
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return Array(bytes[..<end]) + Array("…".utf8)
     }
 
     /// The dead letter of a delivery that failed for good.
@@ -41,10 +75,10 @@ public struct DeadLetter: Sendable {
             (Header.target, delivery.target.rawValue),
             (Header.operation, failed?.operation ?? delivery.operations.first),
             (Header.method, failure?.method),
-            (Header.url, failure?.url),
+            (Header.url, failure.map { Redaction.url($0.url) }),
             (Header.httpStatus, failure?.httpStatus.map(String.init) ?? "none"),
             (Header.answerCode, failure?.code),
-            (Header.answerExcerpt, failure.map { Redaction.mask($0.excerpt) }),
+            (Header.answerExcerpt, failure.map { Redaction.mask($0.excerpt, hiding: delivery.event.personalTexts) }),
             (Header.attempts, String(outcome.attempts)),
             (Header.errorClass, outcome.status == .parked ? "parked" : failure?.errorClass ?? failure?.verdict.rawValue),
             (Header.reason, outcome.reason),
@@ -80,7 +114,7 @@ public struct DeadLetter: Sendable {
             (Header.deadLetteredAt, VietnamTime.rfc3339(date)),
         ]
         for (name, value) in common + fields {
-            if let value { headers.append(.init(key: name, value: Array(value.utf8))) }
+            if let value { headers.append(.init(key: name, value: Self.capped(value))) }
         }
         self.headers = headers
     }

@@ -8,28 +8,40 @@ import Testing
 final class ScriptedAdapter: TargetAdapter {
     let target: TargetName
     let operations: Set<String> = ["op", "second"]
-    private let state = Mutex<(answers: [Verdict], calls: [(dossier: String, event: String, key: String)], logins: Int)>(([], [], 0))
+    private let state = Mutex<(answers: [OperationAnswer], calls: [(dossier: String, event: String, key: String)], logins: Int)>(([], [], 0))
     private let delay: Duration
+    /// Answers for one event id whatever the script says: a poison event.
+    private let always: (eventId: String, answer: OperationAnswer)?
 
-    init(target: TargetName = "scripted", answers: [Verdict] = [], delay: Duration = .zero) {
+    convenience init(target: TargetName = "scripted", answers: [Verdict] = [], delay: Duration = .zero) {
+        self.init(target: target, script: answers.map(Self.answer), delay: delay)
+    }
+
+    init(target: TargetName = "scripted", script: [OperationAnswer], delay: Duration = .zero, always: (eventId: String, answer: OperationAnswer)? = nil) {
         self.target = target
-        state.withLock { $0.answers = answers }
+        state.withLock { $0.answers = script }
         self.delay = delay
+        self.always = always
+    }
+
+    static func answer(_ verdict: Verdict) -> OperationAnswer {
+        OperationAnswer(verdict: verdict, httpStatus: verdict == .delivered || verdict == .duplicate ? 200 : verdict == .reauthenticate ? 401 : 500)
     }
 
     var calls: [(dossier: String, event: String, key: String)] { state.withLock { $0.calls } }
     var invalidations: Int { state.withLock { $0.logins } }
 
     func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
-        if delay > .zero { try? await Task.sleep(for: delay) }
-        let verdict = state.withLock { state -> Verdict in
+        let answer = state.withLock { state -> OperationAnswer in
             state.calls.append((event.dossierCode, event.id, idempotencyKey))
-            return state.answers.isEmpty ? .delivered : state.answers.removeFirst()
+            if let always, always.eventId == event.id { return always.answer }
+            return state.answers.isEmpty ? Self.answer(.delivered) : state.answers.removeFirst()
         }
-        return OperationAnswer(verdict: verdict, httpStatus: verdict == .delivered ? 200 : 500)
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        return answer
     }
 
-    func invalidateCredentials() async { state.withLock { $0.logins += 1 } }
+    func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async { state.withLock { $0.logins += 1 } }
 }
 
 @Suite struct DeliveryEngineTests {
@@ -73,7 +85,7 @@ final class ScriptedAdapter: TargetAdapter {
         let outcomes = await run(adapter, [try event(1, 0)])
         #expect(outcomes.first?.status == .delivered)
         #expect(outcomes.first?.attempts == 4)
-        #expect(Set(adapter.calls.map(\.key)) == ["e-1-0/scripted/op"])
+        #expect(Set(adapter.calls.map(\.key)) == ["000.00.12.H13-250711-00001/e-1-0/scripted/op"])
     }
 
     @Test func givesUpAfterMaxAttempts() async throws {
@@ -104,7 +116,7 @@ final class ScriptedAdapter: TargetAdapter {
         let adapter = ScriptedAdapter(answers: [.duplicate, .duplicate])
         let outcome = try #require(await run(adapter, [try event(1, 0)], operations: ["op", "second"]).first)
         #expect(outcome.status == .duplicate)
-        #expect(adapter.calls.map(\.key) == ["e-1-0/scripted/op", "e-1-0/scripted/second"])
+        #expect(adapter.calls.map(\.key) == ["000.00.12.H13-250711-00001/e-1-0/scripted/op", "000.00.12.H13-250711-00001/e-1-0/scripted/second"])
     }
 
     @Test func aStuckTargetNeverDelaysAnother() async throws {
@@ -144,58 +156,136 @@ final class ScriptedAdapter: TargetAdapter {
     }
 }
 
-@Suite struct CircuitBreakerTests {
-    let policy = BreakerPolicy(windowMilliseconds: 10_000, minimumCalls: 10, failureRatio: 0.6, consecutiveFailures: 3, initialPauseMilliseconds: 100, maxPauseMilliseconds: 400)
+/// The paths on which a target used to stop for good, or on which a bad day dead-lettered work.
+@Suite(.timeLimit(.minutes(1))) struct DeliveryEngineBadDayTests {
+    let fast = RetryPolicy(maxAttempts: 4, initialBackoffMilliseconds: 1, maxBackoffMilliseconds: 2, budgetMilliseconds: 10_000, maxRetryAfterMilliseconds: 10, maxReauthentications: 2)
+    let quickBreaker = BreakerPolicy(windowMilliseconds: 10_000, minimumCalls: 100, failureRatio: 1, consecutiveFailures: 3, initialPauseMilliseconds: 20, maxPauseMilliseconds: 40, maxFailedProbesPerDelivery: 3)
 
-    @Test func opensOnConsecutiveFailuresAndClosesAfterASuccessfulProbe() async {
-        let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
-        #expect(await breaker.record(failed: true) == false)
-        #expect(await breaker.record(failed: true) == false)
-        #expect(await breaker.record(failed: true) == true)
-        #expect(await breaker.state == .open)
-
-        let started = ContinuousClock.now
-        #expect(await breaker.admit())
-        #expect(started.duration(to: .now) >= .milliseconds(100), "the probe waits out the pause")
-        #expect(await breaker.state == .probing)
-        #expect(await breaker.record(failed: false) == false)
-        #expect(await breaker.state == .closed)
-        #expect(await breaker.openings == 1)
+    func event(_ dossier: Int, _ step: Int) throws -> DossierEvent {
+        var event = try Fixtures.event("received")
+        event.data.dossierCode = "000.00.12.H13-250711-\(String(format: "%05d", dossier))"
+        event.subject = event.data.dossierCode
+        event.id = "e-\(dossier)-\(step)"
+        return event
     }
 
-    @Test func aFailedProbeDoublesThePauseUpToItsCeiling() async {
-        let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
-        for _ in 0..<3 { await breaker.record(failed: true) }
-        var pauses: [Duration] = [await breaker.pause]
-        for _ in 0..<3 {
-            _ = await breaker.admit()
-            #expect(await breaker.record(failed: true) == true)
-            pauses.append(await breaker.pause)
+    /// Submits every event and waits for as many outcomes, or for `within`; returns what came.
+    func run(_ adapter: ScriptedAdapter, _ events: [DossierEvent], parking: any ParkingLot = InMemoryParkingLot(), maxInFlight: Int = 1, within: Duration = .seconds(20)) async -> (outcomes: [DeliveryOutcome], engine: DeliveryEngine) {
+        let engine = DeliveryEngine(
+            adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: maxInFlight, breaker: quickBreaker)],
+            parking: parking, logger: Logger(label: "test")
+        )
+        let outcomes = Mutex<[DeliveryOutcome]>([])
+        for (index, event) in events.enumerated() {
+            await engine.submit(Delivery(event: event, target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: Int64(index)))) { outcome in
+                outcomes.withLock { $0.append(outcome) }
+            }
         }
-        #expect(pauses == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(400)])
-        _ = await breaker.admit()
-        await breaker.record(failed: false)
-        #expect(await breaker.pause == .milliseconds(100), "a successful probe resets the pause")
+        let end = ContinuousClock.now + within
+        while outcomes.withLock({ $0.count }) < events.count, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(2)) }
+        return (outcomes.withLock { $0 }, engine)
     }
 
-    @Test func aHighFailureRatioOpensEvenWithSuccessesBetween() async {
-        let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
-        var opened = false
-        for index in 0..<12 where !opened { opened = await breaker.record(failed: index % 3 != 0) }
-        #expect(opened, "7 of 11 failed, above the 0.6 ratio, never 3 in a row")
+    @Test func aProbeThatMustSignInAgainResumesTheTarget() async throws {
+        // An outage opens the breaker; the probe then meets an expired session.
+        let adapter = ScriptedAdapter(answers: [.retryable, .retryable, .retryable, .reauthenticate])
+        let (outcomes, engine) = await run(adapter, [try event(1, 0), try event(2, 0), try event(3, 0)])
+        #expect(outcomes.count == 3, "every delivery ends: the probe's sign-in does not wedge the breaker")
+        #expect(outcomes.allSatisfy { $0.status == .delivered })
+        #expect(adapter.invalidations == 1)
+        #expect(await engine.breakerStates()["scripted"] == .closed)
     }
 
-    @Test func successesKeepItClosed() async {
+    @Test func aCancelledProbeLetsAnotherProbeGo() async throws {
+        let policy = BreakerPolicy(consecutiveFailures: 1, initialPauseMilliseconds: 10, maxPauseMilliseconds: 10)
         let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
-        for index in 0..<30 { await breaker.record(failed: index % 2 == 0) }
+        let first = try #require(await breaker.admit())
+        #expect(await breaker.record(first, .failed(detail: "503")))
+        let probing = Task { await breaker.admit(for: "a") }
+        let probe = try #require(await probing.value)
+        #expect(probe.isProbe)
+        // The probe's delivery is cancelled (a rebalance) before any answer.
+        await breaker.release(probe)
+        let next = try #require(await breaker.admit(for: "b"))
+        #expect(next.isProbe, "a released probe is no verdict: another probe goes at once")
+        #expect(await breaker.record(next, .succeeded) == false)
         #expect(await breaker.state == .closed)
     }
 
-    @Test func rateLimiterSpacesCallsAfterTheBurst() async {
-        let limiter = RateLimiter(perSecond: 50, burst: 5)
-        let started = ContinuousClock.now
-        for _ in 0..<15 { _ = await limiter.acquire() }
-        let elapsed = started.duration(to: .now)
-        #expect(elapsed >= .milliseconds(180), "10 calls past the burst at 50/s take at least 200 ms, less timer slack")
+    @Test func aProbeCancelledInsideTheEngineDoesNotStopTheTarget() async throws {
+        let adapter = ScriptedAdapter(answers: [.retryable, .retryable, .retryable], delay: .milliseconds(30))
+        let engine = DeliveryEngine(
+            adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: 1, breaker: quickBreaker)], logger: Logger(label: "test")
+        )
+        let delivered = Mutex<[String]>([])
+        let first = try event(1, 0)
+        await engine.submit(Delivery(event: first, target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: 0))) { outcome in
+            delivered.withLock { $0.append(outcome.delivery.event.id) }
+        }
+        // Wait until the breaker opened and the probe is in flight, then revoke the partition.
+        let end = ContinuousClock.now + .seconds(5)
+        while adapter.calls.count < 4, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(2)) }
+        #expect(await engine.breakerStates()["scripted"] == .probing)
+        await engine.abandon([PartitionID(topic: "dossier.events", partition: 0)])
+        await engine.submit(Delivery(event: first, target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: 0))) { outcome in
+            delivered.withLock { $0.append(outcome.delivery.event.id) }
+        }
+        let again = ContinuousClock.now + .seconds(5)
+        while delivered.withLock({ $0.isEmpty }), ContinuousClock.now < again { try? await Task.sleep(for: .milliseconds(2)) }
+        #expect(delivered.withLock { $0 } == ["e-1-0"], "the target resumes after its probe was cancelled")
+    }
+
+    @Test func aRefusedSignInPausesTheTargetAndDeadLettersNothing() async throws {
+        let refused = OperationAnswer(verdict: .permanent, httpStatus: 403, errorClass: "login-refused", scope: .target)
+        let adapter = ScriptedAdapter(script: [refused, refused, refused])
+        let (outcomes, engine) = await run(adapter, [try event(1, 0), try event(2, 0)], maxInFlight: 2)
+        #expect(outcomes.count == 2)
+        #expect(outcomes.allSatisfy { $0.status == .delivered }, "no dossier is dead-lettered for the target's own refusal")
+        #expect(await engine.breakerStates()["scripted"] == .closed)
+    }
+
+    @Test func sessionsRefusedAgainAndAgainPauseRatherThanDeadLetter() async throws {
+        let adapter = ScriptedAdapter(answers: [.reauthenticate, .reauthenticate, .reauthenticate, .reauthenticate])
+        let (outcomes, _) = await run(adapter, [try event(1, 0)])
+        #expect(outcomes.first?.status == .delivered)
+        #expect(adapter.invalidations >= 2)
+    }
+
+    @Test func aRequestThatCannotBeBuiltIsDeadLetteredWithoutPausingTheTarget() async throws {
+        let local = OperationAnswer(verdict: .permanent, errorClass: "missing-data", scope: .local)
+        let adapter = ScriptedAdapter(script: [local, local, local, local])
+        let (outcomes, engine) = await run(adapter, (1...4).map { try! event($0, 0) })
+        #expect(outcomes.count == 4)
+        #expect(outcomes.allSatisfy { $0.status == .deadLettered && $0.reason == "permanent" })
+        #expect(await engine.breakerStates()["scripted"] == .closed, "our own request errors say nothing of the target's health")
+    }
+
+    @Test func aPoisonEventIsDeadLetteredAsHeldTooLongWhileOthersFlow() async throws {
+        let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: "http-500")
+        let adapter = ScriptedAdapter(script: [], always: ("e-1-0", poison))
+        let (outcomes, _) = await run(adapter, [try event(1, 0), try event(2, 0), try event(3, 0)], maxInFlight: 3)
+        let byEvent = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.delivery.event.id, $0) })
+        #expect(byEvent["e-2-0"]?.status == .delivered)
+        #expect(byEvent["e-3-0"]?.status == .delivered)
+        let held = try #require(byEvent["e-1-0"])
+        #expect(held.status == .deadLettered)
+        #expect(["held-too-long", "retries-exhausted"].contains(held.reason ?? ""), "given up, not held for ever: \(held.reason ?? "-")")
+    }
+
+    @Test func aPoisonEventAloneIsHeldTooLong() async throws {
+        let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: "http-500")
+        let adapter = ScriptedAdapter(script: [], always: ("e-1-0", poison))
+        let (outcomes, _) = await run(adapter, [try event(1, 0)])
+        #expect(outcomes.first?.status == .deadLettered)
+        #expect(outcomes.first?.reason == "held-too-long")
+    }
+
+    @Test func aParkIsReleasedWhenTheEventItWaitsBehindIsDelivered() async throws {
+        let parking = InMemoryParkingLot()
+        _ = await parking.park(ParkedDossier(dossierCode: "000.00.12.H13-250711-00001", target: "scripted", eventId: "e-1-0", reason: "permanent"))
+        let adapter = ScriptedAdapter()
+        let (outcomes, _) = await run(adapter, [try event(1, 0), try event(1, 1)], parking: parking)
+        #expect(outcomes.map(\.status) == [.delivered, .delivered], "the later event is not parked behind a delivered one")
+        #expect(await parking.all.isEmpty)
     }
 }

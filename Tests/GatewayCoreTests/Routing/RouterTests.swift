@@ -5,7 +5,7 @@ struct NamedAdapter: TargetAdapter {
     let target: TargetName
     let operations: Set<String>
     func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer { OperationAnswer(verdict: .delivered) }
-    func invalidateCredentials() async {}
+    func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {}
 }
 
 @Suite struct RouterTests {

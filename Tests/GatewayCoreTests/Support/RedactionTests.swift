@@ -35,4 +35,59 @@ import Testing
         #expect("\(secret)" == "<redacted>")
         #expect(String(reflecting: secret) == "<redacted>")
     }
+
+    @Test(arguments: [
+        #"{"hoTen":"Lê Văn Tám"}"#, #"{"meHoTen":"Lê Văn Tám"}"#, #"{"SODINHDANH":"Lê Văn Tám"}"#, #"{"ngay_sinh":"Lê Văn Tám"}"#,
+        #"{"MaDoiTuong":"Lê Văn Tám"}"#, #"{"ID_local":"Lê Văn Tám"}"#, #"{"accessToken":"Lê Văn Tám"}"#, #"{"refresh_token":"Lê Văn Tám"}"#,
+        #"{"client-secret":"Lê Văn Tám"}"#, #"{"noiSinh":"Lê Văn Tám"}"#, #"{"DiaChiTaiSan":"Lê Văn Tám"}"#, #"{"User":"Lê Văn Tám"}"#,
+        #"{"chaSoDinhDanh" : "Lê Văn Tám"}"#, #"{"hoTen":"Lê Văn Tám"}"#,
+    ])
+    func everySensitiveNameIsMaskedWhateverItsCase(body: String) {
+        #expect(!Redaction.mask(body).contains("Tám"), "\(Redaction.mask(body))")
+    }
+
+    @Test func valuesOfEveryTypeUnderASensitiveNameAreMasked() {
+        let body = #"{"address":{"street":"12 Lê Lợi","ward":"An Cư"},"phone":912345678,"hoTen":["Lê","Tám"],"email":null,"MaHoSo":"X-1"}"#
+        let masked = Redaction.mask(body)
+        #expect(masked == #"{"address":"***","phone":"***","hoTen":"***","email":"***","MaHoSo":"X-1"}"#)
+    }
+
+    @Test func phonesAndSpacedIdentityNumbersAreMasked() {
+        let masked = Redaction.mask("gọi 0912345678 hoặc 84912345678, CCCD 001 090 123 456")
+        #expect(!masked.contains("0912345678"))
+        #expect(!masked.contains("84912345678"))
+        #expect(!masked.contains("001 090 123"))
+        #expect(masked.contains("456"))
+    }
+
+    @Test func aValueCutOffByTheExcerptIsStillMasked() {
+        let body = Array((#"{"note":"x","session":""# + String(repeating: "s", count: 4_000) + #""}"#).utf8)
+        let excerpt = Redaction.excerpt(body, limit: 100)
+        #expect(!excerpt.contains("sss"))
+        #expect(excerpt.hasSuffix("…"))
+    }
+
+    @Test func credentialsInFreeTextAndQueriesAreMasked() {
+        let text = #"invalidHeaderFieldValues(["Bearer eyJhbGciOi.x-y_z\n"]) url=https://h/x?apikey=K1&page=2&access_token=T2"#
+        let masked = Redaction.mask(text)
+        #expect(!masked.contains("eyJhbGciOi"))
+        #expect(!masked.contains("K1"))
+        #expect(!masked.contains("T2"))
+        #expect(masked.contains("page=2"))
+    }
+
+    @Test func echoedPersonalTextsAreHidden() {
+        #expect(Redaction.mask("Dữ liệu không hợp lệ (Ngô Văn B)", hiding: ["Ngô Văn B"]) == "Dữ liệu không hợp lệ (***)")
+    }
+
+    @Test func urlsLoseUserInformationAndQueries() {
+        #expect(Redaction.url("https://u:p@lgsp.example:8443/a/b?token=x#f") == "https://lgsp.example:8443/a/b")
+        #expect(Redaction.url("http://127.0.0.1:18081/api") == "http://127.0.0.1:18081/api")
+    }
+
+    @Test func answerCodesAreBoundedTokens() {
+        #expect(Redaction.answerCode("-3") == "-3")
+        #expect(Redaction.answerCode("Nguyễn Thị Lan") == "<non-code>")
+        #expect(Redaction.answerCode(String(repeating: "1", count: 40)) == "<non-code>")
+    }
 }
