@@ -85,6 +85,17 @@ final class StubTransport: HTTPTransport {
         let answer = try await adapter(transport).perform("DongBoHoSoMC", for: event("received"), idempotencyKey: "k")
         #expect(answer.verdict == .duplicate)
         #expect(transport.bodies().dropFirst().map { $0["isUpdating"] as? String } == ["false", "true"])
+        let keys = transport.requests.dropFirst().map { $0.headers.first { $0.name == "Idempotency-Key" }?.value }
+        #expect(keys == ["k", "k/update"], "the update is another body, so another key")
+    }
+
+    @Test(arguments: ["0", "3", "-3"])
+    func anInsertAnsweredAlreadyThereWithAnyOfItsCodesIsResent(code: String) async throws {
+        let exists = (200, #"{"error_code":"\#(code)","message":"Hồ sơ đã tồn tại"}"#)
+        let transport = StubTransport(answers: [Self.login, exists, Self.ok])
+        let answer = try await adapter(transport).perform("DongBoHoSoMC", for: event("received"), idempotencyKey: "k")
+        #expect(answer.verdict == .duplicate)
+        #expect(transport.requests.count == 3)
     }
 
     @Test func laterEventsAreUpdates() async throws {

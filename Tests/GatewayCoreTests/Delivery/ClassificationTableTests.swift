@@ -25,6 +25,32 @@ import Testing
         #expect(table.classify(status: 200, code: "3", message: message) == .duplicate)
     }
 
+    @Test(arguments: [500, 502, 503, 504])
+    func anOutageIsNeverReadAsAnExpiredSessionOrBadData(status: Int) {
+        #expect(table.classify(status: status, code: "-2", message: nil) == .retryable)
+        #expect(table.classify(status: status, code: "-1", message: "Dữ liệu không hợp lệ") == .retryable)
+        #expect(table.classify(status: status, code: "-2", message: "Phiên làm việc không hợp lệ") == .retryable)
+    }
+
+    @Test func aBareCodeDoesNotSignInAgain() {
+        #expect(table.classify(status: 400, code: "-2", message: "Dữ liệu không hợp lệ") == .permanent)
+        #expect(table.classify(status: 200, code: "-2", message: nil) != .reauthenticate)
+    }
+
+    @Test(arguments: [301, 302, 307, 308])
+    func aRedirectIsRetriedNeverFollowedNorDelivered(status: Int) {
+        #expect(table.classify(status: status, code: "0", message: "Thành công") == .retryable)
+    }
+
+    @Test func anIdentityNumberOnAnotherDossierIsNoDuplicate() {
+        #expect(table.classify(status: 200, code: "-1", message: "Số định danh đã tồn tại ở hồ sơ khác") == .permanent)
+        #expect(table.classify(status: 400, code: nil, message: "Hồ sơ đã tồn tại") == .permanent, "only an accepted answer can say the dossier exists")
+    }
+
+    @Test func aRepeatedInsertAnsweredWithTheSuccessCodeIsADuplicate() {
+        #expect(table.classify(status: 200, code: "0", message: "Hồ sơ đã tồn tại") == .duplicate)
+    }
+
     @Test func expiredSessionAsksForANewLogin() {
         #expect(table.classify(status: 200, code: "-2", message: "Phiên làm việc không hợp lệ hoặc đã hết hạn") == .reauthenticate)
         #expect(table.classify(status: 401, code: nil, message: nil) == .reauthenticate)
