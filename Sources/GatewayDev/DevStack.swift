@@ -38,7 +38,10 @@ public final class DevStack: Sendable {
         self.mocks = mocks
         self.contractsDirectory = contractsDirectory
         self.logger = logger
-        self.producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "dev-traffic")))
+        // The one-stop side may publish records larger than the gateway writes (attachments inline).
+        var traffic = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "dev-traffic"))
+        traffic.maxMessageBytes = 10_000_000
+        self.producer = try KafkaProducer(configuration: traffic)
     }
 
     /// A gateway configuration pointing at this stack.

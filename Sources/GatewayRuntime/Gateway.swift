@@ -38,10 +38,15 @@ public final class Gateway: Service {
         let kafka = configuration.kafka
         let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "national-gateway", properties: kafka.properties)
         let adapters = try makeAdapters(transport: transport)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let fatal = FatalCondition()
+        var producerConfiguration = KafkaProducerConfiguration(common)
+        producerConfiguration.maxMessageBytes = kafka.maxRecordBytes
+        let producer = try KafkaProducer(configuration: producerConfiguration) { error in
+            fatal.raise("the Kafka producer raised a fatal error: \(error.message)")
+        }
         let parking = try KafkaParkingLot(
             producer: producer, configuration: common, topic: kafka.parkedTopic,
-            partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), logger: logger
+            partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), fatal: fatal, logger: logger
         )
         await parking.start()
         let enabled = Set(adapters.map(\.target))
@@ -58,7 +63,8 @@ public final class Gateway: Service {
         let ledger = OffsetLedger()
         let recorder = OutcomeRecorder(
             producer: producer, resultsTopic: kafka.resultsTopic, dlqTopic: kafka.dlqTopic,
-            contractVersion: DossierEventDecoder.contractVersion, statistics: statistics, logger: logger
+            contractVersion: DossierEventDecoder.contractVersion, maxRecordBytes: kafka.maxRecordBytes - 4_096,
+            statistics: statistics, fatal: fatal, logger: logger
         )
         let flow = FlowControl(consumer: consumer, ledger: ledger, limit: configuration.delivery.maxBacklogPerPartition, logger: logger)
         let pipeline = Pipeline(
@@ -80,6 +86,11 @@ public final class Gateway: Service {
                 statistics.pausedTargets(await engine.breakerStates().filter { $0.value != .closed }.map(\.key))
             }
         }
+        let watching = Task {
+            guard let reason = await fatal.wait() else { return }
+            logger.critical("GATEWAY STOPPING: \(reason)")
+            consuming.cancel()
+        }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await consuming.value
@@ -89,6 +100,7 @@ public final class Gateway: Service {
         } onCancel: {
             consuming.cancel()
         }
+        watching.cancel()
 
         logger.info("gateway stopping: finishing calls in flight")
         await engine.shutdown(deadline: .milliseconds(configuration.delivery.shutdownDeadlineMilliseconds))
@@ -100,6 +112,7 @@ public final class Gateway: Service {
         await producer.shutdown()
         let unfinished = await ledger.pending
         logger.info("gateway stopped", metadata: ["unfinished": "\(unfinished)"])
+        if let reason = fatal.reason { throw GatewayFailure(description: reason) }
     }
 
     private func makeAdapters(transport: any HTTPTransport) throws -> [any TargetAdapter] {
@@ -231,8 +244,12 @@ struct Pipeline: Sendable {
             event = try DossierEventDecoder.decode(message.value, key: message.keyText)
         } catch {
             guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: 1) else { return }
-            if await recorder.recordInvalid(origin, reason: error.reason) {
-                await ledger.complete(ticket)
+            // Off the consume loop, tracked by the ledger like any outcome: however long the
+            // dead letter takes, polling and rebalances go on.
+            Task { [recorder, ledger] in
+                if await recorder.recordInvalid(origin, reason: error.reason) {
+                    await ledger.complete(ticket)
+                }
             }
             return
         }

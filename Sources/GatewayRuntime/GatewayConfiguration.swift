@@ -29,6 +29,9 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var parkedTopic: String
         /// At least 3000: the group notices a dead instance after this long.
         public var sessionTimeoutMilliseconds: Int
+        /// The largest record the gateway writes; a dead letter that would be larger carries a
+        /// reference to its original (topic, partition, offset) instead of a copy.
+        public var maxRecordBytes: Int
         /// Any other librdkafka property (TLS, SASL, tuning), passed through unchanged.
         public var properties: [String: String]
     }
@@ -86,6 +89,7 @@ public struct GatewayConfiguration: Codable, Sendable {
             "dlqTopic": "gateway.dlq",
             "parkedTopic": "gateway.parked",
             "sessionTimeoutMilliseconds": 6000,
+            "maxRecordBytes": 1_000_000,
             "properties": [String: String](),
         ],
         "contractsDirectory": "Contracts",
@@ -141,7 +145,9 @@ public struct GatewayConfiguration: Codable, Sendable {
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("GATEWAY__") {
             let keys = name.dropFirst("GATEWAY__".count).components(separatedBy: "__").filter { !$0.isEmpty }
             guard !keys.isEmpty else { continue }
-            tree = try override(tree, keys[...], with: value, name: name)
+            // librdkafka properties are text, whatever they look like.
+            let verbatim = keys.count == 3 && keys[0] == "kafka" && keys[1] == "properties"
+            tree = try override(tree, keys[...], with: value, name: name, verbatim: verbatim)
         }
         if tree["routes"] == nil {
             tree["routes"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaultRoutes))
@@ -160,6 +166,10 @@ public struct GatewayConfiguration: Codable, Sendable {
         guard kafka.sessionTimeoutMilliseconds >= 3000 else {
             throw ConfigurationError("kafka.sessionTimeoutMilliseconds must be at least 3000")
         }
+        guard kafka.maxRecordBytes >= 65_536 else { throw ConfigurationError("kafka.maxRecordBytes must be at least 65536") }
+        for name in Self.deliverySafetyProperties where kafka.properties[name] != nil {
+            throw ConfigurationError("kafka.properties.\(name) cannot be set: the gateway's delivery guarantees depend on it")
+        }
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {
             guard AdapterRegistry.module(named: name) != nil else {
@@ -173,6 +183,12 @@ public struct GatewayConfiguration: Codable, Sendable {
         }
     }
 
+    /// librdkafka properties the gateway sets itself because no loss and no reordering depend on them.
+    static let deliverySafetyProperties = [
+        "enable.auto.commit", "enable.auto.offset.store", "enable.idempotence", "acks", "request.required.acks",
+        "isolation.level", "group.id", "enable.partition.eof", "max.in.flight.requests.per.connection", "message.max.bytes",
+    ]
+
     static func merge(_ base: [String: Any], _ top: [String: Any]) -> [String: Any] {
         var result = base
         for (key, value) in top {
@@ -185,13 +201,13 @@ public struct GatewayConfiguration: Codable, Sendable {
         return result
     }
 
-    static func override(_ tree: [String: Any], _ keys: ArraySlice<String>, with text: String, name: String) throws -> [String: Any] {
+    static func override(_ tree: [String: Any], _ keys: ArraySlice<String>, with text: String, name: String, verbatim: Bool = false) throws -> [String: Any] {
         var tree = tree
         let key = keys.first!
         if keys.count == 1 {
-            tree[key] = try coerce(text, like: tree[key], name: name)
+            tree[key] = verbatim ? text : try coerce(text, like: tree[key], name: name)
         } else {
-            tree[key] = try override(tree[key] as? [String: Any] ?? [:], keys.dropFirst(), with: text, name: name)
+            tree[key] = try override(tree[key] as? [String: Any] ?? [:], keys.dropFirst(), with: text, name: name, verbatim: verbatim)
         }
         return tree
     }

@@ -13,13 +13,15 @@ public actor KafkaParkingLot: ParkingLot {
     private let reader: KafkaConsumer
     private let topic: String
     private let partitions: [KafkaTopicPartition]
+    private let fatal: FatalCondition
     private let logger: Logger
     private var entries: [String: ParkedDossier] = [:]
     private var positions: [Int32: Int64] = [:]
     private var tailing: Task<Void, Never>?
 
-    public init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, logger: Logger) throws {
+    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, logger: Logger) throws {
         self.producer = producer
+        self.fatal = fatal
         self.topic = topic
         self.logger = logger
         self.partitions = (0..<partitionCount).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
@@ -93,7 +95,12 @@ public actor KafkaParkingLot: ParkingLot {
             do {
                 _ = try await producer.send(message)
                 return true
-            } catch let error as KafkaError where error == .shutdown {
+            } catch let error as KafkaError where error.isShutdown {
+                return false
+            } catch let error as KafkaError where error.isFatal || error.isPermanentForRecord {
+                // A parking record is small: a refusal means the topic refuses us, and parking
+                // that cannot be made durable must not be skipped.
+                fatal.raise("parking topic \(topic) refuses records: \(error.message)")
                 return false
             } catch {
                 logger.warning("parking record not yet durable, retrying", metadata: ["error": "\(error)"])

@@ -4,13 +4,17 @@ import Synchronization
 
 /// An idempotent producer whose sends complete when the broker acknowledges them.
 public final class KafkaProducer: Sendable {
-    // librdkafka handles are thread-safe; the raw pointer is only destroyed once,
-    // after the poll thread has stopped (guarded by `isShutdown`).
+    // librdkafka handles are thread-safe. The raw pointer is destroyed once, by `shutdown` or
+    // `deinit`, under `state`'s lock, and every produce call runs under that same lock after
+    // checking that the handle is still open: no call can use a destroyed handle.
     private nonisolated(unsafe) let handle: OpaquePointer
     private let poller: PollThread
-    private let isShutdown = Atomic<Bool>(false)
+    private let state = Mutex<(closed: Bool, destroyed: Bool)>((false, false))
+    private let fatal: Unmanaged<FatalErrorSink>
 
-    public init(configuration: KafkaProducerConfiguration) throws {
+    /// - Parameter onFatalError: called once, from librdkafka's thread, when the producer raises a
+    ///   fatal error (with idempotence, a broken sequence): it can send nothing more.
+    public init(configuration: KafkaProducerConfiguration, onFatalError: (@Sendable (KafkaError) -> Void)? = nil) throws {
         let conf = try RdKafka.makeConf(configuration.dictionary)
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
             guard let message, let opaque = message.pointee._private else { return }
@@ -23,31 +27,55 @@ public final class KafkaProducer: Sendable {
                 pending.continuation.resume(returning: KafkaDeliveryReport(topic: topic, partition: record.partition, offset: record.offset))
             }
         }
-        let handle = try RdKafka.makeHandle(RD_KAFKA_PRODUCER, conf: conf)
+        let sink = Unmanaged.passRetained(FatalErrorSink(onFatalError))
+        rd_kafka_conf_set_opaque(conf, sink.toOpaque())
+        rd_kafka_conf_set_error_cb(conf) { handle, error, _, opaque in
+            guard error == RD_KAFKA_RESP_ERR__FATAL.rawValue, let handle, let opaque else { return }
+            var text = [CChar](repeating: 0, count: 512)
+            let cause = rd_kafka_fatal_error(handle, &text, text.count)
+            Unmanaged<FatalErrorSink>.fromOpaque(opaque).takeUnretainedValue().report(KafkaError(cause, context: "fatal: \(RdKafka.text(text))"))
+        }
+        let handle: OpaquePointer
+        do {
+            handle = try RdKafka.makeHandle(RD_KAFKA_PRODUCER, conf: conf)
+        } catch {
+            sink.release()
+            throw error
+        }
         self.handle = handle
+        self.fatal = sink
         nonisolated(unsafe) let polled = handle
         self.poller = PollThread(name: "kafka-producer-poll") { _ = rd_kafka_poll(polled, 50) }
     }
 
     deinit {
-        if !isShutdown.load(ordering: .acquiring) {
-            poller.stop()
-            rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-            rd_kafka_poll(handle, 0)
-            rd_kafka_destroy(handle)
+        destroy()
+        fatal.release()
+    }
+
+    /// The fatal error librdkafka raised, if any.
+    public var fatalError: KafkaError? {
+        state.withLock { state -> KafkaError? in
+            guard !state.destroyed else { return nil }
+            var text = [CChar](repeating: 0, count: 512)
+            let cause = rd_kafka_fatal_error(handle, &text, text.count)
+            return cause == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(cause, context: "fatal: \(RdKafka.text(text))")
         }
     }
 
     /// Sends one record and returns once it is acknowledged by all in-sync replicas.
     public func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
         while true {
-            guard !isShutdown.load(ordering: .acquiring) else { throw KafkaError.shutdown }
             do {
                 return try await withCheckedThrowingContinuation { continuation in
                     let pending = Unmanaged.passRetained(PendingDelivery(continuation)).toOpaque()
-                    if let error = enqueue(message, opaque: pending) {
+                    let failure = state.withLock { state -> KafkaError? in
+                        guard !state.closed else { return .shutdown }
+                        return enqueue(message, opaque: pending)
+                    }
+                    if let failure {
                         Unmanaged<PendingDelivery>.fromOpaque(pending).release()
-                        continuation.resume(throwing: error)
+                        continuation.resume(throwing: failure)
                     }
                 }
             } catch let error as KafkaError where error.isQueueFull {
@@ -88,13 +116,25 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// Flushes, fails whatever is still unacknowledged and releases the client.
+    /// Flushes, fails whatever is still unacknowledged and releases the client. Sends after this
+    /// fail with `KafkaError.shutdown`.
     public func shutdown(timeout: Duration = .seconds(10)) async {
         try? await flush(timeout: timeout)
-        guard !isShutdown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard state.withLock({ state in
+            defer { state.closed = true }
+            return !state.closed
+        }) else { return }
         poller.stop()
-        nonisolated(unsafe) let handle = self.handle
-        await RdKafka.blocking {
+        await RdKafka.blocking { self.destroy() }
+    }
+
+    /// Fails what is queued or in flight (each send sees a purge error) and destroys the handle, once.
+    private func destroy() {
+        state.withLock { state in
+            state.closed = true
+            guard !state.destroyed else { return }
+            state.destroyed = true
+            poller.stop()
             rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
             rd_kafka_poll(handle, 0)
             rd_kafka_destroy(handle)
@@ -138,6 +178,19 @@ public final class KafkaProducer: Sendable {
         guard let failure else { return nil }
         rd_kafka_headers_destroy(headers)
         return KafkaError(consuming: failure)
+    }
+}
+
+/// Hands librdkafka's fatal error to the owner's handler, once.
+private final class FatalErrorSink: Sendable {
+    private let handler: (@Sendable (KafkaError) -> Void)?
+    private let reported = Atomic<Bool>(false)
+
+    init(_ handler: (@Sendable (KafkaError) -> Void)?) { self.handler = handler }
+
+    func report(_ error: KafkaError) {
+        guard !reported.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        handler?(error)
     }
 }
 

@@ -13,8 +13,8 @@ enum RdKafka {
             let result = rd_kafka_conf_set(conf, name, value, &errorText, errorText.count)
             if result != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                // Only the name: values may be passwords.
-                throw KafkaError.configuration("property \(name): \(text(errorText))")
+                // Only the name: librdkafka's text quotes the value, which may be a password.
+                throw KafkaError.configuration("property \(name) is not accepted")
             }
         }
         return conf

@@ -132,4 +132,66 @@ import Testing
             print("systematic failure: \(deadLettered) of \(events.count) dead-lettered before the pause, \(snapshot.count(.delivered)) delivered after recovery")
         }
     }
+
+    @Test func anOversizedInvalidRecordIsDeadLetteredByReferenceAndTheEventsBehindItFlow() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            let huge = Array(repeating: UInt8(ascii: "{"), count: 2_000_000)
+            try await harness.stack.produceRaw(key: Self.dossierCode, value: huge)
+            let events = try (1...40).map { try event(dossier: $0) }
+            try await harness.stack.produce(events)
+            try await harness.waitForOutcomes(events.count, invalid: 1, timeout: .seconds(60))
+            let letter = try #require(try await harness.deadLetters(1).first)
+            #expect(letter.headers.text("dlq.error.class") == "invalid-event")
+            #expect(letter.headers.text("dlq.value.omitted")?.hasPrefix("2000000 bytes") == true)
+            #expect(letter.headers.text("dlq.original.offset") == "0")
+            #expect(letter.value.isEmpty)
+            let results = try await harness.results(events.count)
+            #expect(results.filter { $0.outcome == .delivered }.count == events.count, "nothing behind the oversized record was held up")
+        }
+    }
+
+    @Test func anOutageWhoseErrorBodiesLookLikeAnExpiredSessionDeadLettersNothing() async throws {
+        let quickProbes = [
+            "GATEWAY__targets__dvcqg__breaker__initialPauseMilliseconds": "100",
+            "GATEWAY__targets__dvcqg__breaker__maxPauseMilliseconds": "400",
+        ]
+        try await GatewayHarness.run(partitions: 1, overrides: quickProbes) { harness in
+            await harness.fault(FaultPlan(status: 503, body: #"{"error_code":"-2","message":"Service Unavailable"}"#, count: 45, operation: "DongBoHoSoMC"))
+            let events = try (1...20).map { try event(dossier: $0) }
+            try await harness.stack.produce(events)
+            try await harness.waitForOutcomes(events.count, timeout: .seconds(90))
+            let snapshot = harness.gateway.statistics.snapshot
+            #expect(snapshot.count(.deadLettered) == 0, "an outage never dead-letters")
+            #expect(snapshot.count(.delivered) == events.count)
+            let logins = await harness.journal().filter { $0.operation == "login" }.count
+            #expect(logins == 1, "a 503 is no reason to sign in again: \(logins) logins")
+        }
+    }
+
+    @Test func aLoginAnswered503AtTheStartDoesNotStopTheTarget() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            await harness.fault(FaultPlan(status: 503, count: 1, operation: "login"))
+            let events = try (1...12).map { try event(dossier: $0) }
+            try await harness.stack.produce(events)
+            try await harness.waitForOutcomes(events.count, timeout: .seconds(60))
+            #expect(harness.gateway.statistics.snapshot.count(.delivered) == events.count)
+        }
+    }
+
+    @Test func anExpiredSessionMetByTheProbeAfterAnOutageDoesNotStopTheTarget() async throws {
+        try await GatewayHarness.run(partitions: 1) { harness in
+            await harness.fault(FaultPlan(status: 503, count: 6, operation: "DongBoHoSoMC"))
+            try await harness.stack.produce([try event(dossier: 1)])
+            let end = ContinuousClock.now + .seconds(20)
+            while !harness.gateway.statistics.snapshot.pausedTargets.contains("dvcqg"), ContinuousClock.now < end {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            // The outage ends, and with it every session: the probe meets "phiên làm việc … hết hạn".
+            await harness.stack.dvcqg.control.expireSessions()
+            let events = try (2...10).map { try event(dossier: $0) }
+            try await harness.stack.produce(events)
+            try await harness.waitForOutcomes(events.count + 1, timeout: .seconds(60))
+            #expect(harness.gateway.statistics.snapshot.count(.delivered) == events.count + 1)
+        }
+    }
 }

@@ -26,6 +26,8 @@ public struct KafkaProducerConfiguration: Sendable {
     /// How long a message may wait for its acknowledgement before it fails.
     public var messageTimeoutMilliseconds: Int = 30_000
     public var lingerMilliseconds: Int = 2
+    /// The largest record the producer accepts (`message.max.bytes`).
+    public var maxMessageBytes: Int = 1_000_000
 
     public init(_ common: KafkaConfiguration) {
         self.common = common
@@ -37,6 +39,7 @@ public struct KafkaProducerConfiguration: Sendable {
             "acks": "all",
             "message.timeout.ms": String(messageTimeoutMilliseconds),
             "linger.ms": String(lingerMilliseconds),
+            "message.max.bytes": String(maxMessageBytes),
         ]
         all.merge(common.dictionary) { _, explicit in explicit }
         return all
