@@ -133,6 +133,7 @@ let package = Package(
             dependencies: ["GatewayRuntime", "AdapterSupport", "GatewayCore", "GatewayDev", "GatewayHTTP", "MockSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
+        .testTarget(name: "GatewayRuntimeTests", dependencies: ["GatewayRuntime", "GatewayCore", "Kafka"]),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP", "GatewayCore", "MockSupport", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
         .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),

@@ -59,6 +59,7 @@ public final class Gateway: Service {
         let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), parking: parking, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(common, subscription: .group(id: kafka.groupId, topics: [kafka.eventsTopic]))
         consumerConfiguration.sessionTimeoutMilliseconds = kafka.sessionTimeoutMilliseconds
+        consumerConfiguration.startsAssignedPartitionsPaused = true
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         let ledger = OffsetLedger()
         let recorder = OutcomeRecorder(
@@ -188,6 +189,7 @@ struct Pipeline: Sendable {
     let ledger: OffsetLedger
     let recorder: OutcomeRecorder
     let parking: KafkaParkingLot
+    let gate = ParkingGate()
     let flow: FlowControl
     let consumer: KafkaConsumer
     let statistics: GatewayStatistics
@@ -198,25 +200,57 @@ struct Pipeline: Sendable {
             switch event {
             case .partitionsAssigned(let partitions):
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
-                do {
-                    try await parking.catchUp()
-                } catch {
-                    logger.error("parking state not fully read", metadata: ["error": "\(error)"])
-                }
-                await flow.forget(Set(partitions.map(PartitionID.init)))
-                await ledger.assign(partitions.map(PartitionID.init))
+                let assigned = partitions.map(PartitionID.init)
+                await flow.forget(Set(assigned))
+                await ledger.assign(assigned)
+                let generation = await gate.close(assigned)
+                let admitting = Task { await admit(assigned, generation: generation) }
+                await gate.track(admitting, generation: generation)
             case .partitionsRevoked(let partitions, let revocation):
                 let revoked = Set(partitions.map(PartitionID.init))
                 logger.info("partitions revoked: releasing their work", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
+                await gate.forget(revoked)
                 await engine.abandon(revoked)
                 await commit()
                 await ledger.revoke(Array(revoked))
                 await flow.forget(revoked)
                 revocation.finish()
             case .message(let message):
-                await handle(message)
+                await gate.submit(message, handle: handle)
                 await flow.check(PartitionID(message.topicPartition))
+            case .endOfPartition:
+                break
             }
+        }
+        await gate.stop()
+    }
+
+    /// Reads the parking state to its end, retrying with a growing pause for as long as the
+    /// partitions stay assigned, then lets their events through and resumes fetching them.
+    private func admit(_ partitions: [PartitionID], generation: Int) async {
+        var pause = Duration.milliseconds(500)
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await parking.catchUp()
+                break
+            } catch {
+                failures += 1
+                let level: Logger.Level = failures >= 3 ? .critical : .error
+                logger.log(level: level, "parking state not read: holding the assigned partitions' events", metadata: [
+                    "partitions": "\(partitions.map(\.description).joined(separator: ","))", "error": "\(error)", "failures": "\(failures)",
+                ])
+                guard await partitions.asyncContains(where: { await gate.isClosed($0, generation: generation) }) else { return }
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(30))
+            }
+        }
+        guard !Task.isCancelled else { return }
+        let opened = await gate.open(partitions, generation: generation, handle: handle)
+        do {
+            try consumer.resume(opened.map(KafkaTopicPartition.init))
+        } catch {
+            logger.error("could not resume assigned partitions", metadata: ["error": "\(error)"])
         }
     }
 
@@ -231,7 +265,7 @@ struct Pipeline: Sendable {
         }
     }
 
-    private func handle(_ message: KafkaConsumerMessage) async {
+    @Sendable private func handle(_ message: KafkaConsumerMessage) async {
         statistics.consumed()
         let partition = PartitionID(message.topicPartition)
         let origin = EventOrigin(
@@ -264,6 +298,13 @@ struct Pipeline: Sendable {
                 }
             }
         }
+    }
+}
+
+extension Sequence where Element: Sendable {
+    func asyncContains(where predicate: (Element) async -> Bool) async -> Bool {
+        for element in self where await predicate(element) { return true }
+        return false
     }
 }
 

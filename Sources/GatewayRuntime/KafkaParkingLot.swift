@@ -7,7 +7,8 @@ import Logging
 /// `ParkedDossier` JSON, a tombstone when released. Every instance reads the whole topic
 /// (parked dossiers are few) and keeps reading it, so whichever instance is assigned a
 /// partition already knows what is parked there; `catchUp()` waits until it has read
-/// everything written before it was called.
+/// everything written before it was called, and fails rather than let delivery go on
+/// with parking state half read.
 public actor KafkaParkingLot: ParkingLot {
     private let producer: KafkaProducer
     private let reader: KafkaConsumer
@@ -16,6 +17,8 @@ public actor KafkaParkingLot: ParkingLot {
     private let fatal: FatalCondition
     private let logger: Logger
     private var entries: [String: ParkedDossier] = [:]
+    /// Per partition of the topic, how far it is known to be read: one past the last record
+    /// applied, or the end reported by the reader, whichever is further.
     private var positions: [Int32: Int64] = [:]
     private var tailing: Task<Void, Never>?
 
@@ -25,7 +28,9 @@ public actor KafkaParkingLot: ParkingLot {
         self.topic = topic
         self.logger = logger
         self.partitions = (0..<partitionCount).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
-        self.reader = try KafkaConsumer(configuration: KafkaConsumerConfiguration(configuration, subscription: .partitions(partitions)), logger: logger)
+        var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(partitions))
+        reading.reportsEndOfPartition = true
+        self.reader = try KafkaConsumer(configuration: reading, logger: logger)
     }
 
     /// Starts reading the topic; call once.
@@ -33,8 +38,11 @@ public actor KafkaParkingLot: ParkingLot {
         let events = reader.events
         tailing = Task { [weak self] in
             for await event in events {
-                guard case .message(let message) = event else { continue }
-                await self?.apply(message)
+                switch event {
+                case .message(let message): await self?.apply(message)
+                case .endOfPartition(let partition, let offset): await self?.reached(partition.partition, offset)
+                case .partitionsAssigned, .partitionsRevoked: break
+                }
             }
         }
     }
@@ -44,8 +52,12 @@ public actor KafkaParkingLot: ParkingLot {
         await reader.close()
     }
 
+    private func reached(_ partition: Int32, _ offset: Int64) {
+        positions[partition] = max(positions[partition] ?? 0, offset)
+    }
+
     private func apply(_ message: KafkaConsumerMessage) {
-        positions[message.partition] = message.offset + 1
+        positions[message.partition] = max(positions[message.partition] ?? 0, message.offset + 1)
         guard let key = message.keyText else { return }
         if message.isTombstone {
             entries[key] = nil
@@ -56,15 +68,17 @@ public actor KafkaParkingLot: ParkingLot {
         }
     }
 
-    /// Returns once every record written to the topic before the call has been read.
+    /// Returns once every record written to the topic before the call has been read. The
+    /// high watermarks are asked for all at once; a partition emptied by retention counts as
+    /// read when its low and high watermarks meet or the reader reports its end.
     public func catchUp(timeout: Duration = .seconds(30)) async throws {
-        var targets: [Int32: Int64] = [:]
-        for partition in partitions {
-            targets[partition.partition] = try await reader.watermarks(partition).high
-        }
+        let marks = try await reader.watermarks(partitions, timeout: timeout)
+        let targets = Dictionary(uniqueKeysWithValues: marks.compactMap { entry -> (Int32, Int64)? in
+            entry.value.low >= entry.value.high ? nil : (entry.key.partition, entry.value.high)
+        })
         let end = ContinuousClock.now + timeout
         while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
-            guard ContinuousClock.now < end else { throw ConfigurationError("parking topic \(topic) could not be read in time") }
+            guard ContinuousClock.now < end else { throw ConfigurationError("parking topic \(topic) could not be read to its end in \(timeout)") }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

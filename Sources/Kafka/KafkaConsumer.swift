@@ -24,7 +24,8 @@ public final class KafkaConsumer: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self)
         let context = ConsumerContext(
             continuation: continuation, capacity: configuration.bufferCapacity,
-            revocationTimeout: .milliseconds(configuration.revocationTimeoutMilliseconds), logger: logger
+            revocationTimeout: .milliseconds(configuration.revocationTimeoutMilliseconds),
+            startsPaused: configuration.startsAssignedPartitionsPaused, logger: logger
         )
         self.context = context
         self.logger = logger
@@ -38,9 +39,13 @@ public final class KafkaConsumer: Sendable {
             let topicPartitions = RdKafka.topicPartitions(partitions)
             if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
                 rd_kafka_assign(handle, partitions)
-                // librdkafka keeps a partition's pause across a revoke and a new assignment;
-                // an assigned partition always starts fetching.
-                rd_kafka_resume_partitions(handle, partitions)
+                // librdkafka keeps a partition's pause across a revoke and a new assignment, so
+                // the state is always set here: fetching, or paused until the reader resumes it.
+                if context.startsPaused {
+                    rd_kafka_pause_partitions(handle, partitions)
+                } else {
+                    rd_kafka_resume_partitions(handle, partitions)
+                }
                 context.continuation.yield(.partitionsAssigned(topicPartitions))
             } else {
                 let revocation = KafkaRevocation()
@@ -84,6 +89,11 @@ public final class KafkaConsumer: Sendable {
             }
             guard let message = rd_kafka_consumer_poll(polled, 50) else { return }
             defer { rd_kafka_message_destroy(message) }
+            if message.pointee.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                context.deliver(.endOfPartition(KafkaTopicPartition(topic: topic, partition: message.pointee.partition), offset: message.pointee.offset))
+                return
+            }
             if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
                 pollLogger.warning("consumer error", metadata: ["kafka.error": "\(KafkaError(message.pointee.err))"])
                 return
@@ -157,6 +167,43 @@ public final class KafkaConsumer: Sendable {
         return (low, high)
     }
 
+    /// The low and high watermarks of each partition, asked of the broker all at once.
+    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+        try await withThrowingTaskGroup(of: (KafkaTopicPartition, (low: Int64, high: Int64)).self) { group in
+            for partition in partitions {
+                group.addTask { (partition, try await self.watermarks(partition, timeout: timeout)) }
+            }
+            var all: [KafkaTopicPartition: (low: Int64, high: Int64)] = [:]
+            for try await (partition, marks) in group { all[partition] = marks }
+            return all
+        }
+    }
+
+    /// Moves the next fetch of each partition to its offset; what was fetched before is dropped.
+    public func seek(_ offsets: [KafkaTopicPartition: Int64], timeout: Duration = .seconds(10)) async throws {
+        guard !offsets.isEmpty else { return }
+        guard !isClosed.load(ordering: .acquiring) else { throw KafkaError.shutdown }
+        nonisolated(unsafe) let handle = self.handle
+        let entries = offsets.map { ($0.key, Optional($0.value)) }
+        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let failure = await RdKafka.blocking { () -> Int32 in
+            let list = RdKafka.partitionList(entries)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            guard let error = rd_kafka_seek_partitions(handle, list, milliseconds) else {
+                for index in 0..<Int(list.pointee.cnt) where list.pointee.elems[index].err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    return list.pointee.elems[index].err.rawValue
+                }
+                return 0
+            }
+            let code = rd_kafka_error_code(error).rawValue
+            rd_kafka_error_destroy(error)
+            return code
+        }
+        if failure != 0 {
+            throw KafkaError(rd_kafka_resp_err_t(rawValue: failure), context: "seek")
+        }
+    }
+
     /// Stops fetching from `partitions` until `resume`; what is buffered still arrives.
     public func pause(_ partitions: [KafkaTopicPartition]) throws {
         try changeFetching(partitions, rd_kafka_pause_partitions, "pause")
@@ -207,7 +254,10 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
 
         public mutating func next() async -> KafkaConsumerEvent? {
             let event = await base.next()
-            if case .message = event { context.consumed() }
+            switch event {
+            case .message, .endOfPartition: context.consumed()
+            case .partitionsAssigned, .partitionsRevoked, nil: break
+            }
             return event
         }
     }
@@ -220,13 +270,15 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
 private final class ConsumerContext: Sendable {
     let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
     let revocationTimeout: Duration
+    let startsPaused: Bool
     let logger: Logger
     private let capacity: Int
     private let buffered = Atomic<Int>(0)
     private let closing = Atomic<Bool>(false)
 
-    init(continuation: AsyncStream<KafkaConsumerEvent>.Continuation, capacity: Int, revocationTimeout: Duration, logger: Logger) {
+    init(continuation: AsyncStream<KafkaConsumerEvent>.Continuation, capacity: Int, revocationTimeout: Duration, startsPaused: Bool, logger: Logger) {
         self.continuation = continuation
+        self.startsPaused = startsPaused
         self.capacity = max(1, capacity)
         self.revocationTimeout = revocationTimeout
         self.logger = logger

@@ -104,6 +104,9 @@ public enum KafkaConsumerEvent: Sendable {
     /// consumer's revocation timeout passes) they stay assigned, so the reader can stop its
     /// work on them and commit; afterwards they belong to another instance.
     case partitionsRevoked([KafkaTopicPartition], KafkaRevocation)
+    /// Everything in the partition up to `offset` (its high watermark then) has been read; only
+    /// with `reportsEndOfPartition`.
+    case endOfPartition(KafkaTopicPartition, offset: Int64)
 }
 
 /// Lets a rebalance wait until the reader has let go of revoked partitions.

@@ -92,7 +92,7 @@ import Testing
                 "dlq.original.topic": "dossier.events", "dlq.original.partition": "0", "dlq.original.offset": "0",
                 "dlq.target": "dvcqg", "dlq.operation": "DongBoHoSoMC", "dlq.http.status": "400", "dlq.answer.code": "-1",
                 "dlq.attempts": "1", "dlq.error.class": "http-400", "dlq.reason": "permanent", "dlq.method": "POST",
-                "dlq.idempotency.key": "7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01/dvcqg/DongBoHoSoMC",
+                "dlq.idempotency.key": "000.00.12.H13-250711-00042/7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01/dvcqg/DongBoHoSoMC",
             ]
             for (name, value) in expected {
                 #expect(letter.headers.text(name) == value, "\(name)")
@@ -155,7 +155,7 @@ import Testing
             try await harness.waitForOutcomes(2)
             let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
             #expect(syncs.count == 2)
-            #expect(Set(syncs.compactMap(\.idempotencyKey)) == ["7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01/dvcqg/DongBoHoSoMC"])
+            #expect(Set(syncs.compactMap(\.idempotencyKey)) == ["000.00.12.H13-250711-00042/7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01/dvcqg/DongBoHoSoMC"])
             #expect(syncs.map(\.absorbed) == [false, true])
             #expect(try await harness.results(2).allSatisfy { $0.outcome == .delivered })
         }

@@ -15,7 +15,7 @@ import Testing
                 switch event {
                 case .message(let message): messages.append(message)
                 case .partitionsAssigned(let partitions): assigned += partitions
-                case .partitionsRevoked: break
+                case .partitionsRevoked, .endOfPartition: break
                 }
                 if messages.count >= count { break }
             }
@@ -55,6 +55,70 @@ import Testing
         #expect(first.headers.text("traceparent") == "tp-0")
         #expect(first.timestampMilliseconds != nil)
         await consumer.close()
+        await producer.shutdown()
+    }
+
+    @Test func partitionsAssignedPausedDeliverNothingUntilResumed() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("gated", partitions: 1)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        for index in 0..<5 { _ = try await producer.send(KafkaProducerMessage(topic: "gated", key: "k", value: Array("\(index)".utf8))) }
+        var configuration = KafkaConsumerConfiguration(common, subscription: .group(id: "gated", topics: ["gated"]))
+        configuration.startsAssignedPartitionsPaused = true
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        let received = Mutex<[Int64]>([])
+        let assigned = Mutex(false)
+        let events = consumer.events
+        let reader = Task {
+            for await event in events {
+                switch event {
+                case .message(let message): received.withLock { $0.append(message.offset) }
+                case .partitionsAssigned: assigned.withLock { $0 = true }
+                case .partitionsRevoked(_, let revocation): revocation.finish()
+                case .endOfPartition: break
+                }
+            }
+        }
+        let end = ContinuousClock.now + .seconds(20)
+        while !assigned.withLock({ $0 }), ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .seconds(1))
+        #expect(received.withLock { $0 }.isEmpty, "nothing is fetched from a partition assigned paused")
+        try consumer.resume([KafkaTopicPartition(topic: "gated", partition: 0)])
+        let again = ContinuousClock.now + .seconds(10)
+        while received.withLock({ $0.count }) < 5, ContinuousClock.now < again { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(received.withLock { $0 } == [0, 1, 2, 3, 4])
+        await consumer.close()
+        reader.cancel()
+        await producer.shutdown()
+    }
+
+    @Test func watermarksOfManyPartitionsComeTogetherAndEndsAreReported() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("marks", partitions: 8)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        for partition in 0..<8 {
+            for _ in 0..<partition { _ = try await producer.send(KafkaProducerMessage(topic: "marks", key: "k", value: [1], partition: Int32(partition))) }
+        }
+        let partitions = (0..<8).map { KafkaTopicPartition(topic: "marks", partition: Int32($0)) }
+        var configuration = KafkaConsumerConfiguration(common, subscription: .partitions(partitions))
+        configuration.reportsEndOfPartition = true
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        let marks = try await consumer.watermarks(partitions)
+        #expect(partitions.map { marks[$0]?.high } == (0..<8).map { Int64($0) })
+        let ends = Mutex<[Int32: Int64]>([:])
+        let events = consumer.events
+        let reader = Task {
+            for await event in events {
+                if case .endOfPartition(let partition, let offset) = event { ends.withLock { $0[partition.partition] = offset } }
+            }
+        }
+        let end = ContinuousClock.now + .seconds(10)
+        while ends.withLock({ $0.count }) < 8, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(ends.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<8).map { (Int32($0), Int64($0)) }))
+        await consumer.close()
+        reader.cancel()
         await producer.shutdown()
     }
 
@@ -132,6 +196,7 @@ import Testing
                 case .message(let message): received.withLock { $0.append(message.value) }
                 case .partitionsAssigned: assignments.withLock { $0 += 1 }
                 case .partitionsRevoked(_, let revocation): revocation.finish()
+                case .endOfPartition: break
                 }
             }
         }

@@ -69,6 +69,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var revocationTimeoutMilliseconds: Int = 15_000
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
     public var prefetchKilobytes: Int = 8_192
+    /// Newly assigned partitions start paused, for a reader that must prepare before it reads
+    /// them; it resumes them itself. Otherwise an assigned partition always starts fetching.
+    public var startsAssignedPartitionsPaused: Bool = false
+    /// Reports `.endOfPartition` each time the reader reaches a partition's end.
+    public var reportsEndOfPartition: Bool = false
 
     public init(_ common: KafkaConfiguration, subscription: Subscription) {
         self.common = common
@@ -83,7 +88,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
             "heartbeat.interval.ms": String(max(100, sessionTimeoutMilliseconds / 3)),
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
-            "enable.partition.eof": "false",
+            "enable.partition.eof": reportsEndOfPartition ? "true" : "false",
             "queued.max.messages.kbytes": String(prefetchKilobytes),
         ]
         switch subscription {
