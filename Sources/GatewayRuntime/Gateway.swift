@@ -275,7 +275,8 @@ struct Pipeline: Sendable {
         )
         let event: DossierEvent
         do {
-            event = try DossierEventDecoder.decode(message.value, key: message.keyText)
+            // A record without a key could land on any partition: the key must be the dossier code.
+            event = try DossierEventDecoder.decode(message.value, key: message.keyText ?? "")
         } catch {
             guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: 1) else { return }
             // Off the consume loop, tracked by the ledger like any outcome: however long the

@@ -47,6 +47,8 @@ public struct GatewayConfiguration: Codable, Sendable {
     /// One national system's settings: how hard to push it and how to reach it.
     public struct TargetConfiguration: Codable, Sendable {
         public var enabled: Bool
+        /// Allows `http://` to a host other than loopback (a test network); refused otherwise.
+        public var allowInsecure: Bool
         public var maxInFlight: Int
         /// Calls per second; 0 for no limit.
         public var ratePerSecond: Double
@@ -107,6 +109,7 @@ public struct GatewayConfiguration: Codable, Sendable {
     static func targetDefaults(connection: JSONValue) -> [String: Any] {
         [
             "enabled": true,
+            "allowInsecure": false,
             "maxInFlight": 32,
             "ratePerSecond": 0,
             "rateBurst": 20,
@@ -117,6 +120,7 @@ public struct GatewayConfiguration: Codable, Sendable {
                 "consecutiveFailures": 5,
                 "initialPauseMilliseconds": 1000,
                 "maxPauseMilliseconds": 30000,
+                "maxFailedProbesPerDelivery": 20,
             ],
             "retry": [
                 "maxAttempts": 6,
@@ -149,6 +153,9 @@ public struct GatewayConfiguration: Codable, Sendable {
             let verbatim = keys.count == 3 && keys[0] == "kafka" && keys[1] == "properties"
             tree = try override(tree, keys[...], with: value, name: name, verbatim: verbatim)
         }
+        if let unknown = unknownKeys(in: tree, known: defaults).first {
+            throw ConfigurationError("configuration: unknown key \(unknown)")
+        }
         if tree["routes"] == nil {
             tree["routes"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaultRoutes))
         }
@@ -166,6 +173,9 @@ public struct GatewayConfiguration: Codable, Sendable {
         guard kafka.sessionTimeoutMilliseconds >= 3000 else {
             throw ConfigurationError("kafka.sessionTimeoutMilliseconds must be at least 3000")
         }
+        guard Self.logLevels.contains(logLevel) else {
+            throw ConfigurationError("logLevel must be one of \(Self.logLevels.joined(separator: ", ")); got an unknown level")
+        }
         guard kafka.maxRecordBytes >= 65_536 else { throw ConfigurationError("kafka.maxRecordBytes must be at least 65536") }
         for name in Self.deliverySafetyProperties where kafka.properties[name] != nil {
             throw ConfigurationError("kafka.properties.\(name) cannot be set: the gateway's delivery guarantees depend on it")
@@ -180,7 +190,60 @@ public struct GatewayConfiguration: Codable, Sendable {
             }
             guard target.retry.maxAttempts >= 1 else { throw ConfigurationError("targets.\(name).retry.maxAttempts must be at least 1") }
             guard target.maxInFlight >= 1 else { throw ConfigurationError("targets.\(name).maxInFlight must be at least 1") }
+            if target.enabled, !target.allowInsecure, case .object(let connection) = target.connection {
+                for (key, value) in connection.sorted(by: { $0.key < $1.key }) {
+                    guard case .string(let url) = value, Self.isInsecure(url) else { continue }
+                    throw ConfigurationError("targets.\(name).connection.\(key): http:// to a host other than loopback sends credentials and personal data in clear; use https:// or set targets.\(name).allowInsecure")
+                }
+            }
         }
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Whether `url` is plain HTTP to a host that is not loopback.
+    static func isInsecure(_ url: String) -> Bool {
+        guard url.lowercased().hasPrefix("http://") else { return false }
+        let authority = url.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var host = authority.split(separator: "@").last.map(String.init) ?? ""
+        if host.hasPrefix("[") {
+            host = String(host.dropFirst().prefix { $0 != "]" })
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        return !(host == "localhost" || host == "::1" || host.hasPrefix("127."))
+    }
+
+    /// Keys of `tree` that `known` does not name, as dotted paths. Below `kafka.properties`
+    /// (any librdkafka property), a target's `connection` (checked by its adapter) and
+    /// `routes`, every key is accepted here.
+    static func unknownKeys(in tree: [String: Any], known: [String: Any], path: String = "") -> [String] {
+        var unknown: [String] = []
+        for (key, value) in tree.sorted(by: { $0.key < $1.key }) {
+            let here = path.isEmpty ? key : "\(path).\(key)"
+            if path.isEmpty, key == "routes" { continue }
+            if here == "kafka.properties" { continue }
+            if path.hasPrefix("targets."), key == "connection" { continue }
+            // A system that is not registered gets its own error, naming the ones that are.
+            if path == "targets", known[key] == nil { continue }
+            guard let expected = known[key] else {
+                unknown.append(here)
+                continue
+            }
+            if let nested = value as? [String: Any], let expectedNested = expected as? [String: Any] {
+                unknown += unknownKeys(in: nested, known: expectedNested, path: here)
+            }
+        }
+        return unknown
+    }
+
+    /// The configuration as JSON, with anything that looks like a secret masked: what
+    /// `gateway config check` prints.
+    public func effectiveJSON() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return Redaction.mask(String(decoding: data, as: UTF8.self))
     }
 
     /// librdkafka properties the gateway sets itself because no loss and no reordering depend on them.

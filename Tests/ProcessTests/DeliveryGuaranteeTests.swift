@@ -49,7 +49,7 @@ import Testing
         for event in events {
             let index = counts[event.dossierCode, default: 0]
             counts[event.dossierCode] = index + 1
-            position["\(event.id)/\(target)/\(operation)"] = (event.dossierCode, index)
+            position["\(event.dossierCode)/\(event.id)/\(target)/\(operation)"] = (event.dossierCode, index)
         }
         var verdict = Verdict()
         var seen: [String: [Int]] = [:]

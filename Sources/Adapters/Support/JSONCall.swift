@@ -51,14 +51,17 @@ public struct JSONCall: Sendable {
     }
 
     public func classify(_ response: InboundResponse, operation: String, url: String) -> OperationAnswer {
-        let code = fields.code.lazy.compactMap { AnswerReading.text(at: $0, in: response.body) }.first { !$0.isEmpty }
-        let message = fields.message.lazy.compactMap { AnswerReading.text(at: $0, in: response.body) }.first { !$0.isEmpty }
+        // The body is parsed once, however many fields are looked up.
+        let parsed = fields.code.isEmpty && fields.message.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(response.body))
+        let code = parsed.flatMap { body in fields.code.lazy.compactMap { AnswerReading.text(at: $0, inParsed: body) }.first { !$0.isEmpty } }
+        let message = parsed.flatMap { body in fields.message.lazy.compactMap { AnswerReading.text(at: $0, inParsed: body) }.first { !$0.isEmpty } }
         let verdict = classification.classify(status: response.status, code: code, message: message, operation: operation)
         return OperationAnswer(
             verdict: verdict,
             httpStatus: response.status,
             code: code,
-            excerpt: Redaction.excerpt(response.body),
+            // Only a failure's excerpt is ever read (dead letters, logs): success costs no masking.
+            excerpt: verdict == .delivered || verdict == .duplicate ? "" : Redaction.excerpt(response.body),
             retryAfter: AnswerReading.retryAfter(response),
             url: url,
             errorClass: AnswerReading.errorClass(status: response.status, verdict: verdict)
@@ -69,7 +72,13 @@ public struct JSONCall: Sendable {
 extension AnswerReading {
     /// Reads a dotted path (`status.code`) of a JSON object body as text.
     public static func text(at path: String, in body: [UInt8]) -> String? {
-        guard var value = try? JSONSerialization.jsonObject(with: Data(body)) else { return nil }
+        guard let value = try? JSONSerialization.jsonObject(with: Data(body)) else { return nil }
+        return text(at: path, inParsed: value)
+    }
+
+    /// Reads a dotted path of an already parsed JSON body as text.
+    static func text(at path: String, inParsed body: Any) -> String? {
+        var value = body
         for key in path.split(separator: ".") {
             guard let object = value as? [String: Any], let next = object[String(key)] else { return nil }
             value = next

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Why an incoming record is not a usable dossier event.
+/// Why an incoming record is not a usable dossier event: the path and the rule broken, never
+/// the offending value (it may be personal data, and it may be of any size).
 public struct InvalidEvent: Error, Sendable, CustomStringConvertible {
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
@@ -19,21 +20,21 @@ public enum DossierEventDecoder {
         } catch let error as DecodingError {
             throw InvalidEvent(describe(error))
         } catch {
-            throw InvalidEvent("not JSON: \(error)")
+            throw InvalidEvent("not valid JSON")
         }
         try validate(event, key: key)
         return event
     }
 
     public static func validate(_ event: DossierEvent, key: String?) throws(InvalidEvent) {
-        guard event.specversion == "1.0" else { throw InvalidEvent("specversion must be \"1.0\", got \"\(event.specversion)\"") }
-        guard !event.id.isEmpty else { throw InvalidEvent("id is empty") }
-        guard !event.source.isEmpty else { throw InvalidEvent("source is empty") }
+        guard event.specversion == "1.0" else { throw InvalidEvent("specversion must be \"1.0\"") }
+        guard isEventID(event.id) else { throw InvalidEvent("id must be 1 to 128 of A-Z a-z 0-9 . _ : -") }
+        guard !event.source.isEmpty, event.source.utf8.count <= 512 else { throw InvalidEvent("source must be 1 to 512 bytes") }
         if let contentType = event.datacontenttype, !contentType.hasPrefix("application/json") {
-            throw InvalidEvent("datacontenttype must be application/json, got \(contentType)")
+            throw InvalidEvent("datacontenttype must be application/json")
         }
         let data = event.data
-        guard isDossierCode(data.dossierCode) else { throw InvalidEvent("data.dossierCode \"\(data.dossierCode)\" is not a dossier code") }
+        guard isDossierCode(data.dossierCode) else { throw InvalidEvent("data.dossierCode is not a dossier code (AGENCY-YYMMDD-NNNNN)") }
         guard event.subject == data.dossierCode else { throw InvalidEvent("subject differs from data.dossierCode") }
         if let key, key != data.dossierCode { throw InvalidEvent("record key differs from data.dossierCode") }
         guard !data.agencyCode.isEmpty else { throw InvalidEvent("data.agencyCode is empty") }
@@ -68,6 +69,20 @@ public enum DossierEventDecoder {
         }
     }
 
+    /// An event id that can travel in headers, logs and idempotency keys.
+    public static func isEventID(_ id: String) -> Bool {
+        let bytes = id.utf8
+        return (1...128).contains(bytes.count) && bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
     /// `AGENCY-YYMMDD-NNNNN`, the agency part being a QĐ 20/2020 identifier such as `000.00.12.H13`.
     public static func isDossierCode(_ code: String) -> Bool {
         let parts = code.split(separator: "-", omittingEmptySubsequences: false)
@@ -87,12 +102,27 @@ public enum DossierEventDecoder {
         case .keyNotFound(let key, let context):
             let parent = path(context)
             return "missing field \(parent == "the event" ? "" : parent + ".")\(key.stringValue)"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "\(path(context)): \(context.debugDescription)"
+        case .typeMismatch(let type, let context):
+            return "\(path(context)): expected \(Self.kind(of: type))"
+        case .valueNotFound(_, let context):
+            return "\(path(context)): is null"
         case .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
+            // Foundation's text quotes the value ("Cannot initialize … from invalid String value …").
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)): a value outside the contract"
         @unknown default:
-            return "\(error)"
+            return "not a dossier event"
+        }
+    }
+}
+
+extension DossierEventDecoder {
+    fileprivate static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is Int.Type, is Double.Type, is Int64.Type: return "a number"
+        case is [Any].Type: return "an array"
+        default: return "an object"
         }
     }
 }
@@ -109,7 +139,7 @@ public enum JSONCoding {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = parseTimestamp(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an RFC 3339 date-time")
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date-time")
             }
             return date
         }

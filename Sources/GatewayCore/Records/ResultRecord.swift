@@ -50,6 +50,7 @@ public struct ResultRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// The gateway's version: printed by `gateway --version` and stamped on every record it writes.
 public enum GatewayVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }

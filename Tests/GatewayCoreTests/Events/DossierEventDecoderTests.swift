@@ -35,6 +35,25 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        (#""type": "vn.gov.motcua.dossier.received""#, #""type": "Nguyễn Văn Secret""#),
+        (#""receivedAt": "2025-07-11T08:30:00+07:00""#, #""receivedAt": "Nguyễn Văn Secret""#),
+        (#""dossierCode": "000.00.12.H13-250711-00042""#, #""dossierCode": "Nguyễn Văn Secret""#),
+        (#""specversion": "1.0""#, #""specversion": "Nguyễn Văn Secret""#),
+        (#""id": "7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01""#, #""id": "Nguyễn Văn Secret""#),
+    ])
+    func aReasonNamesThePathAndTheRuleNeverTheValue(original: String, replacement: String) throws {
+        let text = String(decoding: try Fixtures.bytes("examples/events/received.json"), as: UTF8.self)
+        #expect(text.contains(original), "fixture holds \(original)")
+        do {
+            _ = try DossierEventDecoder.decode(Array(text.replacingOccurrences(of: original, with: replacement).utf8), key: nil)
+            Issue.record("accepted")
+        } catch {
+            #expect(!error.reason.contains("Secret"), "reason was: \(error.reason)")
+            #expect(error.reason.utf8.count < 200)
+        }
+    }
+
     @Test func keyMustMatchTheDossier() throws {
         let bytes = try Fixtures.bytes("examples/events/received.json")
         #expect(throws: InvalidEvent.self) { try DossierEventDecoder.decode(bytes, key: "000.00.12.H13-250711-99999") }

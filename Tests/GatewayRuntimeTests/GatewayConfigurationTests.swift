@@ -1,0 +1,77 @@
+import Foundation
+import GatewayCore
+import Testing
+@testable import GatewayRuntime
+
+@Suite struct GatewayConfigurationTests {
+    /// Loads `file` (JSON text) with `environment`, returning the configuration or the error's text.
+    func load(_ file: String?, _ environment: [String: String] = [:]) -> Result<GatewayConfiguration, any Error> {
+        let path = file.map { text -> String in
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).json")
+            try? Data(text.utf8).write(to: url)
+            return url.path
+        }
+        return Result { try GatewayConfiguration.load(path: path, environment: environment) }
+    }
+
+    func error(_ result: Result<GatewayConfiguration, any Error>) -> String? {
+        if case .failure(let error) = result { return "\(error)" }
+        return nil
+    }
+
+    @Test func defaultsLoadAndAgreeWithTheTypes() throws {
+        let configuration = try load(nil).get()
+        let dvcqg = try #require(configuration.targets["dvcqg"])
+        #expect(dvcqg.maxInFlight == 32)
+        #expect(dvcqg.rateBurst == 20)
+        #expect(dvcqg.breaker == BreakerPolicy())
+        #expect(dvcqg.retry == RetryPolicy())
+        #expect(configuration.kafka.maxRecordBytes == 1_000_000)
+    }
+
+    @Test(arguments: [
+        (#"{"kafka": {"bootstrapServer": "x:9092"}}"#, "kafka.bootstrapServer"),
+        (#"{"delivery": {"maxBacklog": 5}}"#, "delivery.maxBacklog"),
+        (#"{"targets": {"dvcqg": {"retry": {"maxAttempt": 3}}}}"#, "targets.dvcqg.retry.maxAttempt"),
+        (#"{"logleve": "info"}"#, "logleve"),
+    ])
+    func anUnknownKeyIsAnErrorThatNamesIt(file: String, key: String) {
+        #expect(error(load(file))?.contains("unknown key \(key)") == true, "\(error(load(file)) ?? "loaded")")
+    }
+
+    @Test func anUnknownKeyFromTheEnvironmentIsAnErrorToo() {
+        #expect(error(load(nil, ["GATEWAY__delivery__comitIntervalMilliseconds": "5"]))?.contains("delivery.comitIntervalMilliseconds") == true)
+    }
+
+    @Test func anyLibrdkafkaPropertyPassesAndStaysText() throws {
+        let configuration = try load(nil, ["GATEWAY__kafka__properties__fetch.wait.max.ms": "10", "GATEWAY__kafka__properties__socket.keepalive.enable": "true"]).get()
+        #expect(configuration.kafka.properties["fetch.wait.max.ms"] == "10")
+        #expect(configuration.kafka.properties["socket.keepalive.enable"] == "true")
+    }
+
+    @Test(arguments: ["enable.auto.commit", "enable.idempotence", "acks", "isolation.level", "message.max.bytes"])
+    func theDeliverySafetyPropertiesCannotBeOverridden(name: String) {
+        #expect(error(load(#"{"kafka": {"properties": {"\#(name)": "true"}}}"#))?.contains(name) == true)
+    }
+
+    @Test func anInvalidLogLevelIsAnError() {
+        #expect(error(load(#"{"logLevel": "verbose"}"#))?.contains("logLevel") == true)
+    }
+
+    @Test func plainHTTPToAnotherHostIsRefusedUnlessAllowed() throws {
+        let remote = #"{"targets": {"emc": {"connection": {"baseURL": "http://emc.example.gov.vn"}}}}"#
+        #expect(error(load(remote))?.contains("targets.emc.connection.baseURL") == true)
+        let allowed = #"{"targets": {"emc": {"allowInsecure": true, "connection": {"baseURL": "http://emc.example.gov.vn"}}}}"#
+        #expect(throws: Never.self) { try load(allowed).get() }
+        #expect(throws: Never.self) { try load(#"{"targets": {"emc": {"connection": {"baseURL": "http://127.0.0.1:1"}}}}"#).get() }
+        #expect(throws: Never.self) { try load(#"{"targets": {"emc": {"connection": {"baseURL": "https://emc.example.gov.vn"}}}}"#).get() }
+        #expect(throws: Never.self) { try load(#"{"targets": {"emc": {"enabled": false, "connection": {"baseURL": "http://emc.example.gov.vn"}}}}"#).get() }
+    }
+
+    @Test func theEffectiveConfigurationShowsNoSecret() throws {
+        let configuration = try load(#"{"kafka": {"properties": {"sasl.password": "hunter2", "sasl.username": "gw"}}}"#).get()
+        let printed = configuration.effectiveJSON()
+        #expect(!printed.contains("hunter2"))
+        #expect(printed.contains("sasl.username"))
+    }
+}
