@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 python3 scripts/check-contracts.py
 swift build --build-tests
+bash scripts/check-unit.sh
 bash scripts/verify-mocks.sh
 swift test --skip-build

@@ -73,16 +73,17 @@ public final class DeliveryEngine: Sendable {
         return result
     }
 
-    /// Waits until every lane is idle or `deadline` passes, then cancels what still runs.
+    /// Waits until every lane is idle or `deadline` passes, then cancels what still runs and
+    /// waits for it to end, so that nothing delivers after this returns.
     public func shutdown(deadline: Duration) async {
         let clock = ContinuousClock()
         let end = clock.now + deadline
         for lane in lanes.values { await lane.close() }
-        while clock.now < end {
+        while clock.now < end, !Task.isCancelled {
             var busy = false
             for lane in lanes.values where await lane.backlog > 0 { busy = true }
             if !busy { return }
-            try? await Task.sleep(for: .milliseconds(20))
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { break }
         }
         for lane in lanes.values { await lane.cancelAll() }
     }
@@ -141,8 +142,10 @@ actor TargetLane {
         }
     }
 
-    func cancelAll() {
-        for task in running.values { task.cancel() }
+    func cancelAll() async {
+        let tasks = Array(running.values)
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
     }
 
     func abandon(_ partitions: Set<PartitionID>) async {

@@ -40,14 +40,14 @@ public enum Redaction {
         return masked
     }
 
-    /// At most `limit` characters of a masked answer body, for dead letters and logs. The body is
+    /// At most `limit` characters (the last an ellipsis when cut) of a masked answer body, for dead letters and logs. The body is
     /// masked before it is cut, and a value cut off at the end of what is read is masked whole.
     public static func excerpt(_ body: [UInt8], limit: Int = 512) -> String {
         let read = min(body.count, limit * 4)
         let masked = body.withUnsafeBufferPointer { mask(bytes: UnsafeBufferPointer(rebasing: $0[..<read])) }
         let text = String(decoding: masked, as: UTF8.self)
         guard text.count > limit || read < body.count else { return text }
-        return String(text.prefix(limit)) + "…"
+        return String(text.prefix(max(0, limit - 1))) + "…"
     }
 
     /// A URL without user information, query or fragment: `https://u:p@host/a?token=x` → `https://host/a`.
