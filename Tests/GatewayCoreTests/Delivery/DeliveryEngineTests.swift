@@ -47,14 +47,6 @@ final class ScriptedAdapter: TargetAdapter {
 @Suite struct DeliveryEngineTests {
     let fast = RetryPolicy(maxAttempts: 4, initialBackoffMilliseconds: 1, maxBackoffMilliseconds: 2, budgetMilliseconds: 10_000, maxRetryAfterMilliseconds: 10, maxReauthentications: 2)
 
-    func event(_ dossier: Int, _ step: Int) throws -> DossierEvent {
-        var event = try Fixtures.event("received")
-        event.data.dossierCode = "000.00.12.H13-250711-\(String(format: "%05d", dossier))"
-        event.subject = event.data.dossierCode
-        event.id = "e-\(dossier)-\(step)"
-        return event
-    }
-
     func run(_ adapter: ScriptedAdapter, _ events: [DossierEvent], maxInFlight: Int = 8, operations: [String] = ["op"]) async -> [DeliveryOutcome] {
         let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: maxInFlight)], logger: Logger(label: "test"))
         let outcomes = Mutex<[DeliveryOutcome]>([])
@@ -70,7 +62,7 @@ final class ScriptedAdapter: TargetAdapter {
     @Test func keepsEachDossiersOrderWhileDossiersRunSideBySide() async throws {
         let adapter = ScriptedAdapter(delay: .milliseconds(2))
         var events: [DossierEvent] = []
-        for step in 0..<5 { for dossier in 0..<6 { events.append(try event(dossier, step)) } }
+        for step in 0..<5 { for dossier in 0..<6 { events.append(try Fixtures.event(dossier: dossier, step: step)) } }
         let outcomes = await run(adapter, events, maxInFlight: 4)
         #expect(outcomes.count == 30)
         #expect(outcomes.allSatisfy { $0.status == .delivered })
@@ -82,7 +74,7 @@ final class ScriptedAdapter: TargetAdapter {
 
     @Test func retriesKeepTheIdempotencyKeyAndCountAttempts() async throws {
         let adapter = ScriptedAdapter(answers: [.retryable, .retryable, .retryable])
-        let outcomes = await run(adapter, [try event(1, 0)])
+        let outcomes = await run(adapter, [try Fixtures.event(dossier: 1, step: 0)])
         #expect(outcomes.first?.status == .delivered)
         #expect(outcomes.first?.attempts == 4)
         #expect(Set(adapter.calls.map(\.key)) == ["000.00.12.H13-250711-00001/e-1-0/scripted/op"])
@@ -90,7 +82,7 @@ final class ScriptedAdapter: TargetAdapter {
 
     @Test func givesUpAfterMaxAttempts() async throws {
         let adapter = ScriptedAdapter(answers: Array(repeating: .retryable, count: 10))
-        let outcome = try #require(await run(adapter, [try event(1, 0)]).first)
+        let outcome = try #require(await run(adapter, [try Fixtures.event(dossier: 1, step: 0)]).first)
         #expect(outcome.status == .deadLettered)
         #expect(outcome.reason == "retries-exhausted")
         #expect(outcome.attempts == 4)
@@ -98,7 +90,7 @@ final class ScriptedAdapter: TargetAdapter {
 
     @Test func permanentFailureIsNotRetried() async throws {
         let adapter = ScriptedAdapter(answers: [.permanent])
-        let outcome = try #require(await run(adapter, [try event(1, 0)]).first)
+        let outcome = try #require(await run(adapter, [try Fixtures.event(dossier: 1, step: 0)]).first)
         #expect(outcome.status == .deadLettered)
         #expect(outcome.reason == "permanent")
         #expect(adapter.calls.count == 1)
@@ -106,7 +98,7 @@ final class ScriptedAdapter: TargetAdapter {
 
     @Test func reauthenticationDoesNotCountAsAnAttempt() async throws {
         let adapter = ScriptedAdapter(answers: [.reauthenticate, .retryable, .retryable, .retryable])
-        let outcome = try #require(await run(adapter, [try event(1, 0)]).first)
+        let outcome = try #require(await run(adapter, [try Fixtures.event(dossier: 1, step: 0)]).first)
         #expect(outcome.status == .delivered)
         #expect(outcome.attempts == 4)
         #expect(adapter.invalidations == 1)
@@ -114,7 +106,7 @@ final class ScriptedAdapter: TargetAdapter {
 
     @Test func operationsRunInOrderAndDuplicatesAloneMakeADuplicate() async throws {
         let adapter = ScriptedAdapter(answers: [.duplicate, .duplicate])
-        let outcome = try #require(await run(adapter, [try event(1, 0)], operations: ["op", "second"]).first)
+        let outcome = try #require(await run(adapter, [try Fixtures.event(dossier: 1, step: 0)], operations: ["op", "second"]).first)
         #expect(outcome.status == .duplicate)
         #expect(adapter.calls.map(\.key) == ["000.00.12.H13-250711-00001/e-1-0/scripted/op", "000.00.12.H13-250711-00001/e-1-0/scripted/second"])
     }
@@ -130,7 +122,7 @@ final class ScriptedAdapter: TargetAdapter {
         )
         let delivered = Mutex<[TargetName: Int]>([:])
         for index in 0..<40 {
-            let event = try event(index, 0)
+            let event = try Fixtures.event(dossier: index, step: 0)
             for target: TargetName in ["stuck", "healthy"] {
                 await engine.submit(Delivery(event: event, target: target, operations: ["op"], origin: Fixtures.origin(offset: Int64(index)))) { outcome in
                     delivered.withLock { $0[outcome.delivery.target, default: 0] += 1 }
@@ -146,7 +138,7 @@ final class ScriptedAdapter: TargetAdapter {
 
     @Test func aDeadLetterParksItsDossierAndLaterEventsWaitBehindIt() async throws {
         let adapter = ScriptedAdapter(answers: [.permanent])
-        let outcomes = await run(adapter, [try event(1, 0), try event(1, 1), try event(2, 0)], maxInFlight: 1)
+        let outcomes = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 1, step: 1), try Fixtures.event(dossier: 2, step: 0)], maxInFlight: 1)
         let byEvent = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.delivery.event.id, $0) })
         #expect(byEvent["e-1-0"]?.status == .deadLettered)
         #expect(byEvent["e-1-1"]?.status == .parked)
@@ -160,14 +152,6 @@ final class ScriptedAdapter: TargetAdapter {
 @Suite(.timeLimit(.minutes(1))) struct DeliveryEngineBadDayTests {
     let fast = RetryPolicy(maxAttempts: 4, initialBackoffMilliseconds: 1, maxBackoffMilliseconds: 2, budgetMilliseconds: 10_000, maxRetryAfterMilliseconds: 10, maxReauthentications: 2)
     let quickBreaker = BreakerPolicy(windowMilliseconds: 10_000, minimumCalls: 100, failureRatio: 1, consecutiveFailures: 3, initialPauseMilliseconds: 20, maxPauseMilliseconds: 40, maxFailedProbesPerDelivery: 3)
-
-    func event(_ dossier: Int, _ step: Int) throws -> DossierEvent {
-        var event = try Fixtures.event("received")
-        event.data.dossierCode = "000.00.12.H13-250711-\(String(format: "%05d", dossier))"
-        event.subject = event.data.dossierCode
-        event.id = "e-\(dossier)-\(step)"
-        return event
-    }
 
     /// Submits every event and waits for as many outcomes, or for `within`; returns what came.
     func run(_ adapter: ScriptedAdapter, _ events: [DossierEvent], parking: any ParkingLot = InMemoryParkingLot(), maxInFlight: Int = 1, within: Duration = .seconds(20)) async -> (outcomes: [DeliveryOutcome], engine: DeliveryEngine) {
@@ -189,7 +173,7 @@ final class ScriptedAdapter: TargetAdapter {
     @Test func aProbeThatMustSignInAgainResumesTheTarget() async throws {
         // An outage opens the breaker; the probe then meets an expired session.
         let adapter = ScriptedAdapter(answers: [.retryable, .retryable, .retryable, .reauthenticate])
-        let (outcomes, engine) = await run(adapter, [try event(1, 0), try event(2, 0), try event(3, 0)])
+        let (outcomes, engine) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 2, step: 0), try Fixtures.event(dossier: 3, step: 0)])
         #expect(outcomes.count == 3, "every delivery ends: the probe's sign-in does not wedge the breaker")
         #expect(outcomes.allSatisfy { $0.status == .delivered })
         #expect(adapter.invalidations == 1)
@@ -218,7 +202,7 @@ final class ScriptedAdapter: TargetAdapter {
             adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: 1, breaker: quickBreaker)], logger: Logger(label: "test")
         )
         let delivered = Mutex<[String]>([])
-        let first = try event(1, 0)
+        let first = try Fixtures.event(dossier: 1, step: 0)
         await engine.submit(Delivery(event: first, target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: 0))) { outcome in
             delivered.withLock { $0.append(outcome.delivery.event.id) }
         }
@@ -238,7 +222,7 @@ final class ScriptedAdapter: TargetAdapter {
     @Test func aRefusedSignInPausesTheTargetAndDeadLettersNothing() async throws {
         let refused = OperationAnswer(verdict: .permanent, httpStatus: 403, errorClass: "login-refused", scope: .target)
         let adapter = ScriptedAdapter(script: [refused, refused, refused])
-        let (outcomes, engine) = await run(adapter, [try event(1, 0), try event(2, 0)], maxInFlight: 2)
+        let (outcomes, engine) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 2, step: 0)], maxInFlight: 2)
         #expect(outcomes.count == 2)
         #expect(outcomes.allSatisfy { $0.status == .delivered }, "no dossier is dead-lettered for the target's own refusal")
         #expect(await engine.breakerStates()["scripted"] == .closed)
@@ -246,7 +230,7 @@ final class ScriptedAdapter: TargetAdapter {
 
     @Test func sessionsRefusedAgainAndAgainPauseRatherThanDeadLetter() async throws {
         let adapter = ScriptedAdapter(answers: [.reauthenticate, .reauthenticate, .reauthenticate, .reauthenticate])
-        let (outcomes, _) = await run(adapter, [try event(1, 0)])
+        let (outcomes, _) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0)])
         #expect(outcomes.first?.status == .delivered)
         #expect(adapter.invalidations >= 2)
     }
@@ -254,7 +238,7 @@ final class ScriptedAdapter: TargetAdapter {
     @Test func aRequestThatCannotBeBuiltIsDeadLetteredWithoutPausingTheTarget() async throws {
         let local = OperationAnswer(verdict: .permanent, errorClass: "missing-data", scope: .local)
         let adapter = ScriptedAdapter(script: [local, local, local, local])
-        let (outcomes, engine) = await run(adapter, (1...4).map { try! event($0, 0) })
+        let (outcomes, engine) = await run(adapter, (1...4).map { try! Fixtures.event(dossier: $0, step: 0) })
         #expect(outcomes.count == 4)
         #expect(outcomes.allSatisfy { $0.status == .deadLettered && $0.reason == "permanent" })
         #expect(await engine.breakerStates()["scripted"] == .closed, "our own request errors say nothing of the target's health")
@@ -263,7 +247,7 @@ final class ScriptedAdapter: TargetAdapter {
     @Test func aPoisonEventIsDeadLetteredAsHeldTooLongWhileOthersFlow() async throws {
         let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: "http-500")
         let adapter = ScriptedAdapter(script: [], always: ("e-1-0", poison))
-        let (outcomes, _) = await run(adapter, [try event(1, 0), try event(2, 0), try event(3, 0)], maxInFlight: 3)
+        let (outcomes, _) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 2, step: 0), try Fixtures.event(dossier: 3, step: 0)], maxInFlight: 3)
         let byEvent = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.delivery.event.id, $0) })
         #expect(byEvent["e-2-0"]?.status == .delivered)
         #expect(byEvent["e-3-0"]?.status == .delivered)
@@ -275,7 +259,7 @@ final class ScriptedAdapter: TargetAdapter {
     @Test func aPoisonEventAloneIsHeldTooLong() async throws {
         let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: "http-500")
         let adapter = ScriptedAdapter(script: [], always: ("e-1-0", poison))
-        let (outcomes, _) = await run(adapter, [try event(1, 0)])
+        let (outcomes, _) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0)])
         #expect(outcomes.first?.status == .deadLettered)
         #expect(outcomes.first?.reason == "held-too-long")
     }
@@ -284,7 +268,7 @@ final class ScriptedAdapter: TargetAdapter {
         let parking = InMemoryParkingLot()
         _ = await parking.park(ParkedDossier(dossierCode: "000.00.12.H13-250711-00001", target: "scripted", eventId: "e-1-0", reason: "permanent"))
         let adapter = ScriptedAdapter()
-        let (outcomes, _) = await run(adapter, [try event(1, 0), try event(1, 1)], parking: parking)
+        let (outcomes, _) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 1, step: 1)], parking: parking)
         #expect(outcomes.map(\.status) == [.delivered, .delivered], "the later event is not parked behind a delivered one")
         #expect(await parking.all.isEmpty)
     }
