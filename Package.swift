@@ -133,7 +133,7 @@ let package = Package(
             dependencies: ["GatewayRuntime", "AdapterSupport", "GatewayCore", "GatewayDev", "GatewayHTTP", "MockSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
-        .testTarget(name: "GatewayRuntimeTests", dependencies: ["GatewayRuntime", "GatewayCore", "Kafka"]),
+        .testTarget(name: "GatewayRuntimeTests", dependencies: ["GatewayRuntime", "GatewayCore", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP", "GatewayCore", "MockSupport", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
         .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(name: "VBDLISMockTests", dependencies: ["VBDLISMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "EMCMockTests", dependencies: ["EMCMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "HoTichMockTests", dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
-        .testTarget(name: "ProcessTests", dependencies: ["Kafka", "GatewayCore", "GatewayHTTP", "MockSupport", "SampleTraffic"]),
+        .testTarget(name: "ProcessTests", dependencies: ["Kafka", "GatewayCore", "GatewayHTTP", "MockSupport", "SampleTraffic", "GatewayDev"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -61,14 +61,28 @@ public final class MockSystems: Sendable {
         ["dvcqg": dvcqg.control, "bca": bca.control, "vbdlis": vbdlis.control, "hotich": hotich.control, "emc": emc.control]
     }
 
-    /// `GATEWAY__targets__<name>__connection__baseURL` for every mock.
-    public var configurationOverrides: [String: String] {
+    /// Who the gateway is at each mock: the accounts and codes the mocks accept. A real
+    /// deployment names its own; the gateway has no defaults for them.
+    public static let identities: [String: String] = [
+        "GATEWAY__targets__dvcqg__connection__username": "gateway",
+        "GATEWAY__targets__bca__connection__userName": "motcua-cantho",
+        "GATEWAY__targets__vbdlis__connection__clientId": "motcua-cantho",
+        "GATEWAY__targets__hotich__connection__clientId": "motcua-cantho",
+        "GATEWAY__targets__emc__connection__siteId": "motcua-cantho",
+        "GATEWAY__targets__emc__connection__provinceCode": "92",
+    ]
+
+    /// Where each mock is and who the gateway is there, as `GATEWAY__…` overrides.
+    public var configurationOverrides: [String: String] { Self.configurationOverrides(urls: urls) }
+
+    /// The overrides for mocks served at `urls` (by target name), by this process or another.
+    public static func configurationOverrides(urls: [TargetName: String]) -> [String: String] {
         var overrides = Dictionary(uniqueKeysWithValues: urls.map { ("GATEWAY__targets__\($0.key)__connection__baseURL", $0.value) })
         if let vbdlis = urls["vbdlis"] {
             overrides["GATEWAY__targets__vbdlis__connection__baseURL"] = vbdlis + "/api/vbdlis"
             overrides["GATEWAY__targets__vbdlis__connection__tokenURL"] = vbdlis + "/oauth2/token"
         }
-        return overrides
+        return overrides.merging(identities) { url, _ in url }
     }
 
     /// The environment a gateway reads these mocks' secrets from.

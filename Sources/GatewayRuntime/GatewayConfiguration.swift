@@ -292,9 +292,12 @@ public struct GatewayConfiguration: Codable, Sendable {
         case is String:
             return text
         default:
-            // A key the defaults do not name: a whole number or a flag when it reads as one.
-            if let number = Int(text) { return number }
-            if let flag = Bool(text) { return flag }
+            // A key the defaults do not name (an optional connection setting): text, or JSON
+            // when it is an object or an array. Numbers and flags all have defaults.
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("{") || trimmed.hasPrefix("["), let value = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) {
+                return value
+            }
             return text
         }
     }

@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import Foundation
 import GatewayCore
@@ -45,7 +46,11 @@ struct DevCommand: AsyncParsableCommand {
 
         let gateway = Gateway(configuration: try stack.gatewayConfiguration(), logger: logger, environment: stack.secrets)
         let group = ServiceGroup(configuration: .init(services: [.init(service: gateway)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        let running = Task { try await group.run() }
+        let stopped = StopFlag()
+        let running = Task {
+            defer { stopped.raise() }
+            try await group.run()
+        }
         let started = ContinuousClock.now
         let traffic = SampleTraffic(seed: seed)
 
@@ -55,7 +60,8 @@ struct DevCommand: AsyncParsableCommand {
             sent = events
             print("sent \(events) events; waiting for their outcomes…")
             let deadline = ContinuousClock.now + .seconds(timeout)
-            while !Self.finished(gateway.statistics.snapshot, sent: sent), ContinuousClock.now < deadline {
+            // A gateway that stops on its own (a configuration error, a fatal condition) ends the wait.
+            while !Self.finished(gateway.statistics.snapshot, sent: sent), !stopped.isRaised, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
             await group.triggerGracefulShutdown()
@@ -133,4 +139,11 @@ struct DevCommand: AsyncParsableCommand {
         }
         return found
     }
+}
+
+/// Set once, when the gateway's service group has returned.
+private final class StopFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
+    func raise() { raised.store(true, ordering: .releasing) }
 }

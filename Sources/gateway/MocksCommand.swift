@@ -31,6 +31,9 @@ struct MocksCommand: AsyncParsableCommand {
     @Option(help: "Write every mock's port as a JSON object, keyed by system, once they listen.")
     var portsFile: String?
 
+    @Option(help: "Write, once they listen, the environment a gateway needs to use these mocks (GATEWAY__… overrides and the mocks' dev secrets), as shell exports.")
+    var envFile: String?
+
     func run() async throws {
         LogSetup.bootstrap(level: "info")
         let logger = Logger(label: "mocks")
@@ -39,6 +42,10 @@ struct MocksCommand: AsyncParsableCommand {
         if let portsFile {
             let object = Dictionary(uniqueKeysWithValues: ports.map { ($0.key.rawValue, $0.value) })
             try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: portsFile))
+        }
+        if let envFile {
+            let exports = mocks.configurationOverrides.merging(MockSystems.secrets) { $1 }.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'" }
+            try Data((exports.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: envFile))
         }
         if let portFile, let port = ports["dvcqg"] { try Data(String(port).utf8).write(to: URL(fileURLWithPath: portFile)) }
         for (target, url) in mocks.urls.sorted(by: { $0.key < $1.key }) {

@@ -1,5 +1,7 @@
 import Foundation
+import AdapterSupport
 import GatewayCore
+import Logging
 import Testing
 @testable import GatewayRuntime
 
@@ -73,5 +75,33 @@ import Testing
         let printed = configuration.effectiveJSON()
         #expect(!printed.contains("hunter2"))
         #expect(printed.contains("sasl.username"))
+    }
+}
+
+@Suite struct NoFallbackTests {
+    @Test func noSystemHasADefaultLocationOrIdentity() throws {
+        for module in AdapterRegistry.modules {
+            let text = String(decoding: try JSONEncoder().encode(module.defaultConnection), as: UTF8.self)
+            #expect(!text.contains("baseURL") && !text.contains("127.0.0.1"), "\(module.target): \(text)")
+            #expect(!text.contains("motcua-cantho") && !text.contains("\"92\""), "\(module.target): \(text)")
+        }
+    }
+
+    @Test func anEnabledSystemWithoutItsLocationRefusesToStartAndNamesTheKey() throws {
+        let table = ClassificationTable(system: "x", version: "1", rules: [], otherwise: .retryable)
+        for module in AdapterRegistry.modules {
+            let context = AdapterContext(transport: RefusingTransport(), classification: table, environment: [:], logger: .init(label: "test"))
+            #expect {
+                _ = try module.makeAdapter(connection: module.defaultConnection, context: context)
+            } throws: { error in
+                "\(error)".contains("targets.\(module.target).connection.") && "\(error)".contains("is required")
+            }
+        }
+    }
+}
+
+struct RefusingTransport: HTTPTransport {
+    func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
+        throw TransportError(.connectionRefused, "no network in this test")
     }
 }

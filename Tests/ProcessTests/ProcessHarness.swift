@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayDev
 import GatewayHTTP
 import Kafka
 import Logging
@@ -86,9 +87,7 @@ final class ProcessHarness: Sendable {
             "GATEWAY__targets__dvcqg__retry__maxBackoffMilliseconds": "500",
             "GATEWAY__delivery__commitIntervalMilliseconds": "100",
         ]
-        for (target, url) in urls { environment["GATEWAY__targets__\(target)__connection__baseURL"] = url }
-        environment["GATEWAY__targets__vbdlis__connection__baseURL"] = urls["vbdlis"]! + "/api/vbdlis"
-        environment["GATEWAY__targets__vbdlis__connection__tokenURL"] = urls["vbdlis"]! + "/oauth2/token"
+        environment.merge(MockSystems.configurationOverrides(urls: Dictionary(uniqueKeysWithValues: urls.map { (TargetName($0.key), $0.value) }))) { $1 }
         environment.merge(overrides) { $1 }
         let log = scratch.appendingPathComponent("\(name).log")
         return GatewayProcess(process: try Self.launch(["run"], environment: environment, log: log), log: log)

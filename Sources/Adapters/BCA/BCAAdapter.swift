@@ -239,12 +239,10 @@ public enum BCAModule: AdapterModule {
     public static let operations = [BCAAdapter.pushStatus]
     public static var defaultConnection: JSONValue {
         .object([
-            "baseURL": .string("http://127.0.0.1:18082"),
             "tokenPath": .string("/api/auth/token"),
             "refreshPath": .string("/api/auth/refresh"),
             "statusPath": .string("/api/hosolienthong/capnhattrangthai"),
             "listPath": .string("/api/hosolienthong"),
-            "userName": .string("motcua-cantho"),
             "password": .object(["env": .string("BCA_PASSWORD")]),
             "tokenLifetimeSeconds": .number(1_800),
             "refreshMarginSeconds": .number(60),

@@ -57,13 +57,11 @@ public enum DVCQGModule: AdapterModule {
     public static let operations = [DVCQGAdapter.syncDossier, DVCQGAdapter.updateProgress]
     public static var defaultConnection: JSONValue {
         .object([
-            "baseURL": .string("http://127.0.0.1:18081"),
             "authPath": .string("/api/dvcqg/login"),
             "integrationPath": .string("/api/dvcqg/integration"),
             "sharingPath": .string("/api/dvcqg/sharing"),
             "timeoutMilliseconds": .number(10_000),
             "progressRowsPerCall": .number(10),
-            "username": .string("gateway"),
             "password": .object(["env": .string("DVCQG_PASSWORD")]),
         ])
     }

@@ -128,10 +128,7 @@ public enum EMCModule: AdapterModule {
     public static let operations = [EMCAdapter.tracking]
     public static var defaultConnection: JSONValue {
         .object([
-            "baseURL": .string("http://127.0.0.1:18085"),
             "trackingPath": .string("/TrackingMCDT"),
-            "siteId": .string("motcua-cantho"),
-            "provinceCode": .string("92"),
             "timeoutMilliseconds": .number(10_000),
         ])
     }

@@ -122,11 +122,9 @@ public enum HoTichModule: AdapterModule {
     public static let operations = [HoTichAdapter.receive]
     public static var defaultConnection: JSONValue {
         .object([
-            "baseURL": .string("http://127.0.0.1:18084"),
             "tokenPath": .string("/oauth2/token"),
             "receivePath": .string("/api/hotich/NhanDKHT"),
             "resultPath": .string("/api/hotich/KetQuaDKHT"),
-            "clientId": .string("motcua-cantho"),
             "clientSecret": .object(["env": .string("HOTICH_CLIENT_SECRET")]),
             "timeoutMilliseconds": .number(10_000),
         ])

@@ -25,7 +25,9 @@ public protocol AdapterModule {
     static var target: TargetName { get }
     /// Operations in the order a dossier's life usually calls them.
     static var operations: [String] { get }
-    /// The `connection` object used when configuration leaves keys out.
+    /// The `connection` object used when configuration leaves keys out. Where the system is
+    /// (`baseURL`) and who the province is there (accounts, site and unit codes) are never
+    /// defaults: a deployment names them, so nothing falls back to a mock by accident.
     static var defaultConnection: JSONValue { get }
     static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter
     /// Checks a live endpoint answers as the contract says, using only calls that change nothing there.
@@ -37,6 +39,11 @@ extension AdapterModule {
     public static func decodeConnection<Settings: Decodable>(_ type: Settings.Type, from connection: JSONValue) throws -> Settings {
         do {
             return try connection.decode(Settings.self)
+        } catch let DecodingError.keyNotFound(key, context) {
+            let path = (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+            throw ConfigurationError("targets.\(target).connection.\(path) is required")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
+            throw ConfigurationError("targets.\(target).connection.\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
         } catch {
             throw ConfigurationError("targets.\(target).connection: \(error)")
         }

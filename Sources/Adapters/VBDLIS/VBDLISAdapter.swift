@@ -198,10 +198,7 @@ public enum VBDLISModule: AdapterModule {
     public static let operations = [VBDLISAdapter.handOver, VBDLISAdapter.supplement, VBDLISAdapter.returnResult]
     public static var defaultConnection: JSONValue {
         .object([
-            "baseURL": .string("http://127.0.0.1:18083/api/vbdlis"),
             "auth": .string("client-credentials"),
-            "tokenURL": .string("http://127.0.0.1:18083/oauth2/token"),
-            "clientId": .string("motcua-cantho"),
             "clientSecret": .object(["env": .string("VBDLIS_CLIENT_SECRET")]),
             "timeoutMilliseconds": .number(15_000),
         ])
