@@ -36,7 +36,9 @@ public final class Gateway: Service {
 
     private func run(transport: AsyncHTTPTransport) async throws {
         let kafka = configuration.kafka
-        let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "national-gateway", properties: kafka.properties)
+        let common = KafkaConfiguration(
+            bootstrapServers: kafka.bootstrapServers, clientID: "national-gateway", properties: try kafka.resolvedProperties(environment: environment)
+        )
         let adapters = try makeAdapters(transport: transport)
         let fatal = FatalCondition()
         var producerConfiguration = KafkaProducerConfiguration(common)

@@ -32,8 +32,43 @@ public struct GatewayConfiguration: Codable, Sendable {
         /// The largest record the gateway writes; a dead letter that would be larger carries a
         /// reference to its original (topic, partition, offset) instead of a copy.
         public var maxRecordBytes: Int
-        /// Any other librdkafka property (TLS, SASL, tuning), passed through unchanged.
-        public var properties: [String: String]
+        /// Any other librdkafka property (TLS, SASL, tuning), passed through unchanged; a secret
+        /// (`sasl.password`, `ssl.key.password`, …) may come from `{"env"}` or `{"file"}`.
+        public var properties: [String: KafkaPropertyValue]
+
+        /// The properties as librdkafka takes them, secrets read from where they live.
+        public func resolvedProperties(environment: [String: String]) throws -> [String: String] {
+            try properties.mapValues { value in
+                switch value {
+                case .text(let text): return text
+                case .secret(let source): return try source.resolve(environment: environment).value
+                }
+            }
+        }
+    }
+
+    /// A librdkafka property's value: text, or a secret's source.
+    public enum KafkaPropertyValue: Codable, Sendable, Equatable {
+        case text(String)
+        case secret(SecretSource)
+
+        public init(from decoder: any Decoder) throws {
+            if let text = try? decoder.singleValueContainer().decode(String.self) {
+                self = .text(text)
+            } else {
+                self = .secret(try SecretSource(from: decoder))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .text(let text):
+                var container = encoder.singleValueContainer()
+                try container.encode(text)
+            case .secret(let source):
+                try source.encode(to: encoder)
+            }
+        }
     }
 
     public struct DeliverySettings: Codable, Sendable {

@@ -1,12 +1,14 @@
 import Foundation
+import GatewayRuntime
 import Logging
 
 enum LogSetup {
-    /// Structured logs on standard error; `LOG_LEVEL` overrides the configured level.
+    /// Structured logs on standard error, made safe by `SafeLogHandler`; `LOG_LEVEL` overrides
+    /// the configured level.
     static func bootstrap(level: String) {
         let chosen = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? level) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = SafeLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = chosen
             return handler
         }

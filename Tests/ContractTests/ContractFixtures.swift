@@ -1,9 +1,11 @@
 import AdapterSupport
 import Foundation
 import GatewayCore
+import GatewayDev
 import GatewayRuntime
 import Logging
 import Synchronization
+import Testing
 
 /// The contracts folder, its example events, and adapters built as the runtime builds them.
 enum ContractFixtures {
@@ -18,17 +20,27 @@ enum ContractFixtures {
         }
     }
 
-    /// The adapter of `module` with its default connection, talking to `transport`.
+    /// The adapter of `module` as configured for mocks on loopback, talking to `transport`.
     static func adapter(_ module: any AdapterModule.Type, transport: any HTTPTransport) throws -> any TargetAdapter {
         let table = try ClassificationTable.load(from: contracts.appendingPathComponent("\(module.target)/classification.json").path)
         let context = AdapterContext(transport: transport, classification: table, environment: secrets, logger: Logger(label: "contract"))
-        return try module.makeAdapter(connection: module.defaultConnection, context: context)
+        return try module.makeAdapter(connection: try connection(module), context: context)
+    }
+
+    /// The connection a gateway gets for mocks at fixed loopback ports: the defaults, with the
+    /// location and identities the mocks hand over.
+    static func connection(_ module: any AdapterModule.Type) throws -> JSONValue {
+        let urls = Dictionary(uniqueKeysWithValues: AdapterRegistry.modules.enumerated().map { (index, module) in
+            (module.target, "http://127.0.0.1:\(18_081 + index)")
+        })
+        let configuration = try GatewayConfiguration.load(path: nil, environment: MockSystems.configurationOverrides(urls: urls))
+        return try #require(configuration.targets[module.target.rawValue]?.connection)
     }
 
     static var baseURLs: [String: String] {
         var urls: [String: String] = [:]
         for module in AdapterRegistry.modules {
-            if case .string(let url)? = module.defaultConnection["baseURL"] { urls[module.target.rawValue] = url }
+            if case .string(let url)? = (try? connection(module))?["baseURL"] { urls[module.target.rawValue] = url }
         }
         return urls
     }

@@ -47,8 +47,18 @@ import Testing
 
     @Test func anyLibrdkafkaPropertyPassesAndStaysText() throws {
         let configuration = try load(nil, ["GATEWAY__kafka__properties__fetch.wait.max.ms": "10", "GATEWAY__kafka__properties__socket.keepalive.enable": "true"]).get()
-        #expect(configuration.kafka.properties["fetch.wait.max.ms"] == "10")
-        #expect(configuration.kafka.properties["socket.keepalive.enable"] == "true")
+        #expect(configuration.kafka.properties["fetch.wait.max.ms"] == .text("10"))
+        #expect(configuration.kafka.properties["socket.keepalive.enable"] == .text("true"))
+    }
+
+    @Test func aKafkaSecretComesFromTheEnvironmentOrAFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)")
+        try Data("from-file\n".utf8).write(to: file)
+        let configuration = try load(#"{"kafka": {"properties": {"sasl.password": {"env": "KAFKA_PASSWORD"}, "ssl.key.password": {"file": "\#(file.path)"}, "sasl.username": "gw"}}}"#).get()
+        let resolved = try configuration.kafka.resolvedProperties(environment: ["KAFKA_PASSWORD": "from-env"])
+        #expect(resolved == ["sasl.password": "from-env", "ssl.key.password": "from-file", "sasl.username": "gw"])
+        #expect(!configuration.effectiveJSON().contains("from-"))
+        #expect(throws: (any Error).self) { try configuration.kafka.resolvedProperties(environment: [:]) }
     }
 
     @Test(arguments: ["enable.auto.commit", "enable.idempotence", "acks", "isolation.level", "message.max.bytes"])
@@ -103,5 +113,14 @@ import Testing
 struct RefusingTransport: HTTPTransport {
     func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
         throw TransportError(.connectionRefused, "no network in this test")
+    }
+}
+
+@Suite struct SafeLogHandlerTests {
+    @Test func valuesAreMaskedEscapedAndCapped() {
+        #expect(SafeLogHandler.clean("CCCD 092301004217") == "CCCD *********217")
+        #expect(SafeLogHandler.clean("a\nforged line\r\u{1B}[31m") == "a\\nforged line\\r\\u{1b}[31m")
+        #expect(SafeLogHandler.clean(String(repeating: "x", count: 5_000)).utf8.count <= SafeLogHandler.maxValueBytes + 3)
+        #expect(SafeLogHandler.clean(#"{"hoTen":"Lê Văn Tám"}"#) == #"{"hoTen":"***"}"#)
     }
 }
