@@ -21,7 +21,7 @@ public final class KafkaConsumer: Sendable {
     private let logger: Logger
 
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
-        let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: BufferedEvent.self)
         let context = ConsumerContext(
             continuation: continuation, capacity: configuration.bufferCapacity,
             revocationTimeout: .milliseconds(configuration.revocationTimeoutMilliseconds),
@@ -38,6 +38,7 @@ public final class KafkaConsumer: Sendable {
             let context = Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue()
             let topicPartitions = RdKafka.topicPartitions(partitions)
             if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+                context.own(topicPartitions)
                 rd_kafka_assign(handle, partitions)
                 // librdkafka keeps a partition's pause across a revoke and a new assignment, so
                 // the state is always set here: fetching, or paused until the reader resumes it.
@@ -46,10 +47,13 @@ public final class KafkaConsumer: Sendable {
                 } else {
                     rd_kafka_resume_partitions(handle, partitions)
                 }
-                context.continuation.yield(.partitionsAssigned(topicPartitions))
+                context.continuation.yield(.event(.partitionsAssigned(topicPartitions)))
             } else {
+                // From here on, messages of these partitions that wait in the buffer are not
+                // handed to the reader: they belong to whoever is assigned the partitions next.
+                context.disown(topicPartitions)
                 let revocation = KafkaRevocation()
-                context.continuation.yield(.partitionsRevoked(topicPartitions, revocation))
+                context.continuation.yield(.event(.partitionsRevoked(topicPartitions, revocation)))
                 if !context.isClosing, !revocation.wait(timeout: context.revocationTimeout) {
                     context.logger.warning("revoked partitions were not released in time", metadata: ["partitions": "\(topicPartitions)"])
                 }
@@ -77,7 +81,7 @@ public final class KafkaConsumer: Sendable {
                 rd_kafka_destroy(handle)
                 throw KafkaError(error, context: "assign")
             }
-            continuation.yield(.partitionsAssigned(partitions))
+            continuation.yield(.event(.partitionsAssigned(partitions)))
         }
 
         nonisolated(unsafe) let polled = handle
@@ -98,7 +102,7 @@ public final class KafkaConsumer: Sendable {
                 pollLogger.warning("consumer error", metadata: ["kafka.error": "\(KafkaError(message.pointee.err))"])
                 return
             }
-            context.deliver(.message(KafkaConsumerMessage(copying: message)))
+            context.deliver(KafkaConsumerMessage(copying: message))
         }
     }
 
@@ -245,20 +249,29 @@ public final class KafkaConsumer: Sendable {
 /// The consumer's events as an async sequence; reading one frees room in the buffer.
 public struct KafkaConsumerEvents: AsyncSequence, Sendable {
     public typealias Element = KafkaConsumerEvent
-    fileprivate let stream: AsyncStream<KafkaConsumerEvent>
+    fileprivate let stream: AsyncStream<BufferedEvent>
     fileprivate let context: ConsumerContext
 
     public struct AsyncIterator: AsyncIteratorProtocol {
-        fileprivate var base: AsyncStream<KafkaConsumerEvent>.AsyncIterator
+        fileprivate var base: AsyncStream<BufferedEvent>.AsyncIterator
         fileprivate let context: ConsumerContext
 
         public mutating func next() async -> KafkaConsumerEvent? {
-            let event = await base.next()
-            switch event {
-            case .message, .endOfPartition: context.consumed()
-            case .partitionsAssigned, .partitionsRevoked, nil: break
+            while true {
+                switch await base.next() {
+                case .message(let message, let epoch):
+                    context.consumed()
+                    // Fetched under an assignment that has since ended: it belongs to whoever
+                    // owns the partition now, or is fetched again under the new assignment.
+                    guard context.isCurrent(message.topicPartition, epoch: epoch) else { continue }
+                    return .message(message)
+                case .event(let event):
+                    if case .endOfPartition = event { context.consumed() }
+                    return event
+                case nil:
+                    return nil
+                }
             }
-            return event
         }
     }
 
@@ -267,16 +280,26 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
     }
 }
 
+/// What waits in the buffer: a message with the epoch of the assignment it was fetched under,
+/// or any other event.
+enum BufferedEvent: Sendable {
+    case message(KafkaConsumerMessage, epoch: UInt64)
+    case event(KafkaConsumerEvent)
+}
+
 private final class ConsumerContext: Sendable {
-    let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    let continuation: AsyncStream<BufferedEvent>.Continuation
     let revocationTimeout: Duration
     let startsPaused: Bool
     let logger: Logger
     private let capacity: Int
     private let buffered = Atomic<Int>(0)
+    /// Per partition, which assignment of it is current: every assignment and revocation moves
+    /// it on, so a record buffered under an earlier one is recognised as stale.
+    private let epochs = Mutex<(next: UInt64, current: [KafkaTopicPartition: UInt64])>((1, [:]))
     private let closing = Atomic<Bool>(false)
 
-    init(continuation: AsyncStream<KafkaConsumerEvent>.Continuation, capacity: Int, revocationTimeout: Duration, startsPaused: Bool, logger: Logger) {
+    init(continuation: AsyncStream<BufferedEvent>.Continuation, capacity: Int, revocationTimeout: Duration, startsPaused: Bool, logger: Logger) {
         self.continuation = continuation
         self.startsPaused = startsPaused
         self.capacity = max(1, capacity)
@@ -292,9 +315,36 @@ private final class ConsumerContext: Sendable {
 
     var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity }
 
+    func own(_ partitions: [KafkaTopicPartition]) { advance(partitions) }
+
+    func disown(_ partitions: [KafkaTopicPartition]) { advance(partitions) }
+
+    private func advance(_ partitions: [KafkaTopicPartition]) {
+        epochs.withLock { state in
+            for partition in partitions {
+                state.current[partition] = state.next
+                state.next += 1
+            }
+        }
+    }
+
+    /// The current assignment's epoch of `partition` (0 for partitions read directly).
+    func epoch(of partition: KafkaTopicPartition) -> UInt64 {
+        epochs.withLock { $0.current[partition] ?? 0 }
+    }
+
+    func isCurrent(_ partition: KafkaTopicPartition, epoch: UInt64) -> Bool {
+        self.epoch(of: partition) == epoch
+    }
+
+    func deliver(_ message: KafkaConsumerMessage) {
+        buffered.add(1, ordering: .relaxed)
+        continuation.yield(.message(message, epoch: epoch(of: message.topicPartition)))
+    }
+
     func deliver(_ event: KafkaConsumerEvent) {
         buffered.add(1, ordering: .relaxed)
-        continuation.yield(event)
+        continuation.yield(.event(event))
     }
 
     func consumed() {

@@ -145,6 +145,63 @@ import Testing
         await producer.shutdown()
     }
 
+    @Test func messagesBufferedForARevokedPartitionAreNeverHandedToTheReader() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("moving", partitions: 2)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        for index in 0..<40 { _ = try await producer.send(KafkaProducerMessage(topic: "moving", key: "k", value: [UInt8(index)], partition: Int32(index % 2))) }
+        var configuration = KafkaConsumerConfiguration(common, subscription: .group(id: "moving", topics: ["moving"]))
+        configuration.revocationTimeoutMilliseconds = 500
+        let first = try KafkaConsumer(configuration: configuration, logger: logger)
+        // The first reader takes the assignment, then stalls: its buffer fills with both partitions' records.
+        var iterator = first.events.makeAsyncIterator()
+        guard case .partitionsAssigned(let initial)? = await iterator.next() else { Issue.record("no assignment"); return }
+        #expect(initial.count == 2)
+        try await Task.sleep(for: .seconds(1))
+        // A second member joins; the stalled reader misses the revocation's deadline.
+        let second = try KafkaConsumer(configuration: configuration, logger: logger)
+        let secondReader = Task {
+            var owned: [KafkaTopicPartition] = []
+            for await event in second.events {
+                switch event {
+                case .partitionsAssigned(let partitions): owned += partitions
+                case .partitionsRevoked(_, let revocation): revocation.finish()
+                default: break
+                }
+                if !owned.isEmpty { return owned }
+            }
+            return owned
+        }
+        let moved = await secondReader.value
+        #expect(moved.count == 1, "the second member took one partition")
+        // Now the first reader wakes: what it still hands over must be of partitions it owns.
+        var owned = Set(initial)
+        var late: [Int64] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            guard let event = await iterator.next() else { break }
+            switch event {
+            case .message(let message):
+                // Read only after the partition moved: nothing of it may come from the old buffer.
+                if moved.contains(message.topicPartition) { late.append(message.offset) }
+            case .partitionsRevoked(let partitions, let revocation):
+                owned.subtract(partitions)
+                revocation.finish()
+            case .partitionsAssigned(let partitions):
+                owned.formUnion(partitions)
+                if !owned.isDisjoint(with: moved) { Issue.record("reassigned the moved partition") }
+            case .endOfPartition:
+                break
+            }
+            if owned.count == 1, owned.isDisjoint(with: moved) { break }
+        }
+        #expect(late.isEmpty, "records of a partition that moved reached the old owner after its revocation: \(late)")
+        await first.close()
+        await second.close()
+        await producer.shutdown()
+    }
+
     @Test func pausedPartitionsStopDeliveringUntilResumed() async throws {
         let cluster = try KafkaMockCluster()
         try cluster.createTopic("pausing", partitions: 1)
