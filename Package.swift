@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Kafka plumbing: librdkafka behind one internal client, nothing about dossiers.
@@ -48,6 +49,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
 
@@ -74,6 +76,7 @@ let package = Package(
                 "EMCAdapter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
 
@@ -134,7 +137,12 @@ let package = Package(
         ),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "GatewayRuntimeTests", dependencies: ["GatewayRuntime", "GatewayCore", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP", "GatewayCore", "MockSupport", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "GatewayHTTPTests", dependencies: [
+            "GatewayHTTP", "GatewayCore", "MockSupport",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
         .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
         .testTarget(name: "AdapterSupportTests", dependencies: ["AdapterSupport", "GatewayCore"]),

@@ -3,12 +3,17 @@ import GatewayCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// `HTTPTransport` over async-http-client: pooled HTTPS, one deadline for the whole exchange
 /// (head and body), redirects never followed.
 public final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
     private let maxBodyBytes: Int
+    /// This target's TLS, when it differs from the client's default.
+    private let tls: TLSConfiguration?
+    /// Whether `shutdown` releases the client (false for a per-target view of a shared one).
+    private let ownsClient: Bool
 
     /// - Parameters:
     ///   - connectionsPerHost: the pool's limit per national system (the client's default of 8 is too few).
@@ -24,6 +29,20 @@ public final class AsyncHTTPTransport: HTTPTransport {
         configuration.redirectConfiguration = .disallow
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maxBodyBytes = maxBodyBytes
+        self.tls = nil
+        self.ownsClient = true
+    }
+
+    private init(sharing base: AsyncHTTPTransport, tls: TLSConfiguration) {
+        self.client = base.client
+        self.maxBodyBytes = base.maxBodyBytes
+        self.tls = tls
+        self.ownsClient = false
+    }
+
+    /// The same pooled client, with one target's TLS: its CA, its client certificate, its minimum version.
+    public func using(_ tls: TLSConfiguration) -> AsyncHTTPTransport {
+        AsyncHTTPTransport(sharing: self, tls: tls)
     }
 
     public func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
@@ -31,6 +50,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         outbound.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outbound.body = .bytes(ByteBuffer(bytes: body)) }
+        outbound.tlsConfiguration = tls
         let timeout = request.timeout
         let prepared = outbound
         do {
@@ -50,6 +70,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
             throw error
         } catch let error as HTTPClientError {
             throw Self.classify(error)
+        } catch let error as NIOSSLError {
+            throw TransportError(.tls, "TLS: \(error)")
+        } catch let error as BoringSSLError {
+            throw TransportError(.tls, "TLS: \(error)")
         } catch let error as NIOConnectionError {
             throw TransportError(.connectionRefused, "connection failed: \(error.host):\(error.port)")
         } catch is CancellationError {
@@ -76,6 +100,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func shutdown() async throws {
+        guard ownsClient else { return }
         try await client.shutdown()
     }
 

@@ -4,6 +4,7 @@ import GatewayCore
 import GatewayHTTP
 import Kafka
 import Logging
+import NIOSSL
 import ServiceLifecycle
 
 /// The running gateway: reads `dossier.events`, routes each event to its targets,
@@ -118,12 +119,18 @@ public final class Gateway: Service {
         if let reason = fatal.reason { throw GatewayFailure(description: reason) }
     }
 
-    private func makeAdapters(transport: any HTTPTransport) throws -> [any TargetAdapter] {
+    private func makeAdapters(transport: AsyncHTTPTransport) throws -> [any TargetAdapter] {
         var adapters: [any TargetAdapter] = []
         for module in AdapterRegistry.modules {
             guard let target = configuration.targets[module.target.rawValue], target.enabled else { continue }
             let table = try ClassificationTable.load(from: contractPath("\(module.target)/classification.json"))
-            let context = AdapterContext(transport: transport, classification: table, environment: environment, logger: logger)
+            let tls: TLSConfiguration
+            do {
+                tls = try target.tls.makeConfiguration(environment: environment)
+            } catch {
+                throw ConfigurationError("targets.\(module.target).\(error)")
+            }
+            let context = AdapterContext(transport: transport.using(tls), classification: table, environment: environment, logger: logger)
             adapters.append(try module.makeAdapter(connection: target.connection, context: context))
         }
         guard !adapters.isEmpty else { throw ConfigurationError("no target is enabled") }

@@ -6,6 +6,7 @@ import HoTichAdapter
 import VBDLISAdapter
 import Foundation
 import GatewayCore
+import GatewayHTTP
 
 /// The gateway's whole configuration: one JSON file, laid over the defaults below,
 /// then overridden by `GATEWAY__section__key=value` environment variables.
@@ -90,6 +91,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var rateBurst: Int
         public var retry: RetryPolicy
         public var breaker: BreakerPolicy
+        /// TLS towards the system: its CA, the gateway's client certificate, the minimum version.
+        public var tls: TLSSettings
         /// The adapter's own settings (URLs, paths, credentials); see its module.
         public var connection: JSONValue
 
@@ -156,6 +159,12 @@ public struct GatewayConfiguration: Codable, Sendable {
                 "initialPauseMilliseconds": 1000,
                 "maxPauseMilliseconds": 30000,
                 "maxFailedProbesPerDelivery": 20,
+            ],
+            "tls": [
+                "caFile": NSNull(),
+                "certificateFile": NSNull(),
+                "keyFile": NSNull(),
+                "minimumVersion": "1.2",
             ],
             "retry": [
                 "maxAttempts": 6,

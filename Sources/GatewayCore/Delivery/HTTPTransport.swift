@@ -41,8 +41,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         /// The request could not be sent as built (a header value the HTTP client refuses, a bad
         /// URL): it never left the process and never will.
         case invalidRequest = "invalid-request"
-        /// The system answered with more body than the gateway reads.
-        case bodyTooLarge = "body-too-large"
+        /// The TLS handshake failed: an unknown authority, a refused client certificate, a version below the floor.
+        case tls
         case other = "transport"
     }
 
