@@ -107,13 +107,19 @@ public final class Gateway: Service {
         watching.cancel()
 
         logger.info("gateway stopping: finishing calls in flight")
-        await engine.shutdown(deadline: .milliseconds(configuration.delivery.shutdownDeadlineMilliseconds))
+        // The whole stop fits in the deadline: calls in flight get it less what closing the
+        // Kafka clients needs, and the producer flushes what is left within the rest.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(configuration.delivery.shutdownDeadlineMilliseconds)
+        let closing = min(.seconds(2), Duration.milliseconds(configuration.delivery.shutdownDeadlineMilliseconds) / 2)
+        await engine.shutdown(deadline: clock.now.duration(to: deadline - closing))
         housekeeping.cancel()
         await housekeeping.value
         await pipeline.commit()
-        await consumer.close()
-        await parking.stop()
-        await producer.shutdown()
+        async let consumerClosed: Void = consumer.close()
+        async let parkingStopped: Void = parking.stop()
+        _ = await (consumerClosed, parkingStopped)
+        await producer.shutdown(timeout: max(.milliseconds(100), clock.now.duration(to: deadline)))
         let unfinished = await ledger.pending
         logger.info("gateway stopped", metadata: ["unfinished": "\(unfinished)"])
         if let reason = fatal.reason { throw GatewayFailure(description: reason) }

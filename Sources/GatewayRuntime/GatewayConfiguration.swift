@@ -30,6 +30,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var parkedTopic: String
         /// At least 3000: the group notices a dead instance after this long.
         public var sessionTimeoutMilliseconds: Int
+        /// Allows properties that turn off the verification of the brokers' certificates.
+        public var allowInsecure: Bool
         /// The largest record the gateway writes; a dead letter that would be larger carries a
         /// reference to its original (topic, partition, offset) instead of a copy.
         public var maxRecordBytes: Int
@@ -130,6 +132,7 @@ public struct GatewayConfiguration: Codable, Sendable {
             "parkedTopic": "gateway.parked",
             "sessionTimeoutMilliseconds": 6000,
             "maxRecordBytes": 1_000_000,
+            "allowInsecure": false,
             "properties": [String: String](),
         ],
         "contractsDirectory": "Contracts",
@@ -223,6 +226,12 @@ public struct GatewayConfiguration: Codable, Sendable {
         guard kafka.maxRecordBytes >= 65_536 else { throw ConfigurationError("kafka.maxRecordBytes must be at least 65536") }
         for name in Self.deliverySafetyProperties where kafka.properties[name] != nil {
             throw ConfigurationError("kafka.properties.\(name) cannot be set: the gateway's delivery guarantees depend on it")
+        }
+        if !kafka.allowInsecure {
+            for (name, insecure) in [("enable.ssl.certificate.verification", "false"), ("ssl.endpoint.identification.algorithm", "none")]
+            where kafka.properties[name] == .text(insecure) {
+                throw ConfigurationError("kafka.properties.\(name)=\(insecure) turns off the verification of the brokers' certificates; set kafka.allowInsecure to mean it")
+            }
         }
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {

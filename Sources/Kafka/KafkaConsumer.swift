@@ -135,7 +135,7 @@ public final class KafkaConsumer: Sendable {
     /// The offsets this group has committed for `partitions` (nil where none is).
     public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: Int64] {
         nonisolated(unsafe) let handle = self.handle
-        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let milliseconds = timeout.milliseconds32
         let (result, offsets) = await RdKafka.blocking { () -> (Int32, [KafkaTopicPartition: Int64]) in
             let list = RdKafka.partitionList(partitions.map { ($0, nil) })
             defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -158,7 +158,7 @@ public final class KafkaConsumer: Sendable {
     /// The low and high watermarks of `partition`, asked of the broker.
     public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> (low: Int64, high: Int64) {
         nonisolated(unsafe) let handle = self.handle
-        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let milliseconds = timeout.milliseconds32
         let (error, low, high) = await RdKafka.blocking { () -> (Int32, Int64, Int64) in
             var low: Int64 = 0
             var high: Int64 = 0
@@ -189,7 +189,7 @@ public final class KafkaConsumer: Sendable {
         guard !isClosed.load(ordering: .acquiring) else { throw KafkaError.shutdown }
         nonisolated(unsafe) let handle = self.handle
         let entries = offsets.map { ($0.key, Optional($0.value)) }
-        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let milliseconds = timeout.milliseconds32
         let failure = await RdKafka.blocking { () -> Int32 in
             let list = RdKafka.partitionList(entries)
             defer { rd_kafka_topic_partition_list_destroy(list) }

@@ -87,7 +87,7 @@ public final class KafkaProducer: Sendable {
     /// How many partitions `topic` has, asked of the broker.
     public func partitionCount(of topic: String, timeout: Duration = .seconds(10)) async throws -> Int {
         nonisolated(unsafe) let handle = self.handle
-        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let milliseconds = timeout.milliseconds32
         let (error, count) = await RdKafka.blocking { () -> (Int32, Int) in
             guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else { return (RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, 0) }
             defer { rd_kafka_topic_destroy(topicHandle) }
@@ -109,7 +109,7 @@ public final class KafkaProducer: Sendable {
     /// Waits for every queued record to be acknowledged, up to `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async throws {
         nonisolated(unsafe) let handle = self.handle
-        let milliseconds = Int32(timeout.components.seconds * 1000)
+        let milliseconds = timeout.milliseconds32
         let result = await RdKafka.blocking { rd_kafka_flush(handle, milliseconds).rawValue }
         if result != RD_KAFKA_RESP_ERR_NO_ERROR.rawValue {
             throw KafkaError(code: result, message: "flush did not complete")

@@ -85,3 +85,11 @@ final class PollThread: Sendable {
         }
     }
 }
+
+extension Duration {
+    /// Whole milliseconds as librdkafka's timeouts take them, saturating.
+    var milliseconds32: Int32 {
+        let (seconds, attoseconds) = components
+        return Int32(clamping: seconds.multipliedReportingOverflow(by: 1_000).overflow ? Int64.max : seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+    }
+}

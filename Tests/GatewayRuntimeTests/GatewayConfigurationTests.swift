@@ -66,6 +66,12 @@ import Testing
         #expect(error(load(#"{"kafka": {"properties": {"\#(name)": "true"}}}"#))?.contains(name) == true)
     }
 
+    @Test func turningOffTheBrokersCertificateCheckNeedsToBeMeant() throws {
+        #expect(error(load(#"{"kafka": {"properties": {"enable.ssl.certificate.verification": "false"}}}"#))?.contains("kafka.allowInsecure") == true)
+        #expect(error(load(#"{"kafka": {"properties": {"ssl.endpoint.identification.algorithm": "none"}}}"#))?.contains("kafka.allowInsecure") == true)
+        #expect(throws: Never.self) { try load(#"{"kafka": {"allowInsecure": true, "properties": {"ssl.endpoint.identification.algorithm": "none"}}}"#).get() }
+    }
+
     @Test func anInvalidLogLevelIsAnError() {
         #expect(error(load(#"{"logLevel": "verbose"}"#))?.contains("logLevel") == true)
     }
