@@ -73,7 +73,8 @@ public final class Gateway: Service {
         let flow = FlowControl(consumer: consumer, ledger: ledger, limit: configuration.delivery.maxBacklogPerPartition, logger: logger)
         let pipeline = Pipeline(
             router: router, engine: engine, ledger: ledger, recorder: recorder, parking: parking,
-            flow: flow, consumer: consumer, statistics: statistics, logger: logger
+            flow: flow, consumer: consumer, statistics: statistics,
+            maxEventBytes: configuration.delivery.maxEventBytes, logger: logger
         )
         logger.info("gateway starting", metadata: [
             "bootstrap": "\(kafka.bootstrapServers)", "group": "\(kafka.groupId)", "topic": "\(kafka.eventsTopic)",
@@ -208,6 +209,7 @@ struct Pipeline: Sendable {
     let flow: FlowControl
     let consumer: KafkaConsumer
     let statistics: GatewayStatistics
+    let maxEventBytes: Int
     let logger: Logger
 
     func consume(_ events: KafkaConsumerEvents) async {
@@ -291,7 +293,7 @@ struct Pipeline: Sendable {
         let event: DossierEvent
         do {
             // A record without a key could land on any partition: the key must be the dossier code.
-            event = try DossierEventDecoder.decode(message.value, key: message.keyText ?? "")
+            event = try DossierEventDecoder.decode(message.value, key: message.keyText ?? "", maxBytes: maxEventBytes)
         } catch {
             guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: 1) else { return }
             // Off the consume loop, tracked by the ledger like any outcome: however long the

@@ -80,6 +80,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var commitIntervalMilliseconds: Int
         /// How long shutdown waits for calls in flight.
         public var shutdownDeadlineMilliseconds: Int
+        /// The largest event accepted; a larger one is dead-lettered as invalid (by reference).
+        public var maxEventBytes: Int
     }
 
     /// One national system's settings: how hard to push it and how to reach it.
@@ -140,6 +142,7 @@ public struct GatewayConfiguration: Codable, Sendable {
             "maxBacklogPerPartition": 2000,
             "commitIntervalMilliseconds": 200,
             "shutdownDeadlineMilliseconds": 10000,
+            "maxEventBytes": DossierEventDecoder.defaultMaxEventBytes,
         ],
         "targets": Dictionary(uniqueKeysWithValues: AdapterRegistry.modules.map { module in
             (module.target.rawValue, targetDefaults(connection: module.defaultConnection))

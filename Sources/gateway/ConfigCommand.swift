@@ -14,12 +14,11 @@ struct ConfigCommand: AsyncParsableCommand {
             abstract: "Validate a configuration file (with the environment's overrides) and print the effective configuration, secrets masked."
         )
 
-        @Option(name: .long, help: "JSON configuration file; GATEWAY__section__key environment variables override it.")
-        var config: String?
+        @OptionGroup var options: ConfigurationOption
 
         func run() async throws {
             do {
-                let configuration = try GatewayConfiguration.load(path: config)
+                let configuration = try GatewayConfiguration.load(path: options.config)
                 print(configuration.effectiveJSON())
             } catch {
                 print("invalid configuration: \(error)")

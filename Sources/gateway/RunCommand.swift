@@ -9,11 +9,10 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the gateway against a Kafka cluster and the national systems."
     )
 
-    @Option(name: .long, help: "JSON configuration file; GATEWAY__section__key environment variables override it.")
-    var config: String?
+    @OptionGroup var options: ConfigurationOption
 
     func run() async throws {
-        let configuration = try GatewayConfiguration.load(path: config)
+        let configuration = try GatewayConfiguration.load(path: options.config)
         LogSetup.bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "gateway")
         let gateway = Gateway(configuration: configuration, logger: logger)

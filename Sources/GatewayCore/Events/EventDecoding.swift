@@ -13,7 +13,11 @@ public enum DossierEventDecoder {
     /// The version of `Contracts/events/dossier-event.schema.json` this decoder implements.
     public static let contractVersion = "1.0.0"
 
-    public static func decode(_ bytes: [UInt8], key: String?) throws(InvalidEvent) -> DossierEvent {
+    /// The largest event accepted by default: room for a land dossier's attachments inline.
+    public static let defaultMaxEventBytes = 16 << 20
+
+    public static func decode(_ bytes: [UInt8], key: String?, maxBytes: Int = defaultMaxEventBytes) throws(InvalidEvent) -> DossierEvent {
+        guard bytes.count <= maxBytes else { throw InvalidEvent("the event is larger than \(maxBytes) bytes") }
         let event: DossierEvent
         do {
             event = try JSONCoding.decoder.decode(DossierEvent.self, from: Data(bytes))

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A password, token or key: read from the environment or a file, never printed.
-public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The secret itself, for the one call that sends it.
     public let value: String
 
     public init(_ value: String) {
@@ -10,6 +11,8 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
+    /// `dump` and reflection see no children, so no value.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }
 
 /// Where configuration says a secret lives.

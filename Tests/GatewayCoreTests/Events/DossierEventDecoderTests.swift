@@ -54,6 +54,17 @@ import Testing
         }
     }
 
+    @Test func anEventOverTheSizeBoundIsRefusedBeforeItIsParsed() throws {
+        let bytes = try Fixtures.bytes("examples/events/received.json")
+        #expect(throws: Never.self) { try DossierEventDecoder.decode(bytes, key: nil, maxBytes: bytes.count) }
+        do {
+            _ = try DossierEventDecoder.decode(bytes, key: nil, maxBytes: bytes.count - 1)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.reason.contains("larger than"))
+        }
+    }
+
     @Test func keyMustMatchTheDossier() throws {
         let bytes = try Fixtures.bytes("examples/events/received.json")
         #expect(throws: InvalidEvent.self) { try DossierEventDecoder.decode(bytes, key: "000.00.12.H13-250711-99999") }

@@ -34,6 +34,10 @@ import Testing
         let secret = Secret("hunter2")
         #expect("\(secret)" == "<redacted>")
         #expect(String(reflecting: secret) == "<redacted>")
+        var dumped = ""
+        dump(secret, to: &dumped)
+        #expect(!dumped.contains("hunter2"), "dump shows no value: \(dumped)")
+        #expect(Mirror(reflecting: secret).children.isEmpty)
     }
 
     @Test(arguments: [
