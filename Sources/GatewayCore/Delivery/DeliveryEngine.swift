@@ -167,7 +167,9 @@ actor TargetLane {
 
     private func startReady() {
         while !isClosed, running.count < maxInFlight, let dossier = ready.pop() {
-            guard let head = queues[dossier]?.first else { continue }
+            // A dossier can stand in `ready` more than once (dropped by `abandon`, then queued
+            // again): its head starts once, and `finished` queues the dossier again.
+            guard running[dossier] == nil, let head = queues[dossier]?.first else { continue }
             running[dossier] = Task {
                 if let outcome = await self.deliver(head.delivery) {
                     await head.onOutcome(outcome)

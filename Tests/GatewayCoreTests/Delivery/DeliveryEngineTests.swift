@@ -264,6 +264,31 @@ final class ScriptedAdapter: TargetAdapter {
         #expect(outcomes.first?.reason == "held-too-long")
     }
 
+    @Test func aDossierDroppedByARevocationAndQueuedAgainStartsItsHeadOnce() async throws {
+        let adapter = ScriptedAdapter(delay: .milliseconds(300))
+        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: 2)], logger: Logger(label: "test"))
+        let outcomes = Mutex<[String]>([])
+        func submit(_ event: DossierEvent, partition: Int32, offset: Int64) async {
+            let origin = EventOrigin(topic: "dossier.events", partition: partition, offset: offset, timestampMilliseconds: nil, key: nil, value: [], headers: [])
+            await engine.submit(Delivery(event: event, target: "scripted", operations: ["op"], origin: origin)) { outcome in
+                outcomes.withLock { $0.append(outcome.delivery.event.id) }
+            }
+        }
+        // Two dossiers of partition 1 take both slots; one of partition 0 waits for a slot.
+        await submit(try Fixtures.event(dossier: 1, step: 0), partition: 1, offset: 0)
+        await submit(try Fixtures.event(dossier: 2, step: 0), partition: 1, offset: 1)
+        await submit(try Fixtures.event(dossier: 3, step: 0), partition: 0, offset: 0)
+        // Partition 0 is revoked and comes back: its events are read and queued again.
+        await engine.abandon([PartitionID(topic: "dossier.events", partition: 0)])
+        await submit(try Fixtures.event(dossier: 3, step: 0), partition: 0, offset: 0)
+        await submit(try Fixtures.event(dossier: 3, step: 1), partition: 0, offset: 1)
+        let end = ContinuousClock.now + .seconds(10)
+        while outcomes.withLock({ $0.count }) < 4, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(adapter.calls.filter { $0.dossier.hasSuffix("00003") }.map(\.event) == ["e-3-0", "e-3-1"], "each event once, in order")
+        #expect(outcomes.withLock { $0 }.filter { $0.hasPrefix("e-3") } == ["e-3-0", "e-3-1"])
+    }
+
     @Test func aParkIsReleasedWhenTheEventItWaitsBehindIsDelivered() async throws {
         let parking = InMemoryParkingLot()
         _ = await parking.park(ParkedDossier(dossierCode: "000.00.12.H13-250711-00001", target: "scripted", eventId: "e-1-0", reason: "permanent"))
