@@ -112,7 +112,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             return TransportError(.timeout, error.shortDescription)
         case .remoteConnectionClosed, .cancelled:
             return TransportError(.connectionReset, error.shortDescription)
-        case .invalidURL, .emptyHost, .emptyScheme, .traceRequestWithBody, .incompatibleHeaders:
+        case .invalidURL, .emptyHost, .emptyScheme, .traceRequestWithBody:
             return TransportError(.invalidRequest, error.shortDescription)
         default:
             // Errors that carry a value compare unequal to any constant; their short description names them.

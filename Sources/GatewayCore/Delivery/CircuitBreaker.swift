@@ -89,6 +89,8 @@ public actor CircuitBreaker {
     /// Who failed the last probe: they let another waiting caller probe next.
     private var lastFailedProber: String?
     private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    /// Callers inside `admit`, parked or awake.
+    private var contenders = 0
     private var nextWaiter: UInt64 = 0
     private var timer: Task<Void, Never>?
     private var onChange: (@Sendable (TargetName, State) -> Void)?
@@ -112,6 +114,8 @@ public actor CircuitBreaker {
     /// Waits until a call may go out. `caller` names the delivery, so that one that failed the
     /// last probe lets another waiting delivery probe next. Returns nil when cancelled first.
     public func admit(for caller: String = "") async -> BreakerPermit? {
+        contenders += 1
+        defer { contenders -= 1 }
         while true {
             if Task.isCancelled { return nil }
             switch state {
@@ -119,7 +123,7 @@ public actor CircuitBreaker {
                 return BreakerPermit(probe: nil)
             case .open:
                 if let reopenAt, clock.now >= reopenAt {
-                    if caller == lastFailedProber, !caller.isEmpty, !waiters.isEmpty {
+                    if caller == lastFailedProber, !caller.isEmpty, contenders > 1 {
                         wakeAll()
                     } else {
                         nextProbe += 1

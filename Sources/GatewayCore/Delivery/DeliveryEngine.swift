@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 
 /// A target's delivery settings.
@@ -142,10 +143,25 @@ actor TargetLane {
         }
     }
 
-    func cancelAll() async {
+    /// Cancels what runs and waits for it to end, at most `patience`: a delivery that does not
+    /// end by then is left to end on its own (its event is read again after restart).
+    func cancelAll(patience: Duration = .seconds(3)) async {
         let tasks = Array(running.values)
         for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
+        let ended = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let first = FirstAnswer(continuation)
+            Task {
+                for task in tasks { await task.value }
+                first.resume(true)
+            }
+            Task {
+                try? await Task.sleep(for: patience)
+                first.resume(false)
+            }
+        }
+        if !ended {
+            logger.warning("deliveries still running after they were cancelled", metadata: ["count": "\(running.count)"])
+        }
     }
 
     func abandon(_ partitions: Set<PartitionID>) async {
@@ -210,6 +226,20 @@ actor TargetLane {
             ready.push(dossier)
         }
         startReady()
+    }
+}
+
+/// Resumes a continuation with whichever answer comes first.
+final class FirstAnswer<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
+
+    init(_ continuation: CheckedContinuation<Value, Never>) { self.continuation = Mutex(continuation) }
+
+    func resume(_ value: Value) {
+        continuation.withLock { pending in
+            pending?.resume(returning: value)
+            pending = nil
+        }
     }
 }
 
