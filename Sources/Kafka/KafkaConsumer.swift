@@ -38,7 +38,7 @@ public final class KafkaConsumer: Sendable {
             let context = Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue()
             let topicPartitions = RdKafka.topicPartitions(partitions)
             if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
-                context.own(topicPartitions)
+                context.startEpoch(of: topicPartitions)
                 rd_kafka_assign(handle, partitions)
                 // librdkafka keeps a partition's pause across a revoke and a new assignment, so
                 // the state is always set here: fetching, or paused until the reader resumes it.
@@ -51,7 +51,7 @@ public final class KafkaConsumer: Sendable {
             } else {
                 // From here on, messages of these partitions that wait in the buffer are not
                 // handed to the reader: they belong to whoever is assigned the partitions next.
-                context.disown(topicPartitions)
+                context.startEpoch(of: topicPartitions)
                 let revocation = KafkaRevocation()
                 context.continuation.yield(.event(.partitionsRevoked(topicPartitions, revocation)))
                 if !context.isClosing, !revocation.wait(timeout: context.revocationTimeout) {
@@ -315,11 +315,8 @@ private final class ConsumerContext: Sendable {
 
     var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity }
 
-    func own(_ partitions: [KafkaTopicPartition]) { advance(partitions) }
-
-    func disown(_ partitions: [KafkaTopicPartition]) { advance(partitions) }
-
-    private func advance(_ partitions: [KafkaTopicPartition]) {
+    /// An assignment or a revocation: records buffered before it are stale from now on.
+    func startEpoch(of partitions: [KafkaTopicPartition]) {
         epochs.withLock { state in
             for partition in partitions {
                 state.current[partition] = state.next

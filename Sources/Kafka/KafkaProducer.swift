@@ -53,16 +53,6 @@ public final class KafkaProducer: Sendable {
         fatal.release()
     }
 
-    /// The fatal error librdkafka raised, if any.
-    public var fatalError: KafkaError? {
-        state.withLock { state -> KafkaError? in
-            guard !state.destroyed else { return nil }
-            var text = [CChar](repeating: 0, count: 512)
-            let cause = rd_kafka_fatal_error(handle, &text, text.count)
-            return cause == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(cause, context: "fatal: \(RdKafka.text(text))")
-        }
-    }
-
     /// Sends one record and returns once it is acknowledged by all in-sync replicas.
     public func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
         while true {
