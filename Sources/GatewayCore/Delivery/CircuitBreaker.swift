@@ -50,6 +50,8 @@ public struct BreakerPolicy: Codable, Sendable, Equatable {
 /// rate slot). A probe's permit is what lets the breaker know its probe has ended.
 public struct BreakerPermit: Sendable, Equatable {
     let probe: UInt64?
+    /// Who asked: a caller that fails a probe lets another waiting caller probe next.
+    let caller: String
     /// Whether this call is the probe of a paused target.
     public var isProbe: Bool { probe != nil }
 }
@@ -120,7 +122,7 @@ public actor CircuitBreaker {
             if Task.isCancelled { return nil }
             switch state {
             case .closed:
-                return BreakerPermit(probe: nil)
+                return BreakerPermit(probe: nil, caller: caller)
             case .open:
                 if let reopenAt, clock.now >= reopenAt {
                     if caller == lastFailedProber, !caller.isEmpty, contenders > 1 {
@@ -131,7 +133,7 @@ public actor CircuitBreaker {
                         probes += 1
                         change(to: .probing)
                         logger.notice("target paused: sending a probe", metadata: ["target": "\(target)"])
-                        return BreakerPermit(probe: nextProbe)
+                        return BreakerPermit(probe: nextProbe, caller: caller)
                     }
                 }
             case .probing:
@@ -159,6 +161,7 @@ public actor CircuitBreaker {
                 logger.notice("target resumed: probe succeeded", metadata: ["target": "\(target)"])
                 return false
             case .failed(let detail), .targetRefused(let detail):
+                lastFailedProber = permit.caller
                 pause = min(pause * 2, .milliseconds(max(1, policy.maxPauseMilliseconds)))
                 open(at: now)
                 logger.critical("target still failing: paused again", metadata: ["target": "\(target)", "pause": "\(pause)", "last.failure": "\(detail)"])
@@ -196,11 +199,6 @@ public actor CircuitBreaker {
         guard let probe = permit.probe, probe == currentProbe, state == .probing else { return }
         currentProbe = nil
         open(at: clock.now, after: .zero)
-    }
-
-    /// Notes that `caller` failed the probe it was given, so it waits for others to probe next.
-    public func probeFailed(by caller: String) {
-        lastFailedProber = caller
     }
 
     private func append(_ now: ContinuousClock.Instant, failed: Bool) {

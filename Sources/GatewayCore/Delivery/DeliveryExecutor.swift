@@ -90,7 +90,6 @@ struct DeliveryExecutor: Sendable {
                     if held {
                         if current.isProbe {
                             failedProbes += 1
-                            await breaker.probeFailed(by: key)
                             if failedProbes >= breakerPolicy.maxFailedProbesPerDelivery {
                                 giveUp = "held-too-long"
                                 break

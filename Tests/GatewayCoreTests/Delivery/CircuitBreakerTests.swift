@@ -93,7 +93,6 @@ import Testing
         await fail(breaker, 1)
         let firstProbe = try #require(await breaker.admit(for: "poison"))
         await breaker.record(firstProbe, .failed(detail: "500"))
-        await breaker.probeFailed(by: "poison")
         let other = Task { await breaker.admit(for: "healthy") }
         try await Task.sleep(for: .milliseconds(2))
         let poisonAgain = Task { await breaker.admit(for: "poison") }
