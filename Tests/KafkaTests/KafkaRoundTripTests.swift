@@ -27,10 +27,9 @@ import Testing
     }
 
     @Test func producedRecordsArriveWithKeysHeadersAndOrder() async throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("roundtrip", partitions: 3)
-        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let broker = try TestBroker(topic: "roundtrip", partitions: 3)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
         var offsets: [Int64] = []
         for index in 0..<20 {
             let report = try await producer.send(KafkaProducerMessage(
@@ -59,10 +58,9 @@ import Testing
     }
 
     @Test func partitionsAssignedPausedDeliverNothingUntilResumed() async throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("gated", partitions: 1)
-        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let broker = try TestBroker(topic: "gated", partitions: 1)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
         for index in 0..<5 { _ = try await producer.send(KafkaProducerMessage(topic: "gated", key: "k", value: Array("\(index)".utf8))) }
         var configuration = KafkaConsumerConfiguration(common, subscription: .group(id: "gated", topics: ["gated"]))
         configuration.startsAssignedPartitionsPaused = true
@@ -94,10 +92,9 @@ import Testing
     }
 
     @Test func watermarksOfManyPartitionsComeTogetherAndEndsAreReported() async throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("marks", partitions: 8)
-        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let broker = try TestBroker(topic: "marks", partitions: 8)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
         for partition in 0..<8 {
             for _ in 0..<partition { _ = try await producer.send(KafkaProducerMessage(topic: "marks", key: "k", value: [1], partition: Int32(partition))) }
         }
@@ -123,10 +120,9 @@ import Testing
     }
 
     @Test func committedOffsetsAreWhereTheGroupResumes() async throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("commits", partitions: 1)
-        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let broker = try TestBroker(topic: "commits", partitions: 1)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
         for index in 0..<10 {
             _ = try await producer.send(KafkaProducerMessage(topic: "commits", key: "k", value: Array("\(index)".utf8)))
         }
@@ -146,10 +142,9 @@ import Testing
     }
 
     @Test func messagesBufferedForARevokedPartitionAreNeverHandedToTheReader() async throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("moving", partitions: 2)
-        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let broker = try TestBroker(topic: "moving", partitions: 2)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
         for index in 0..<40 { _ = try await producer.send(KafkaProducerMessage(topic: "moving", key: "k", value: [UInt8(index)], partition: Int32(index % 2))) }
         var configuration = KafkaConsumerConfiguration(common, subscription: .group(id: "moving", topics: ["moving"]))
         configuration.revocationTimeoutMilliseconds = 500
@@ -203,10 +198,9 @@ import Testing
     }
 
     @Test func pausedPartitionsStopDeliveringUntilResumed() async throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("pausing", partitions: 1)
-        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let broker = try TestBroker(topic: "pausing", partitions: 1)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
         let partition = KafkaTopicPartition(topic: "pausing", partition: 0)
         let consumer = try KafkaConsumer(configuration: .init(common, subscription: .partitions([partition])), logger: logger)
         let received = Received()
@@ -238,10 +232,9 @@ import Testing
     }
 
     @Test func aPartitionPausedBeforeARebalanceFetchesAgainOnceReassigned() async throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("handover", partitions: 1)
-        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        let broker = try TestBroker(topic: "handover", partitions: 1)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
         let partition = KafkaTopicPartition(topic: "handover", partition: 0)
         let first = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "handover", topics: ["handover"])), logger: logger)
         let received = Received()
@@ -299,4 +292,18 @@ import Testing
 final class Received: Sendable {
     private let values = Mutex<[[UInt8]]>([])
     func withLock<T>(_ body: (inout [[UInt8]]) -> T) -> T { values.withLock { body(&$0) } }
+}
+
+/// A mock cluster with one topic, and a producer to it, for one test.
+struct TestBroker {
+    let cluster: KafkaMockCluster
+    let common: KafkaConfiguration
+    let producer: KafkaProducer
+
+    init(topic: String, partitions: Int) throws {
+        cluster = try KafkaMockCluster()
+        try cluster.createTopic(topic, partitions: partitions)
+        common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+    }
 }
