@@ -15,6 +15,9 @@ actor ParkingGate {
     }
 
     private var closed: [PartitionID: Closed] = [:]
+    /// Partitions whose held event `open` is handing over right now, and who waits for that to end.
+    private var releasing: Set<PartitionID> = []
+    private var releaseWaiters: [CheckedContinuation<Void, Never>] = []
     private var generation = 0
     private var catchingUp: [Int: Task<Void, Never>] = [:]
 
@@ -47,7 +50,12 @@ actor ParkingGate {
                     break
                 }
                 closed[partition]?.held.removeFirst()
+                releasing.insert(partition)
                 await handle(entry.held[0])
+                releasing.remove(partition)
+                let waiting = releaseWaiters
+                releaseWaiters = []
+                for waiter in waiting { waiter.resume() }
             }
         }
         catchingUp[generation] = nil
@@ -55,8 +63,13 @@ actor ParkingGate {
     }
 
     /// Forgets revoked partitions and what was held for them: the next owner reads it again.
-    func forget(_ partitions: Set<PartitionID>) {
+    /// Returns once no held event of theirs is being handed over, so that the revocation that
+    /// follows (abandon, commit, a new ledger generation) sees every event that got through.
+    func forget(_ partitions: Set<PartitionID>) async {
         for partition in partitions { closed[partition] = nil }
+        while !releasing.isDisjoint(with: partitions) {
+            await withCheckedContinuation { releaseWaiters.append($0) }
+        }
     }
 
     func isClosed(_ partition: PartitionID, generation: Int) -> Bool {

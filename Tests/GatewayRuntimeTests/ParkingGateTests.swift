@@ -37,4 +37,33 @@ import Testing
         #expect(await gate.isClosed(partition, generation: second))
         #expect(handled.withLock { $0 }.isEmpty, "what was held before the revocation is read again by whoever owns the partition")
     }
+
+    @Test func aRevocationWaitsForTheHeldEventBeingHandedOver() async throws {
+        let gate = ParkingGate()
+        let log = Mutex<[String]>([])
+        let (entered, enteredContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (proceed, proceedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let handle: @Sendable (KafkaConsumerMessage) async -> Void = { message in
+            enteredContinuation.yield()
+            var signal = proceed.makeAsyncIterator()
+            _ = await signal.next()
+            log.withLock { $0.append("handled \(message.offset)") }
+        }
+        let generation = await gate.close([partition])
+        await gate.submit(message(0), handle: handle)
+        await gate.submit(message(1), handle: handle)
+        let opening = Task { await gate.open([partition], generation: generation, handle: handle) }
+        var entries = entered.makeAsyncIterator()
+        _ = await entries.next()
+        let revoking = Task {
+            await gate.forget([partition])
+            log.withLock { $0.append("forgotten") }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(log.withLock { $0 }.isEmpty, "the revocation waits while event 0 is being handed over")
+        proceedContinuation.yield()
+        _ = await revoking.value
+        _ = await opening.value
+        #expect(log.withLock { $0 } == ["handled 0", "forgotten"], "event 1, held behind it, is left for the next owner")
+    }
 }
