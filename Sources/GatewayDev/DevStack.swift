@@ -10,7 +10,7 @@ import MockSupport
 /// Kafka broker with the gateway's topics, the mock national systems on loopback, and
 /// helpers to produce events and read what the gateway wrote back.
 public final class DevStack: Sendable {
-    public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked")
+    public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered")
     public static let dvcqgPassword = MockSystems.dvcqgPassword
 
     public let cluster: KafkaMockCluster
@@ -28,6 +28,7 @@ public final class DevStack: Sendable {
         try cluster.createTopic(topics.results, partitions: partitions)
         try cluster.createTopic(topics.dlq, partitions: partitions)
         try cluster.createTopic(topics.parked, partitions: partitions)
+        try cluster.createTopic(topics.delivered, partitions: partitions)
         let mocks = try await MockSystems.start(logger: logger)
         return try DevStack(cluster: cluster, partitions: partitions, mocks: mocks, contractsDirectory: contractsDirectory, logger: logger)
     }

@@ -52,6 +52,10 @@ public final class Gateway: Service {
             partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), fatal: fatal, logger: logger
         )
         await parking.start()
+        let marks = KafkaDeliveryMarks(
+            producer: producer, configuration: common, topic: kafka.deliveredTopic,
+            partitionCount: try await producer.partitionCount(of: kafka.deliveredTopic), fatal: fatal, logger: logger
+        )
         let enabled = Set(adapters.map(\.target))
         let rules = configuration.routes.filter { rule in
             guard !enabled.contains(rule.target), configuration.targets[rule.target.rawValue] != nil else { return true }
@@ -59,7 +63,7 @@ public final class Gateway: Service {
             return false
         }
         let router = try Router(rules: rules, adapters: adapters)
-        let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), parking: parking, logger: logger)
+        let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), parking: parking, marks: marks, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(common, subscription: .group(id: kafka.groupId, topics: [kafka.eventsTopic]))
         consumerConfiguration.sessionTimeoutMilliseconds = kafka.sessionTimeoutMilliseconds
         consumerConfiguration.startsAssignedPartitionsPaused = true
@@ -72,7 +76,7 @@ public final class Gateway: Service {
         )
         let flow = FlowControl(consumer: consumer, ledger: ledger, limit: configuration.delivery.maxBacklogPerPartition, logger: logger)
         let pipeline = Pipeline(
-            router: router, engine: engine, ledger: ledger, recorder: recorder, parking: parking,
+            router: router, engine: engine, ledger: ledger, recorder: recorder, parking: parking, marks: marks,
             flow: flow, consumer: consumer, statistics: statistics,
             maxEventBytes: configuration.delivery.maxEventBytes, logger: logger
         )
@@ -205,6 +209,7 @@ struct Pipeline: Sendable {
     let ledger: OffsetLedger
     let recorder: OutcomeRecorder
     let parking: KafkaParkingLot
+    let marks: KafkaDeliveryMarks
     let gate = ParkingGate()
     let flow: FlowControl
     let consumer: KafkaConsumer
@@ -230,6 +235,7 @@ struct Pipeline: Sendable {
                 await engine.abandon(revoked)
                 await commit()
                 await ledger.revoke(Array(revoked))
+                await marks.forget(revoked)
                 await flow.forget(revoked)
                 revocation.finish()
             case .message(let message):
@@ -242,19 +248,23 @@ struct Pipeline: Sendable {
         await gate.stop()
     }
 
-    /// Reads the parking state to its end, retrying with a growing pause for as long as the
-    /// partitions stay assigned, then lets their events through and resumes fetching them.
+    /// Reads the parking state and the partitions' delivery marks to their end, retrying with a
+    /// growing pause for as long as the partitions stay assigned, then lets their events through
+    /// and resumes fetching them.
     private func admit(_ partitions: [PartitionID], generation: Int) async {
         var pause = Duration.milliseconds(500)
         var failures = 0
         while !Task.isCancelled {
             do {
                 try await parking.catchUp()
+                // Marks below the committed offsets are not needed: those events are not read again.
+                let committed = (try? await consumer.committed(partitions.map(KafkaTopicPartition.init))) ?? [:]
+                try await marks.restore(partitions, committed: Dictionary(uniqueKeysWithValues: committed.map { (PartitionID($0.key), $0.value) }))
                 break
             } catch {
                 failures += 1
                 let level: Logger.Level = failures >= 3 ? .critical : .error
-                logger.log(level: level, "parking state not read: holding the assigned partitions' events", metadata: [
+                logger.log(level: level, "parking state or delivery marks not read: holding the assigned partitions' events", metadata: [
                     "partitions": "\(partitions.map(\.description).joined(separator: ","))", "error": "\(error)", "failures": "\(failures)",
                 ])
                 guard await partitions.asyncContains(where: { await gate.isClosed($0, generation: generation) }) else { return }
@@ -277,6 +287,7 @@ struct Pipeline: Sendable {
         do {
             try await consumer.commit(Dictionary(uniqueKeysWithValues: offsets.map { (KafkaTopicPartition($0.key), $0.value) }))
             await ledger.markCommitted(offsets)
+            await marks.committed(offsets)
         } catch {
             logger.warning("commit failed; will retry", metadata: ["error": "\(error)"])
         }
@@ -310,10 +321,13 @@ struct Pipeline: Sendable {
         statistics.routed(routes.count)
         for route in routes {
             let delivery = Delivery(event: event, target: route.target, operations: route.operations, origin: origin)
-            await engine.submit(delivery) { [recorder, ledger] outcome in
-                if await recorder.record(outcome) {
-                    await ledger.complete(ticket)
+            await engine.submit(delivery) { [recorder, ledger, marks] outcome in
+                // The mark follows the result: an event skipped as delivered already has its result.
+                guard await recorder.record(outcome) else { return }
+                if outcome.reachedTarget {
+                    guard await marks.markDelivered(outcome.delivery) else { return }
                 }
+                await ledger.complete(ticket)
             }
         }
     }

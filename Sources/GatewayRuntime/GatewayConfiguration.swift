@@ -28,6 +28,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var dlqTopic: String
         /// Compacted topic of parked dossiers (`cleanup.policy=compact` in production).
         public var parkedTopic: String
+        /// Compacted topic of delivery marks: per (target × dossier), the latest event delivered.
+        public var deliveredTopic: String
         /// At least 3000: the group notices a dead instance after this long.
         public var sessionTimeoutMilliseconds: Int
         /// Allows properties that turn off the verification of the brokers' certificates.
@@ -132,6 +134,7 @@ public struct GatewayConfiguration: Codable, Sendable {
             "resultsTopic": "gateway.results",
             "dlqTopic": "gateway.dlq",
             "parkedTopic": "gateway.parked",
+            "deliveredTopic": "gateway.delivered",
             "sessionTimeoutMilliseconds": 6000,
             "maxRecordBytes": 1_000_000,
             "allowInsecure": false,

@@ -105,22 +105,6 @@ public actor KafkaParkingLot: ParkingLot {
     public var all: [ParkedDossier] { entries.values.sorted { $0.key < $1.key } }
 
     private func send(_ message: KafkaProducerMessage) async -> Bool {
-        while !Task.isCancelled {
-            do {
-                _ = try await producer.send(message)
-                return true
-            } catch let error as KafkaError where error.isShutdown {
-                return false
-            } catch let error as KafkaError where error.isFatal || error.isPermanentForRecord {
-                // A parking record is small: a refusal means the topic refuses us, and parking
-                // that cannot be made durable must not be skipped.
-                fatal.raise("parking topic \(topic) refuses records: \(error.message)")
-                return false
-            } catch {
-                logger.warning("parking record not yet durable, retrying", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        }
-        return false
+        await producer.sendDurably(message, what: "parking record", fatal: fatal, logger: logger)
     }
 }

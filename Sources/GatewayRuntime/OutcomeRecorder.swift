@@ -23,6 +23,10 @@ struct OutcomeRecorder: Sendable {
     /// Returns false when the gateway stopped before the outcome was durable.
     func record(_ outcome: DeliveryOutcome) async -> Bool {
         let delivery = outcome.delivery
+        guard outcome.status != .alreadyDelivered else {
+            statistics.record(outcome)
+            return true
+        }
         if outcome.isDeadLetter {
             let letter = DeadLetter(outcome: outcome, contractVersion: contractVersion)
             logger.log(level: outcome.status == .parked ? .warning : .error, "\(outcome.status.rawValue)", metadata: [

@@ -12,7 +12,7 @@ struct KafkaCommand: AsyncParsableCommand {
     var partitions = 6
 
     @Option(help: "Topics to create.")
-    var topics = ["dossier.events", "gateway.results", "gateway.dlq", "gateway.parked"]
+    var topics = ["dossier.events", "gateway.results", "gateway.dlq", "gateway.parked", "gateway.delivered"]
 
     @Option(help: "Also write the bootstrap address to this file.")
     var bootstrapFile: String?

@@ -60,6 +60,9 @@ public struct DeliveryOutcome: Sendable {
         case deadLettered = "dead-lettered"
         /// Not sent: an earlier event of the dossier is dead-lettered for this target.
         case parked
+        /// Not sent: read again after a crash or a rebalance, and the target had it already.
+        /// Its result was written when it was delivered; nothing new is written.
+        case alreadyDelivered = "already-delivered"
     }
 
     /// One operation's final answer.
@@ -102,6 +105,9 @@ public struct DeliveryOutcome: Sendable {
 
     /// True when this outcome goes to the dead-letter topic too (dead letters and parked events).
     public var isDeadLetter: Bool { status == .deadLettered || status == .parked }
+
+    /// True when the target received the event through this delivery (a mark records it).
+    public var reachedTarget: Bool { status == .delivered || status == .duplicate }
 
     public var attempts: Int { operations.reduce(0) { $0 + $1.attempts } }
 }

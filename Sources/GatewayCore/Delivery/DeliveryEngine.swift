@@ -29,7 +29,10 @@ public final class DeliveryEngine: Sendable {
     private let lanes: [TargetName: TargetLane]
     private let breakers: [TargetName: CircuitBreaker]
 
-    public init(adapters: [any TargetAdapter], settings: [TargetName: TargetSettings], parking: any ParkingLot = InMemoryParkingLot(), logger: Logger) {
+    public init(
+        adapters: [any TargetAdapter], settings: [TargetName: TargetSettings],
+        parking: any ParkingLot = InMemoryParkingLot(), marks: any DeliveryMarks = InMemoryDeliveryMarks(), logger: Logger
+    ) {
         var lanes: [TargetName: TargetLane] = [:]
         var breakers: [TargetName: CircuitBreaker] = [:]
         for adapter in adapters {
@@ -37,7 +40,7 @@ public final class DeliveryEngine: Sendable {
             let breaker = CircuitBreaker(target: adapter.target, policy: setting.breaker, logger: logger)
             let limiter = RateLimiter(perSecond: setting.ratePerSecond, burst: setting.rateBurst)
             let executor = DeliveryExecutor(adapter: adapter, policy: setting.retry, breakerPolicy: setting.breaker, breaker: breaker, limiter: limiter, logger: logger)
-            lanes[adapter.target] = TargetLane(executor: executor, parking: parking, maxInFlight: setting.maxInFlight, logger: logger)
+            lanes[adapter.target] = TargetLane(executor: executor, parking: parking, marks: marks, maxInFlight: setting.maxInFlight, logger: logger)
             breakers[adapter.target] = breaker
         }
         self.lanes = lanes
@@ -99,6 +102,7 @@ actor TargetLane {
 
     private let executor: DeliveryExecutor
     private let parking: any ParkingLot
+    private let marks: any DeliveryMarks
     private let logger: Logger
     private let maxInFlight: Int
     private var queues: [String: FIFO<Pending>] = [:]
@@ -107,9 +111,10 @@ actor TargetLane {
     private var isClosed = false
     private(set) var backlog = 0
 
-    init(executor: DeliveryExecutor, parking: any ParkingLot, maxInFlight: Int, logger: Logger) {
+    init(executor: DeliveryExecutor, parking: any ParkingLot, marks: any DeliveryMarks, maxInFlight: Int, logger: Logger) {
         self.executor = executor
         self.parking = parking
+        self.marks = marks
         self.logger = logger
         self.maxInFlight = max(1, maxInFlight)
     }
@@ -167,7 +172,7 @@ actor TargetLane {
     func abandon(_ partitions: Set<PartitionID>) async {
         var waiting: [Task<Void, Never>] = []
         for (dossier, queue) in queues {
-            guard let head = queue.first, partitions.contains(PartitionID(topic: head.delivery.origin.topic, partition: head.delivery.origin.partition)) else { continue }
+            guard let head = queue.first, partitions.contains(head.delivery.origin.partitionID) else { continue }
             if let task = running[dossier] {
                 task.cancel()
                 waiting.append(task)
@@ -195,9 +200,13 @@ actor TargetLane {
         }
     }
 
-    /// Runs a delivery unless its dossier is parked for this target; a dead letter parks it.
+    /// Runs a delivery unless the target has it already or its dossier is parked for this
+    /// target; a dead letter parks it.
     private nonisolated func deliver(_ delivery: Delivery) async -> DeliveryOutcome? {
         let dossier = delivery.event.dossierCode
+        if await marks.isDelivered(delivery) {
+            return DeliveryOutcome(delivery: delivery, status: .alreadyDelivered, operations: [], failure: nil, reason: nil)
+        }
         let parkedBehind = await parking.parked(dossier, target: delivery.target)
         if let entry = parkedBehind, entry.eventId != delivery.event.id {
             return DeliveryOutcome(delivery: delivery, status: .parked, operations: [], failure: nil, reason: "parked", parkedBehind: entry)

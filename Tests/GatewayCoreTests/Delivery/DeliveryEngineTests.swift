@@ -146,6 +146,24 @@ final class ScriptedAdapter: TargetAdapter {
         #expect(byEvent["e-2-0"]?.status == .delivered, "other dossiers keep flowing")
         #expect(adapter.calls.map(\.event) == ["e-1-0", "e-2-0"], "a parked event is never sent")
     }
+
+    @Test func anEventAtOrBelowItsDossiersMarkIsNotSentAgain() async throws {
+        let marks = InMemoryDeliveryMarks()
+        let events = [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 1, step: 1), try Fixtures.event(dossier: 1, step: 2), try Fixtures.event(dossier: 2, step: 0)]
+        let deliveries = events.enumerated().map { Delivery(event: $1, target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: Int64($0))) }
+        // The dossier's second event reached the target before a crash; the other dossier's mark is elsewhere.
+        #expect(await marks.markDelivered(deliveries[1]))
+        #expect(await marks.markDelivered(Delivery(event: events[3], target: "other", operations: ["op"], origin: Fixtures.origin(offset: 3))))
+        let adapter = ScriptedAdapter()
+        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast)], marks: marks, logger: Logger(label: "test"))
+        let outcomes = Mutex<[String: DeliveryOutcome.Status]>([:])
+        for delivery in deliveries {
+            await engine.submit(delivery) { outcome in outcomes.withLock { $0[outcome.delivery.event.id] = outcome.status } }
+        }
+        while outcomes.withLock({ $0.count }) < deliveries.count { try? await Task.sleep(for: .milliseconds(2)) }
+        #expect(outcomes.withLock { $0 } == ["e-1-0": .alreadyDelivered, "e-1-1": .alreadyDelivered, "e-1-2": .delivered, "e-2-0": .delivered])
+        #expect(Set(adapter.calls.map(\.event)) == ["e-1-2", "e-2-0"] && adapter.calls.count == 2, "only what the target has not had is sent")
+    }
 }
 
 /// The paths on which a target used to stop for good, or on which a bad day dead-lettered work.

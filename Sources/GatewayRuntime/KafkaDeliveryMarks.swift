@@ -1,0 +1,130 @@
+import Foundation
+import GatewayCore
+import Kafka
+import Logging
+
+/// Delivery marks on the compacted `gateway.delivered` topic: key `target/dossier`, value the
+/// source partition and offset of the dossier's latest event the target received. A mark is
+/// written to the partition with the number of its source partition (modulo the topic's
+/// partition count), so the instance assigned a partition restores its marks by reading only
+/// the matching partition, before the partition's events are let through.
+///
+/// Only marks above the committed offset matter (nothing below it is read again), so those
+/// below are dropped from memory as commits move on; the topic itself stays one record per
+/// key, and retention may drop marks older than any backlog the gateway could hold.
+public actor KafkaDeliveryMarks: DeliveryMarks {
+    private let producer: KafkaProducer
+    private let configuration: KafkaConfiguration
+    private let topic: String
+    private let partitionCount: Int
+    private let fatal: FatalCondition
+    private let logger: Logger
+    private var offsets: [PartitionID: [DeliveryMark: Int64]] = [:]
+
+    /// The value of a mark record.
+    struct Record: Codable {
+        var topic: String
+        var partition: Int32
+        var offset: Int64
+        var eventId: String
+    }
+
+    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, logger: Logger) {
+        self.producer = producer
+        self.configuration = configuration
+        self.topic = topic
+        self.partitionCount = max(1, partitionCount)
+        self.fatal = fatal
+        self.logger = logger
+    }
+
+    public func isDelivered(_ delivery: Delivery) -> Bool {
+        guard let mark = offsets[delivery.origin.partitionID]?[DeliveryMark(delivery)] else { return false }
+        return delivery.origin.offset <= mark
+    }
+
+    public func markDelivered(_ delivery: Delivery) async -> Bool {
+        let origin = delivery.origin, mark = DeliveryMark(delivery)
+        let record = Record(topic: origin.topic, partition: origin.partition, offset: origin.offset, eventId: delivery.event.id)
+        let message = KafkaProducerMessage(
+            topic: topic, key: mark.key, value: Array(try! JSONCoding.encoder.encode(record)), partition: markPartition(of: origin.partitionID)
+        )
+        guard await producer.sendDurably(message, what: "delivery mark", fatal: fatal, logger: logger) else { return false }
+        offsets[origin.partitionID, default: [:]][mark] = max(offsets[origin.partitionID]?[mark] ?? -1, origin.offset)
+        return true
+    }
+
+    private func markPartition(of partition: PartitionID) -> Int32 {
+        Int32(Int(partition.partition) % partitionCount)
+    }
+
+    /// Reads the marks of `partitions` from their topic partitions to the end, keeping those at
+    /// or above `committed` (the offsets the partitions will be read again from), and replaces
+    /// what was known of those partitions with them. Fails rather than let delivery start with
+    /// marks half read: an event would then be sent again.
+    func restore(_ partitions: [PartitionID], committed: [PartitionID: Int64], timeout: Duration = .seconds(30)) async throws {
+        let wanted = Set(partitions)
+        let sources = Set(partitions.map { markPartition(of: $0) }).sorted().map { KafkaTopicPartition(topic: topic, partition: $0) }
+        guard !sources.isEmpty else { return }
+        var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(sources))
+        reading.reportsEndOfPartition = true
+        let reader = try KafkaConsumer(configuration: reading, logger: logger)
+        var restored: [PartitionID: [DeliveryMark: Int64]] = [:]
+        do {
+            let marks = try await reader.watermarks(sources, timeout: timeout)
+            var remaining = Dictionary(uniqueKeysWithValues: marks.compactMap { entry -> (Int32, Int64)? in
+                entry.value.low >= entry.value.high ? nil : (entry.key.partition, entry.value.high)
+            })
+            let deadline = ContinuousClock.now + timeout
+            let timer = Task {
+                try? await Task.sleep(until: deadline)
+                await reader.close()
+            }
+            defer { timer.cancel() }
+            var events = reader.events.makeAsyncIterator()
+            while !remaining.isEmpty, let event = await events.next() {
+                switch event {
+                case .message(let message):
+                    if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
+                    guard let key = message.keyText, !message.isTombstone,
+                          let record = try? JSONCoding.decoder.decode(Record.self, from: Data(message.value)),
+                          let mark = Self.mark(key: key) else { continue }
+                    let source = PartitionID(topic: record.topic, partition: record.partition)
+                    guard wanted.contains(source), record.offset >= committed[source] ?? 0 else { continue }
+                    restored[source, default: [:]][mark] = max(restored[source]?[mark] ?? -1, record.offset)
+                case .endOfPartition(let partition, let offset):
+                    if let end = remaining[partition.partition], offset >= end { remaining[partition.partition] = nil }
+                case .partitionsAssigned, .partitionsRevoked:
+                    break
+                }
+            }
+            guard remaining.isEmpty else { throw ConfigurationError("delivery marks topic \(topic) could not be read to its end in \(timeout)") }
+        } catch {
+            await reader.close()
+            throw error
+        }
+        await reader.close()
+        for partition in partitions { offsets[partition] = restored[partition] }
+        let count = restored.values.reduce(0) { $0 + $1.count }
+        logger.info("delivery marks restored", metadata: ["partitions": "\(partitions.count)", "marks": "\(count)"])
+    }
+
+    /// Drops marks below the offsets committed: those events are never read again.
+    func committed(_ offsets: [PartitionID: Int64]) {
+        for (partition, offset) in offsets {
+            guard let marks = self.offsets[partition] else { continue }
+            let kept = marks.filter { $0.value >= offset }
+            self.offsets[partition] = kept.isEmpty ? nil : kept
+        }
+    }
+
+    /// Forgets partitions that moved to another instance.
+    func forget(_ partitions: Set<PartitionID>) {
+        for partition in partitions { offsets[partition] = nil }
+    }
+
+    private static func mark(key: String) -> DeliveryMark? {
+        guard let slash = key.firstIndex(of: "/") else { return nil }
+        return DeliveryMark(target: TargetName(String(key[..<slash])), dossierCode: String(key[key.index(after: slash)...]))
+    }
+}

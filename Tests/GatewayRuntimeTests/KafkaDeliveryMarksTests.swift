@@ -1,0 +1,73 @@
+import Foundation
+import GatewayCore
+import Kafka
+import Logging
+import Testing
+@testable import GatewayRuntime
+
+/// Delivery marks written by one owner of a partition and restored by the next, on the
+/// embedded broker.
+@Suite struct KafkaDeliveryMarksTests {
+    static let contracts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Contracts")
+    let logger = Logger(label: "marks-test")
+
+    func delivery(dossier: Int, step: Int, partition: Int32, offset: Int64, target: TargetName = "dvcqg") throws -> Delivery {
+        var event = try DossierEventDecoder.decode(Array(Data(contentsOf: Self.contracts.appendingPathComponent("examples/events/received.json"))), key: nil)
+        event.data.dossierCode = "000.00.12.H13-250711-\(String(format: "%05d", dossier))"
+        event.subject = event.data.dossierCode
+        event.id = "e-\(dossier)-\(step)"
+        let origin = EventOrigin(topic: "dossier.events", partition: partition, offset: offset, timestampMilliseconds: nil, key: nil, value: [], headers: [])
+        return Delivery(event: event, target: target, operations: ["DongBoHoSoMC"], origin: origin)
+    }
+
+    func marks(_ cluster: KafkaMockCluster, producer: KafkaProducer, partitions: Int) -> KafkaDeliveryMarks {
+        KafkaDeliveryMarks(
+            producer: producer, configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), topic: "gateway.delivered",
+            partitionCount: partitions, fatal: FatalCondition(), logger: logger
+        )
+    }
+
+    @Test func theNextOwnerOfAPartitionKnowsWhatItsTargetsHadAboveTheCommittedOffset() async throws {
+        let cluster = try KafkaMockCluster()
+        // Fewer mark partitions than source partitions: marks of sources 1 and 3 share one.
+        try cluster.createTopic("gateway.delivered", partitions: 2)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)))
+        let first = marks(cluster, producer: producer, partitions: 2)
+        for delivery in [
+            try delivery(dossier: 1, step: 0, partition: 1, offset: 10),
+            try delivery(dossier: 1, step: 1, partition: 1, offset: 14),
+            try delivery(dossier: 2, step: 0, partition: 1, offset: 3),
+            try delivery(dossier: 1, step: 0, partition: 1, offset: 10, target: "emc"),
+            try delivery(dossier: 3, step: 0, partition: 3, offset: 50),
+            try delivery(dossier: 4, step: 0, partition: 0, offset: 7),
+        ] {
+            #expect(await first.markDelivered(delivery))
+        }
+
+        let next = marks(cluster, producer: producer, partitions: 2)
+        let source1 = PartitionID(topic: "dossier.events", partition: 1)
+        try await next.restore([source1], committed: [source1: 5])
+        #expect(await next.isDelivered(try delivery(dossier: 1, step: 0, partition: 1, offset: 10)))
+        #expect(await next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14)))
+        #expect(await !next.isDelivered(try delivery(dossier: 1, step: 2, partition: 1, offset: 20)), "a later event still goes out")
+        #expect(await next.isDelivered(try delivery(dossier: 1, step: 0, partition: 1, offset: 10, target: "emc")))
+        #expect(await !next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14, target: "emc")), "emc had step 0 only")
+        #expect(await !next.isDelivered(try delivery(dossier: 2, step: 0, partition: 1, offset: 3)), "below the committed offset: never read again, not kept")
+        #expect(await !next.isDelivered(try delivery(dossier: 3, step: 0, partition: 3, offset: 50)), "another partition's marks are its owner's")
+
+        await next.committed([source1: 15])
+        #expect(await !next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14)), "marks below a commit are dropped")
+        await producer.shutdown()
+    }
+
+    @Test func anEmptyMarksTopicRestoresAtOnce() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("gateway.delivered", partitions: 4)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)))
+        let marks = marks(cluster, producer: producer, partitions: 4)
+        try await marks.restore((0..<4).map { PartitionID(topic: "dossier.events", partition: Int32($0)) }, committed: [:], timeout: .seconds(5))
+        #expect(await !marks.isDelivered(try delivery(dossier: 1, step: 0, partition: 0, offset: 0)))
+        await producer.shutdown()
+    }
+}
