@@ -37,9 +37,18 @@ public final class KafkaConsumer: Sendable {
             guard let handle, let opaque else { return }
             let context = Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue()
             let topicPartitions = RdKafka.topicPartitions(partitions)
+            // Cooperative assignment hands over only the partitions that move; eager, all of them.
+            let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) } == "COOPERATIVE"
             if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
                 context.startEpoch(of: topicPartitions)
-                rd_kafka_assign(handle, partitions)
+                if cooperative {
+                    if let failure = rd_kafka_incremental_assign(handle, partitions) {
+                        context.logger.error("incremental assignment failed", metadata: ["error": "\(String(cString: rd_kafka_error_string(failure)))"])
+                        rd_kafka_error_destroy(failure)
+                    }
+                } else {
+                    rd_kafka_assign(handle, partitions)
+                }
                 // librdkafka keeps a partition's pause across a revoke and a new assignment, so
                 // the state is always set here: fetching, or paused until the reader resumes it.
                 if context.startsPaused {
@@ -57,7 +66,14 @@ public final class KafkaConsumer: Sendable {
                 if !context.isClosing, !revocation.wait(timeout: context.revocationTimeout) {
                     context.logger.warning("revoked partitions were not released in time", metadata: ["partitions": "\(topicPartitions)"])
                 }
-                rd_kafka_assign(handle, nil)
+                if cooperative {
+                    if let failure = rd_kafka_incremental_unassign(handle, partitions) {
+                        context.logger.error("incremental unassignment failed", metadata: ["error": "\(String(cString: rd_kafka_error_string(failure)))"])
+                        rd_kafka_error_destroy(failure)
+                    }
+                } else {
+                    rd_kafka_assign(handle, nil)
+                }
             }
         }
         let handle = try RdKafka.makeHandle(RD_KAFKA_CONSUMER, conf: conf)

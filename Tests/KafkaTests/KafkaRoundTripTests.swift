@@ -231,10 +231,13 @@ import Testing
         await producer.shutdown()
     }
 
+    /// Eager assignment (`range`) revokes and assigns every partition on each rebalance.
     @Test func aPartitionPausedBeforeARebalanceFetchesAgainOnceReassigned() async throws {
         let broker = try TestBroker(topic: "handover", partitions: 1)
         defer { withExtendedLifetime(broker) {} }
-        let (common, producer) = (broker.common, broker.producer)
+        var common = broker.common
+        common.properties["partition.assignment.strategy"] = "range"
+        let producer = broker.producer
         let partition = KafkaTopicPartition(topic: "handover", partition: 0)
         let first = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "handover", topics: ["handover"])), logger: logger)
         let received = Received()
@@ -272,6 +275,59 @@ import Testing
         _ = try await producer.send(KafkaProducerMessage(topic: "handover", key: "k", value: [7]))
         await waitUntil(within: .seconds(20)) { !received.withLock { $0.isEmpty } }
         #expect(received.withLock { $0 } == [[7]], "a reassigned partition fetches even though it was paused before")
+        await first.close()
+        await reader.value
+        await producer.shutdown()
+    }
+
+    /// Cooperative assignment, the default: a member joining takes partitions without the
+    /// others being revoked from the member that keeps them, which goes on reading them.
+    @Test func aMemberJoiningMovesOnlyThePartitionsItTakes() async throws {
+        let broker = try TestBroker(topic: "cooperative", partitions: 4)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
+        let first = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "cooperative", topics: ["cooperative"])), logger: logger)
+        let log = Mutex<(assigned: [Set<Int32>], revoked: [Set<Int32>], values: [[UInt8]])>(([], [], []))
+        let reader = Task {
+            for await event in first.events {
+                switch event {
+                case .message(let message): log.withLock { $0.values.append(message.value) }
+                case .partitionsAssigned(let partitions): log.withLock { $0.assigned.append(Set(partitions.map(\.partition))) }
+                case .partitionsRevoked(let partitions, let revocation):
+                    log.withLock { $0.revoked.append(Set(partitions.map(\.partition))) }
+                    revocation.finish()
+                case .endOfPartition: break
+                }
+            }
+        }
+        func waitUntil(within limit: Duration, _ condition: () -> Bool) async {
+            let end = ContinuousClock.now + limit
+            while !condition(), ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        await waitUntil(within: .seconds(20)) { log.withLock { $0.assigned.first == [0, 1, 2, 3] } }
+        let second = try KafkaConsumer(configuration: .init(common, subscription: .group(id: "cooperative", topics: ["cooperative"])), logger: logger)
+        let taken = Mutex<Set<Int32>>([])
+        let secondReader = Task {
+            for await event in second.events {
+                switch event {
+                case .partitionsAssigned(let partitions): taken.withLock { $0.formUnion(partitions.map(\.partition)) }
+                case .partitionsRevoked(_, let revocation): revocation.finish()
+                default: break
+                }
+            }
+        }
+        await waitUntil(within: .seconds(30)) { taken.withLock { $0.count } == 2 }
+        let (revoked, kept) = log.withLock { log in (log.revoked.reduce(into: Set<Int32>()) { $0.formUnion($1) }, Set(0..<4).subtracting(taken.withLock { $0 })) }
+        #expect(taken.withLock { $0.count } == 2, "the new member takes half")
+        #expect(revoked == taken.withLock { $0 }, "only the partitions that moved were revoked from the first member")
+        // The first member reads its kept partitions throughout.
+        for partition in kept {
+            _ = try await producer.send(KafkaProducerMessage(topic: "cooperative", key: "k", value: [UInt8(partition)], partition: partition))
+        }
+        await waitUntil(within: .seconds(20)) { log.withLock { $0.values.count } == kept.count }
+        #expect(Set(log.withLock { $0.values }.map { Int32($0[0]) }) == kept)
+        await second.close()
+        await secondReader.value
         await first.close()
         await reader.value
         await producer.shutdown()

@@ -151,7 +151,9 @@ import Testing
         let journal = try await harness.journal()
         await producer.shutdown()
         let verdict = Self.judge(events, journal)
-        print("rebalance test: \(events.count) events, results \(results.count); \(verdict)")
+        let applied = journal.filter { $0.accepted && !$0.absorbed }.map(\.receivedAt).sorted()
+        let longestGap = zip(applied, applied.dropFirst()).map { $1.timeIntervalSince($0) }.max() ?? 0
+        print("rebalance test: \(events.count) events, results \(results.count); \(verdict); longest pause between applied DVCQG calls \(String(format: "%.1f", longestGap)) s")
         #expect(second.logText.contains("partitions assigned"), "the second instance took partitions")
         #expect(first.logText.contains("partitions revoked"), "the first instance gave partitions up and took them back")
         #expect(Set(results.map { "\($0.eventId)/\($0.target)" }) == Self.expectedOutcomes(events))

@@ -52,5 +52,5 @@ public struct ResultRecord: Codable, Sendable, Equatable {
 
 /// The gateway's version: printed by `gateway --version` and stamped on every record it writes.
 public enum GatewayVersion {
-    public static let current = "0.2.0"
+    public static let current = "0.3.0"
 }

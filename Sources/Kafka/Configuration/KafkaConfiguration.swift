@@ -92,7 +92,10 @@ public struct KafkaConsumerConfiguration: Sendable {
             "queued.max.messages.kbytes": String(prefetchKilobytes),
         ]
         switch subscription {
-        case .group(let id, _): all["group.id"] = id
+        case .group(let id, _):
+            all["group.id"] = id
+            // Only the partitions that move stop during a rebalance; the others keep flowing.
+            all["partition.assignment.strategy"] = "cooperative-sticky"
         case .partitions(_, let groupID): all["group.id"] = groupID ?? "gateway-reader"
         }
         all.merge(common.dictionary) { _, explicit in explicit }
