@@ -74,7 +74,10 @@ public final class Gateway: Service {
             contractVersion: DossierEventDecoder.contractVersion, maxRecordBytes: kafka.maxRecordBytes - 4_096,
             statistics: statistics, fatal: fatal, logger: logger
         )
-        let flow = FlowControl(consumer: consumer, ledger: ledger, limit: configuration.delivery.maxBacklogPerPartition, logger: logger)
+        let flow = FlowControl(
+            consumer: consumer, ledger: ledger, limit: configuration.delivery.maxBacklogPerPartition,
+            byteBudget: configuration.delivery.maxBacklogBytes, logger: logger
+        )
         let pipeline = Pipeline(
             router: router, engine: engine, ledger: ledger, recorder: recorder, parking: parking, marks: marks,
             flow: flow, consumer: consumer, statistics: statistics,
@@ -157,35 +160,53 @@ public final class Gateway: Service {
     }
 }
 
-/// Keeps memory bounded: a partition whose unfinished backlog reaches the limit is paused
-/// (librdkafka stops fetching it) and resumed once the backlog has halved.
+/// Keeps memory bounded, per partition in records and over all partitions in bytes.
+/// A partition is paused (librdkafka stops fetching it) when its unfinished backlog reaches
+/// `limit` records, or when the backlog of all partitions holds `byteBudget` bytes of
+/// record values and this partition holds at least its even share of them. Partitions
+/// below their share keep flowing. A paused partition resumes once its backlog has halved.
 actor FlowControl {
     private let consumer: KafkaConsumer
     private let ledger: OffsetLedger
     private let limit: Int
+    private let byteBudget: Int
     private let logger: Logger
     private var paused: Set<PartitionID> = []
 
-    init(consumer: KafkaConsumer, ledger: OffsetLedger, limit: Int, logger: Logger) {
+    init(consumer: KafkaConsumer, ledger: OffsetLedger, limit: Int, byteBudget: Int, logger: Logger) {
         self.consumer = consumer
         self.ledger = ledger
         self.limit = limit
+        self.byteBudget = byteBudget
         self.logger = logger
     }
 
     func check(_ partition: PartitionID) async {
-        guard !paused.contains(partition), await ledger.pending(partition) >= limit else { return }
+        guard !paused.contains(partition) else { return }
+        let load = await ledger.load(partition)
+        let share = byteBudget / max(1, load.partitions)
+        let reason: String
+        if load.records >= limit {
+            reason = "backlog at its limit of \(limit) records"
+        } else if load.totalBytes >= byteBudget, load.bytes >= share {
+            reason = "backlog of all partitions at its limit of \(byteBudget) bytes, this one holding \(load.bytes)"
+        } else {
+            return
+        }
         do {
             try consumer.pause([KafkaTopicPartition(partition)])
             paused.insert(partition)
-            logger.warning("partition paused: backlog at its limit", metadata: ["partition": "\(partition)", "limit": "\(limit)"])
+            logger.warning("partition paused: \(reason)", metadata: ["partition": "\(partition)"])
         } catch {
             logger.error("could not pause partition", metadata: ["partition": "\(partition)", "error": "\(error)"])
         }
     }
 
     func resumeDrained() async {
-        for partition in paused where await ledger.pending(partition) <= limit / 2 {
+        for partition in paused {
+            let load = await ledger.load(partition)
+            let share = byteBudget / max(1, load.partitions)
+            guard load.records <= limit / 2, load.totalBytes <= byteBudget / 2 || load.bytes <= share / 2 else { continue }
             do {
                 try consumer.resume([KafkaTopicPartition(partition)])
                 paused.remove(partition)
@@ -306,7 +327,7 @@ struct Pipeline: Sendable {
             // A record without a key could land on any partition: the key must be the dossier code.
             event = try DossierEventDecoder.decode(message.value, key: message.keyText ?? "", maxBytes: maxEventBytes)
         } catch {
-            guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: 1) else { return }
+            guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: 1, bytes: message.value.count) else { return }
             // Off the consume loop, tracked by the ledger like any outcome: however long the
             // dead letter takes, polling and rebalances go on.
             Task { [recorder, ledger] in
@@ -317,7 +338,7 @@ struct Pipeline: Sendable {
             return
         }
         let routes = router.routes(for: event)
-        guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: routes.count) else { return }
+        guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: routes.count, bytes: message.value.count) else { return }
         statistics.routed(routes.count)
         for route in routes {
             let delivery = Delivery(event: event, target: route.target, operations: route.operations, origin: origin)

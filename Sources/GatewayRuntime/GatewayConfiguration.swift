@@ -79,6 +79,9 @@ public struct GatewayConfiguration: Codable, Sendable {
     public struct DeliverySettings: Codable, Sendable {
         /// Events of one partition read but not yet finished before that partition is paused.
         public var maxBacklogPerPartition: Int
+        /// Bytes of event values read but not yet finished, over all partitions, before the
+        /// partitions holding at least their even share of them are paused.
+        public var maxBacklogBytes: Int
         public var commitIntervalMilliseconds: Int
         /// How long shutdown waits for calls in flight.
         public var shutdownDeadlineMilliseconds: Int
@@ -143,6 +146,7 @@ public struct GatewayConfiguration: Codable, Sendable {
         "contractsDirectory": "Contracts",
         "delivery": [
             "maxBacklogPerPartition": 2000,
+            "maxBacklogBytes": 64 << 20,
             "commitIntervalMilliseconds": 200,
             "shutdownDeadlineMilliseconds": 10000,
             "maxEventBytes": DossierEventDecoder.defaultMaxEventBytes,
@@ -240,6 +244,7 @@ public struct GatewayConfiguration: Codable, Sendable {
             }
         }
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
+        guard delivery.maxBacklogBytes >= 1 << 20 else { throw ConfigurationError("delivery.maxBacklogBytes must be at least 1048576") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {
             guard AdapterRegistry.module(named: name) != nil else {
                 throw ConfigurationError("targets.\(name): no such national system; known: \(AdapterRegistry.modules.map { $0.target.rawValue }.joined(separator: ", "))")

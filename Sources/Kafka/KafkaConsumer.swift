@@ -12,18 +12,19 @@ public final class KafkaConsumer: Sendable {
     /// Messages and rebalances in the order they happened. Iterate it from one task.
     public let events: KafkaConsumerEvents
 
-    // librdkafka handles are thread-safe; the pointer is destroyed once, in `close`
-    // or `deinit`, after the poll thread has stopped (guarded by `isClosed`).
+    // librdkafka handles are thread-safe. The pointer is destroyed once, in `close` or
+    // `deinit`, after the poll thread has stopped and every call holding `lease` has returned;
+    // no call starts once the lease is closed.
     private nonisolated(unsafe) let handle: OpaquePointer
     private let context: ConsumerContext
     private let poller: PollThread
-    private let isClosed = Atomic<Bool>(false)
+    private let lease = HandleLease()
     private let logger: Logger
 
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
         let (stream, continuation) = AsyncStream.makeStream(of: BufferedEvent.self)
         let context = ConsumerContext(
-            continuation: continuation, capacity: configuration.bufferCapacity,
+            continuation: continuation, capacity: configuration.bufferCapacity, byteCapacity: configuration.bufferBytes,
             revocationTimeout: .milliseconds(configuration.revocationTimeoutMilliseconds),
             startsPaused: configuration.startsAssignedPartitionsPaused, logger: logger
         )
@@ -123,9 +124,10 @@ public final class KafkaConsumer: Sendable {
     }
 
     deinit {
-        if !isClosed.exchange(true, ordering: .acquiringAndReleasing) {
+        if lease.close() {
             context.isClosing = true
             poller.stop()
+            lease.waitUntilUnused()
             rd_kafka_consumer_close(handle)
             rd_kafka_destroy(handle)
             context.continuation.finish()
@@ -135,7 +137,8 @@ public final class KafkaConsumer: Sendable {
     /// Commits, for each partition, the offset of the next record to read.
     public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws {
         guard !offsets.isEmpty else { return }
-        guard !isClosed.load(ordering: .acquiring) else { throw KafkaError.shutdown }
+        try lease.acquire()
+        defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
         let entries = offsets.map { ($0.key, Optional($0.value)) }
         let result = await RdKafka.blocking {
@@ -150,6 +153,8 @@ public final class KafkaConsumer: Sendable {
 
     /// The offsets this group has committed for `partitions` (nil where none is).
     public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: Int64] {
+        try lease.acquire()
+        defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
         let milliseconds = timeout.milliseconds32
         let (result, offsets) = await RdKafka.blocking { () -> (Int32, [KafkaTopicPartition: Int64]) in
@@ -173,6 +178,8 @@ public final class KafkaConsumer: Sendable {
 
     /// The low and high watermarks of `partition`, asked of the broker.
     public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> (low: Int64, high: Int64) {
+        try lease.acquire()
+        defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
         let milliseconds = timeout.milliseconds32
         let (error, low, high) = await RdKafka.blocking { () -> (Int32, Int64, Int64) in
@@ -202,7 +209,8 @@ public final class KafkaConsumer: Sendable {
     /// Moves the next fetch of each partition to its offset; what was fetched before is dropped.
     public func seek(_ offsets: [KafkaTopicPartition: Int64], timeout: Duration = .seconds(10)) async throws {
         guard !offsets.isEmpty else { return }
-        guard !isClosed.load(ordering: .acquiring) else { throw KafkaError.shutdown }
+        try lease.acquire()
+        defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
         let entries = offsets.map { ($0.key, Optional($0.value)) }
         let milliseconds = timeout.milliseconds32
@@ -235,11 +243,12 @@ public final class KafkaConsumer: Sendable {
 
     /// Leaves the group and releases the client. Commit what is done before calling it.
     public func close() async {
-        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard lease.close() else { return }
         context.isClosing = true
         poller.stop()
         nonisolated(unsafe) let handle = self.handle
-        await RdKafka.blocking {
+        await RdKafka.blocking { [lease] in
+            lease.waitUntilUnused()
             rd_kafka_consumer_close(handle)
             rd_kafka_destroy(handle)
         }
@@ -252,7 +261,10 @@ public final class KafkaConsumer: Sendable {
         _ call: (OpaquePointer?, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> rd_kafka_resp_err_t,
         _ name: String
     ) throws {
-        guard !partitions.isEmpty, !isClosed.load(ordering: .acquiring) else { return }
+        guard !partitions.isEmpty else { return }
+        // Closed: nothing is fetched any more, which is what pausing and resuming are about.
+        guard (try? lease.acquire()) != nil else { return }
+        defer { lease.release() }
         let list = RdKafka.partitionList(partitions.map { ($0, nil) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let error = call(handle, list)
@@ -276,7 +288,7 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
             while true {
                 switch await base.next() {
                 case .message(let message, let epoch):
-                    context.consumed()
+                    context.consumed(bytes: message.value.count)
                     // Fetched under an assignment that has since ended: it belongs to whoever
                     // owns the partition now, or is fetched again under the new assignment.
                     guard context.isCurrent(message.topicPartition, epoch: epoch) else { continue }
@@ -309,16 +321,19 @@ private final class ConsumerContext: Sendable {
     let startsPaused: Bool
     let logger: Logger
     private let capacity: Int
+    private let byteCapacity: Int
     private let buffered = Atomic<Int>(0)
+    private let bufferedBytes = Atomic<Int>(0)
     /// Per partition, which assignment of it is current: every assignment and revocation moves
     /// it on, so a record buffered under an earlier one is recognised as stale.
     private let epochs = Mutex<(next: UInt64, current: [KafkaTopicPartition: UInt64])>((1, [:]))
     private let closing = Atomic<Bool>(false)
 
-    init(continuation: AsyncStream<BufferedEvent>.Continuation, capacity: Int, revocationTimeout: Duration, startsPaused: Bool, logger: Logger) {
+    init(continuation: AsyncStream<BufferedEvent>.Continuation, capacity: Int, byteCapacity: Int, revocationTimeout: Duration, startsPaused: Bool, logger: Logger) {
         self.continuation = continuation
         self.startsPaused = startsPaused
         self.capacity = max(1, capacity)
+        self.byteCapacity = max(1, byteCapacity)
         self.revocationTimeout = revocationTimeout
         self.logger = logger
     }
@@ -329,7 +344,8 @@ private final class ConsumerContext: Sendable {
         set { closing.store(newValue, ordering: .releasing) }
     }
 
-    var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity }
+    /// Below both limits; one record larger than the byte limit still gets in alone.
+    var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity && bufferedBytes.load(ordering: .relaxed) < byteCapacity }
 
     /// An assignment or a revocation: records buffered before it are stale from now on.
     func startEpoch(of partitions: [KafkaTopicPartition]) {
@@ -352,6 +368,7 @@ private final class ConsumerContext: Sendable {
 
     func deliver(_ message: KafkaConsumerMessage) {
         buffered.add(1, ordering: .relaxed)
+        bufferedBytes.add(message.value.count, ordering: .relaxed)
         continuation.yield(.message(message, epoch: epoch(of: message.topicPartition)))
     }
 
@@ -360,8 +377,9 @@ private final class ConsumerContext: Sendable {
         continuation.yield(.event(event))
     }
 
-    func consumed() {
+    func consumed(bytes: Int = 0) {
         buffered.subtract(1, ordering: .relaxed)
+        if bytes > 0 { bufferedBytes.subtract(bytes, ordering: .relaxed) }
     }
 }
 

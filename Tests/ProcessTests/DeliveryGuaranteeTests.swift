@@ -116,6 +116,14 @@ import Testing
               DVCQG journal: \(journal.count) requests; \(verdict)
               EMC journal: \(emcJournal.count) requests; \(emcVerdict)
             """)
+        for (name, entries, judged) in [("DVCQG", journal, verdict), ("EMC", emcJournal, emcVerdict)] {
+            for dossier in (judged.missing + judged.outOfOrder).prefix(3) {
+                print("\(name) journal of \(dossier):")
+                for entry in entries where entry.dossiers.contains(dossier) {
+                    print("  #\(entry.sequence) \(entry.receivedAt) \(entry.operation) key \(entry.idempotencyKey ?? "-") status \(entry.status) code \(entry.answerCode ?? "-") accepted \(entry.accepted) absorbed \(entry.absorbed)")
+                }
+            }
+        }
         #expect(covered == Self.expectedOutcomes(events), "every event has an outcome for every routed target")
         #expect(emcVerdict.missing.isEmpty && emcVerdict.appliedTwice.isEmpty && emcVerdict.outOfOrder.isEmpty, "EMC: \(emcVerdict)")
         #expect(results.allSatisfy { $0.outcome == .delivered || $0.outcome == .duplicate })
@@ -187,6 +195,44 @@ import Testing
         #expect(emcDuringOutage > 0, "EMC kept receiving while DVCQG was down")
         #expect(Set(results.map { "\($0.eventId)/\($0.target)" }) == Self.expectedOutcomes(events))
         #expect(results.allSatisfy { $0.outcome == .delivered || $0.outcome == .duplicate }, "no dead letters: \(Dictionary(grouping: results, by: \.outcome).mapValues(\.count))")
+        #expect(verdict.missing.isEmpty && verdict.appliedTwice.isEmpty && verdict.outOfOrder.isEmpty)
+        #expect(exit == 0)
+    }
+
+    /// Events carrying attachments of 600 KB arrive during an outage: what the gateway holds
+    /// is bounded by `maxBacklogBytes`, not by the number of events.
+    @Test func anOutageWithLargeEventsHoldsMemoryBoundedInBytes() async throws {
+        // 64 partitions: the embedded broker keeps about 5 MB of each, room for all 190 MB.
+        let harness = try ProcessHarness(partitions: 64)
+        let attachment = Data((0..<450_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).base64EncodedString()
+        let events = SampleTraffic(seed: 9).events(count: 320).map { event -> DossierEvent in
+            var event = event
+            event.data.documents = [.init(name: "Bản vẽ thửa đất", code: "TP02", contentBase64: attachment, originals: 1, copies: 0)]
+            return event
+        }
+        let producedBytes = try events.reduce(0) { $0 + (try JSONEncoder().encode($1)).count }
+        let producer = try harness.producer(maxMessageBytes: 2_000_000)
+        let gateway = try harness.startGateway(group: "large", name: "large", overrides: ["GATEWAY__delivery__maxBacklogBytes": String(4 << 20)])
+        try await gateway.waitUntilJoined()
+        try await Task.sleep(for: .seconds(1))
+        let before = gateway.peakResidentKilobytes ?? 0
+        try await harness.fault(FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
+        try await harness.produce(events, with: producer)
+        try await Task.sleep(for: .seconds(10))
+        let duringOutage = gateway.peakResidentKilobytes ?? 0
+        let pausedForBytes = gateway.logText.components(separatedBy: "backlog of all partitions at its limit").count - 1
+
+        try await harness.clearFaults()
+        let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(300))
+        let exit = await gateway.terminate()
+        let journal = try await harness.journal()
+        await producer.shutdown()
+        let verdict = Self.judge(events, journal)
+        let growth = (duringOutage - before) / 1024
+        print("large-event outage: \(events.count) events, \(producedBytes >> 20) MiB; RSS \(before / 1024) MiB before, \(duringOutage / 1024) MiB peak during the outage (+\(growth) MiB); \(pausedForBytes) pauses for bytes; \(verdict)")
+        #expect(pausedForBytes > 0, "the byte budget paused partitions")
+        #expect(growth < (producedBytes >> 20) / 2, "memory grows with the byte budget, not with what arrives")
+        #expect(Set(results.map { "\($0.eventId)/\($0.target)" }) == Self.expectedOutcomes(events))
         #expect(verdict.missing.isEmpty && verdict.appliedTwice.isEmpty && verdict.outOfOrder.isEmpty)
         #expect(exit == 0)
     }

@@ -46,7 +46,12 @@ final class ProcessHarness: Sendable {
 
     deinit {
         for process in [broker, mocks] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: scratch)
+        // GATEWAY_KEEP_LOGS keeps every process's log for a look after the run.
+        if ProcessInfo.processInfo.environment["GATEWAY_KEEP_LOGS"] != nil {
+            print("process logs kept in \(scratch.path)")
+        } else {
+            try? FileManager.default.removeItem(at: scratch)
+        }
     }
 
     static func launch(_ arguments: [String], environment: [String: String] = [:], log: URL) throws -> Process {
@@ -93,8 +98,10 @@ final class ProcessHarness: Sendable {
         return GatewayProcess(process: try Self.launch(["run"], environment: environment, log: log), log: log)
     }
 
-    func producer() throws -> KafkaProducer {
-        try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "process-test")))
+    func producer(maxMessageBytes: Int? = nil) throws -> KafkaProducer {
+        var configuration = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "process-test"))
+        if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
+        return try KafkaProducer(configuration: configuration)
     }
 
     func produce(_ events: [DossierEvent], with producer: KafkaProducer) async throws {

@@ -94,20 +94,22 @@ enum DVCQGMapping {
         }
     }
 
+    /// A channel the gateway does not know yet is sent as filed in person, the portal's default.
     static func kenhThucHien(_ channel: DossierData.Channel) -> String {
         switch channel {
-        case .inPerson: "1"
+        case .inPerson, .other: "1"
         case .online: "2"
         case .postal: "3"
         }
     }
 
+    /// An applicant kind the gateway does not know yet is sent as another organisation.
     static func loaiDoiTuong(_ kind: DossierData.Applicant.Kind) -> String {
         switch kind {
         case .citizen: "1"
         case .enterprise: "2"
         case .agency: "3"
-        case .organisation: "4"
+        case .organisation, .other: "4"
         }
     }
 

@@ -169,19 +169,29 @@ actor TargetLane {
         }
     }
 
+    /// Drops the queued deliveries of `partitions` and cancels a running one, returning once
+    /// it has ended. A dossier's queue holds one partition's events unless its partition
+    /// changed (a partition count raised), so each is looked at, not only the head.
     func abandon(_ partitions: Set<PartitionID>) async {
         var waiting: [Task<Void, Never>] = []
         for (dossier, queue) in queues {
-            guard let head = queue.first, partitions.contains(head.delivery.origin.partitionID) else { continue }
-            if let task = running[dossier] {
-                task.cancel()
-                waiting.append(task)
-                backlog -= queue.count - 1
-                queues[dossier] = FIFO([head])
-            } else {
-                backlog -= queue.count
-                queues[dossier] = nil
+            let task = running[dossier]
+            var kept = FIFO<Pending>()
+            for (index, pending) in queue.elements.enumerated() {
+                if index == 0, let task {
+                    // The running head stays queued until it ends; `finished` removes it.
+                    kept.push(pending)
+                    if partitions.contains(pending.delivery.origin.partitionID) {
+                        task.cancel()
+                        waiting.append(task)
+                    }
+                } else if partitions.contains(pending.delivery.origin.partitionID) {
+                    backlog -= 1
+                } else {
+                    kept.push(pending)
+                }
             }
+            queues[dossier] = kept.isEmpty ? nil : kept
         }
         for task in waiting { await task.value }
     }
@@ -262,6 +272,7 @@ struct FIFO<Element> {
     var isEmpty: Bool { head == storage.count }
     var count: Int { storage.count - head }
     var first: Element? { isEmpty ? nil : storage[head] }
+    var elements: ArraySlice<Element> { storage[head...] }
 
     mutating func push(_ element: Element) { storage.append(element) }
 

@@ -21,8 +21,11 @@ public actor OffsetLedger {
 
     private struct Progress {
         let generation: Int
+        /// Offsets begun, in order; finished ones leave from the front, or all at once when
+        /// they outnumber the unfinished (a record that never finishes holds the front).
         var offsets = FIFO<Int64>()
-        var remaining: [Int64: Int] = [:]
+        var remaining: [Int64: (outcomes: Int, bytes: Int)] = [:]
+        var bytes = 0
         var nextOffset: Int64?
         var committed: Int64?
 
@@ -31,15 +34,24 @@ public actor OffsetLedger {
             while let first = offsets.first, remaining[first] == nil { _ = offsets.pop() }
             return offsets.first ?? nextOffset
         }
+
+        mutating func finished() {
+            if offsets.count > 1_024, offsets.count > 2 * remaining.count {
+                offsets = FIFO(remaining.keys.sorted())
+            }
+        }
     }
 
     private var partitions: [PartitionID: Progress] = [:]
     private var generation = 0
+    /// Bytes of the records read but not yet finished, over all partitions.
+    public private(set) var pendingBytes = 0
 
     public init() {}
 
     public func assign(_ assigned: [PartitionID]) {
         for partition in assigned {
+            pendingBytes -= partitions[partition]?.bytes ?? 0
             generation += 1
             partitions[partition] = Progress(generation: generation)
         }
@@ -47,18 +59,24 @@ public actor OffsetLedger {
 
     /// Forgets revoked partitions; outcomes still arriving for them change nothing here.
     public func revoke(_ revoked: [PartitionID]) {
-        for partition in revoked { partitions[partition] = nil }
+        for partition in revoked {
+            pendingBytes -= partitions[partition]?.bytes ?? 0
+            partitions[partition] = nil
+        }
     }
 
     public var assigned: [PartitionID] { Array(partitions.keys) }
 
-    /// Records that `offset` waits for `outcomes` outcomes (zero finishes it at once).
-    public func begin(_ partition: PartitionID, offset: Int64, outcomes: Int) -> Ticket? {
+    /// Records that `offset`, a record of `bytes`, waits for `outcomes` outcomes (zero
+    /// finishes it at once).
+    public func begin(_ partition: PartitionID, offset: Int64, outcomes: Int, bytes: Int = 0) -> Ticket? {
         guard var progress = partitions[partition] else { return nil }
         progress.nextOffset = offset + 1
         if outcomes > 0 {
             progress.offsets.push(offset)
-            progress.remaining[offset] = outcomes
+            progress.remaining[offset] = (outcomes, bytes)
+            progress.bytes += bytes
+            pendingBytes += bytes
         }
         partitions[partition] = progress
         return Ticket(partition: partition, generation: progress.generation, offset: offset)
@@ -68,7 +86,14 @@ public actor OffsetLedger {
     public func complete(_ ticket: Ticket) {
         guard var progress = partitions[ticket.partition], progress.generation == ticket.generation,
               let left = progress.remaining[ticket.offset] else { return }
-        progress.remaining[ticket.offset] = left > 1 ? left - 1 : nil
+        if left.outcomes > 1 {
+            progress.remaining[ticket.offset] = (left.outcomes - 1, left.bytes)
+        } else {
+            progress.remaining[ticket.offset] = nil
+            progress.bytes -= left.bytes
+            pendingBytes -= left.bytes
+            progress.finished()
+        }
         partitions[ticket.partition] = progress
     }
 
@@ -93,6 +118,13 @@ public actor OffsetLedger {
     /// Records of `partition` read but not yet finished.
     public func pending(_ partition: PartitionID) -> Int {
         partitions[partition]?.remaining.count ?? 0
+    }
+
+    /// Records and their bytes of `partition` read but not yet finished, with the bytes over
+    /// all partitions and how many partitions are assigned.
+    public func load(_ partition: PartitionID) -> (records: Int, bytes: Int, totalBytes: Int, partitions: Int) {
+        let progress = partitions[partition]
+        return (progress?.remaining.count ?? 0, progress?.bytes ?? 0, pendingBytes, partitions.count)
     }
 
     /// Records read but not yet finished, over all partitions.

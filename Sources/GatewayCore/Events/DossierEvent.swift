@@ -125,15 +125,27 @@ public struct DossierData: Codable, Sendable, Equatable {
         }
     }
 
+    /// How the dossier was filed. A value the gateway does not know yet decodes as `other`
+    /// rather than refusing the event: no route depends on it.
     public enum Channel: String, Codable, Sendable {
         case inPerson = "in-person"
         case online
         case postal
+        case other
+
+        public init(from decoder: any Decoder) throws {
+            self = Channel(rawValue: try decoder.singleValueContainer().decode(String.self)) ?? .other
+        }
     }
 
     public struct Applicant: Codable, Sendable, Equatable {
+        /// Who applies. A value the gateway does not know yet decodes as `other`.
         public enum Kind: String, Codable, Sendable {
-            case citizen, enterprise, agency, organisation
+            case citizen, enterprise, agency, organisation, other
+
+            public init(from decoder: any Decoder) throws {
+                self = Kind(rawValue: try decoder.singleValueContainer().decode(String.self)) ?? .other
+            }
         }
 
         public enum IdentityType: String, Codable, Sendable {

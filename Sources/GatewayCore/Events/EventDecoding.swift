@@ -45,6 +45,12 @@ public enum DossierEventDecoder {
         guard !data.procedure.code.isEmpty, !data.procedure.name.isEmpty else { throw InvalidEvent("data.procedure needs code and name") }
         guard !data.field.code.isEmpty else { throw InvalidEvent("data.field.code is empty") }
         guard !data.applicant.fullName.isEmpty else { throw InvalidEvent("data.applicant.fullName is empty") }
+        try EventBounds.check(data)
+        if let steps = data.progress, steps.contains(where: { $0.handler.isEmpty || $0.content.isEmpty }) {
+            throw InvalidEvent("data.progress[]: handler and content must not be empty")
+        }
+        if data.civilStatus?.module.isEmpty == true { throw InvalidEvent("data.civilStatus.module is empty") }
+        if data.interconnect?.dossierNumber.isEmpty == true { throw InvalidEvent("data.interconnect.dossierNumber is empty") }
         if let module = data.procedure.interconnectModule, !["LTKS", "LTKT"].contains(module) {
             throw InvalidEvent("data.procedure.interconnectModule must be LTKS or LTKT")
         }

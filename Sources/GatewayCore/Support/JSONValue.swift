@@ -5,6 +5,8 @@ import Foundation
 public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
+    /// A whole number, kept exactly (a registry's record numbers can exceed 2^53).
+    case integer(Int64)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -16,6 +18,8 @@ public enum JSONValue: Codable, Sendable, Equatable {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
@@ -32,6 +36,7 @@ public enum JSONValue: Codable, Sendable, Equatable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
         case .number(let value):
             if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
         case .string(let value): try container.encode(value)
@@ -45,8 +50,9 @@ public enum JSONValue: Codable, Sendable, Equatable {
         return nil
     }
 
-    /// Decodes this value as `T`, as if it had been read from a file.
+    /// Decodes this value as `T`, as if it had been read from a file, with the gateway's
+    /// own date format.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
+        try JSONCoding.decoder.decode(T.self, from: JSONCoding.encoder.encode(self))
     }
 }

@@ -65,6 +65,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var startFromEarliest: Bool = true
     /// How many polled events may wait for the reader before polling waits too.
     public var bufferCapacity: Int = 1_000
+    /// How many bytes of record values may wait for the reader before polling waits too.
+    public var bufferBytes: Int = 16 << 20
     /// How long a rebalance waits for the reader to release revoked partitions.
     public var revocationTimeoutMilliseconds: Int = 15_000
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.

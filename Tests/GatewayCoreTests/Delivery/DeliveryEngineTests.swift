@@ -307,6 +307,29 @@ final class ScriptedAdapter: TargetAdapter {
         #expect(outcomes.withLock { $0 }.filter { $0.hasPrefix("e-3") } == ["e-3-0", "e-3-1"])
     }
 
+    @Test func aRevocationDropsOnlyTheRevokedPartitionsEventsOfAMixedQueue() async throws {
+        let adapter = ScriptedAdapter(delay: .milliseconds(200))
+        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: 1)], logger: Logger(label: "test"))
+        let outcomes = Mutex<[String]>([])
+        func submit(_ step: Int, partition: Int32) async throws {
+            let origin = EventOrigin(topic: "dossier.events", partition: partition, offset: Int64(step), timestampMilliseconds: nil, key: nil, value: [], headers: [])
+            await engine.submit(Delivery(event: try Fixtures.event(dossier: 1, step: step), target: "scripted", operations: ["op"], origin: origin)) { outcome in
+                outcomes.withLock { $0.append(outcome.delivery.event.id) }
+            }
+        }
+        // One dossier whose events sit on two partitions (its partition changed): the head of
+        // partition 0 runs, then one of partition 1, then one of partition 0 again.
+        try await submit(0, partition: 0)
+        try await submit(1, partition: 1)
+        try await submit(2, partition: 0)
+        await engine.abandon([PartitionID(topic: "dossier.events", partition: 0)])
+        let end = ContinuousClock.now + .seconds(10)
+        while outcomes.withLock({ $0.count }) < 1, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(outcomes.withLock { $0 } == ["e-1-1"], "the revoked partition's events are dropped, the other's is delivered")
+        #expect(await engine.backlog()["scripted"] == 0)
+    }
+
     @Test func aParkIsReleasedWhenTheEventItWaitsBehindIsDelivered() async throws {
         let parking = InMemoryParkingLot()
         _ = await parking.park(ParkedDossier(dossierCode: "000.00.12.H13-250711-00001", target: "scripted", eventId: "e-1-0", reason: "permanent"))

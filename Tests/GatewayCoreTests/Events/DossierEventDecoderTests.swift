@@ -65,6 +65,35 @@ import Testing
         }
     }
 
+    @Test func aFieldOverItsBoundIsRefusedByNameAndBound() throws {
+        var event = try Fixtures.event("received")
+        event.data.applicant.fullName = String(repeating: "Nguyễn ", count: 36)
+        #expect(throws: Never.self) { try DossierEventDecoder.validate(event, key: nil) }
+        event.data.applicant.fullName = String(repeating: "Nguyễn ", count: 36) + "Văn Bình"
+        do {
+            try DossierEventDecoder.validate(event, key: nil)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.reason == "data.applicant.fullName: more than 256 characters")
+        }
+        event = try Fixtures.event("progressed")
+        event.data.progress = Array(repeating: event.data.progress![0], count: 1_001)
+        #expect(throws: InvalidEvent.self) { try DossierEventDecoder.validate(event, key: nil) }
+        event.data.progress![3].content = ""
+        event.data.progress = Array(event.data.progress!.prefix(5))
+        #expect(throws: InvalidEvent.self, "the schema's minLength holds in the decoder too") { try DossierEventDecoder.validate(event, key: nil) }
+    }
+
+    @Test func aChannelOrApplicantKindNotKnownYetDoesNotRefuseTheEvent() throws {
+        let text = String(decoding: try Fixtures.bytes("examples/events/received.json"), as: UTF8.self)
+        let changed = text.replacingOccurrences(of: #""channel": "in-person""#, with: #""channel": "kiosk""#)
+            .replacingOccurrences(of: #""kind": "citizen""#, with: #""kind": "household""#)
+        #expect(changed != text)
+        let event = try DossierEventDecoder.decode(Array(changed.utf8), key: nil)
+        #expect(event.data.channel == .other)
+        #expect(event.data.applicant.kind == .other)
+    }
+
     @Test func keyMustMatchTheDossier() throws {
         let bytes = try Fixtures.bytes("examples/events/received.json")
         #expect(throws: InvalidEvent.self) { try DossierEventDecoder.decode(bytes, key: "000.00.12.H13-250711-99999") }
