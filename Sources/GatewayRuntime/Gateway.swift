@@ -163,8 +163,9 @@ public final class Gateway: Service {
 /// Keeps memory bounded, per partition in records and over all partitions in bytes.
 /// A partition is paused (librdkafka stops fetching it) when its unfinished backlog reaches
 /// `limit` records, or when the backlog of all partitions holds `byteBudget` bytes of
-/// record values and this partition holds at least its even share of them. Partitions
-/// below their share keep flowing. A paused partition resumes once its backlog has halved.
+/// record values and this partition holds unfinished work. A partition whose work finishes
+/// keeps flowing. A paused partition resumes once its backlog has halved, in records, and in
+/// bytes over all partitions or down to nothing of its own.
 actor FlowControl {
     private let consumer: KafkaConsumer
     private let ledger: OffsetLedger
@@ -184,11 +185,10 @@ actor FlowControl {
     func check(_ partition: PartitionID) async {
         guard !paused.contains(partition) else { return }
         let load = await ledger.load(partition)
-        let share = byteBudget / max(1, load.partitions)
         let reason: String
         if load.records >= limit {
             reason = "backlog at its limit of \(limit) records"
-        } else if load.totalBytes >= byteBudget, load.bytes >= share {
+        } else if load.totalBytes >= byteBudget, load.bytes > 0 {
             reason = "backlog of all partitions at its limit of \(byteBudget) bytes, this one holding \(load.bytes)"
         } else {
             return
@@ -205,8 +205,7 @@ actor FlowControl {
     func resumeDrained() async {
         for partition in paused {
             let load = await ledger.load(partition)
-            let share = byteBudget / max(1, load.partitions)
-            guard load.records <= limit / 2, load.totalBytes <= byteBudget / 2 || load.bytes <= share / 2 else { continue }
+            guard load.records <= limit / 2, load.totalBytes <= byteBudget / 2 || load.bytes == 0 else { continue }
             do {
                 try consumer.resume([KafkaTopicPartition(partition)])
                 paused.remove(partition)

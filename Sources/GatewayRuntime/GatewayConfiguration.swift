@@ -80,7 +80,7 @@ public struct GatewayConfiguration: Codable, Sendable {
         /// Events of one partition read but not yet finished before that partition is paused.
         public var maxBacklogPerPartition: Int
         /// Bytes of event values read but not yet finished, over all partitions, before the
-        /// partitions holding at least their even share of them are paused.
+        /// partitions holding unfinished work are paused.
         public var maxBacklogBytes: Int
         public var commitIntervalMilliseconds: Int
         /// How long shutdown waits for calls in flight.

@@ -121,10 +121,10 @@ public actor OffsetLedger {
     }
 
     /// Records and their bytes of `partition` read but not yet finished, with the bytes over
-    /// all partitions and how many partitions are assigned.
-    public func load(_ partition: PartitionID) -> (records: Int, bytes: Int, totalBytes: Int, partitions: Int) {
+    /// all partitions.
+    public func load(_ partition: PartitionID) -> (records: Int, bytes: Int, totalBytes: Int) {
         let progress = partitions[partition]
-        return (progress?.remaining.count ?? 0, progress?.bytes ?? 0, pendingBytes, partitions.count)
+        return (progress?.remaining.count ?? 0, progress?.bytes ?? 0, pendingBytes)
     }
 
     /// Records read but not yet finished, over all partitions.

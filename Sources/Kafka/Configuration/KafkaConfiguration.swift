@@ -92,6 +92,9 @@ public struct KafkaConsumerConfiguration: Sendable {
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "enable.partition.eof": reportsEndOfPartition ? "true" : "false",
             "queued.max.messages.kbytes": String(prefetchKilobytes),
+            // One fetch answer holds at most the prefetch: with many partitions the default
+            // (50 MB) would let a single answer outgrow every other bound.
+            "fetch.max.bytes": String(max(prefetchKilobytes * 1_024, 1_048_576 + 1_024)),
         ]
         switch subscription {
         case .group(let id, _):
