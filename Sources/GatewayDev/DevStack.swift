@@ -60,15 +60,9 @@ public final class DevStack: Sendable {
     /// The environment a gateway of this stack reads its secrets from.
     public var secrets: [String: String] { MockSystems.secrets }
 
+    /// Publishes `events`, each dossier's in order.
     public func produce(_ events: [DossierEvent]) async throws {
-        let encoder = JSONCoding.encoder
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for event in events {
-                let value = Array(try encoder.encode(event))
-                group.addTask { try await self.produceRaw(key: event.dossierCode, value: value) }
-            }
-            try await group.waitForAll()
-        }
+        try await producer.sendInDossierOrder(events, topic: Self.topics.events)
     }
 
     /// Sends any bytes as an event record, valid or not.

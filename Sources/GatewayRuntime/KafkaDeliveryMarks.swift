@@ -33,7 +33,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
         self.producer = producer
         self.configuration = configuration
         self.topic = topic
-        self.partitionCount = max(1, partitionCount)
+        self.partitionCount = partitionCount
         self.fatal = fatal
         self.logger = logger
     }
@@ -55,7 +55,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
     }
 
     private func markPartition(of partition: PartitionID) -> Int32 {
-        Int32(Int(partition.partition) % partitionCount)
+        Int32(Int(partition.partition) % max(1, partitionCount))
     }
 
     /// Reads the marks of `partitions` from their topic partitions to the end, keeping those at
@@ -63,6 +63,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
     /// what was known of those partitions with them. Fails rather than let delivery start with
     /// marks half read: an event would then be sent again.
     func restore(_ partitions: [PartitionID], committed: [PartitionID: Int64], timeout: Duration = .seconds(30)) async throws {
+        try await producer.confirmPartitionCount(of: topic, expected: partitionCount, fatal: fatal)
         let wanted = Set(partitions)
         let sources = Set(partitions.map { markPartition(of: $0) }).sorted().map { KafkaTopicPartition(topic: topic, partition: $0) }
         guard !sources.isEmpty else { return }

@@ -72,6 +72,7 @@ public actor KafkaParkingLot: ParkingLot {
     /// high watermarks are asked for all at once; a partition emptied by retention counts as
     /// read when its low and high watermarks meet or the reader reports its end.
     public func catchUp(timeout: Duration = .seconds(30)) async throws {
+        try await producer.confirmPartitionCount(of: topic, expected: partitions.count, fatal: fatal)
         let marks = try await reader.watermarks(partitions, timeout: timeout)
         let targets = Dictionary(uniqueKeysWithValues: marks.compactMap { entry -> (Int32, Int64)? in
             entry.value.low >= entry.value.high ? nil : (entry.key.partition, entry.value.high)

@@ -70,4 +70,20 @@ import Testing
         #expect(await !marks.isDelivered(try delivery(dossier: 1, step: 0, partition: 0, offset: 0)))
         await producer.shutdown()
     }
+
+    @Test func aMarksTopicWhosePartitionsChangedStopsTheGatewayInsteadOfMissingMarks() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("gateway.delivered", partitions: 3)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)))
+        let fatal = FatalCondition()
+        let marks = KafkaDeliveryMarks(
+            producer: producer, configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), topic: "gateway.delivered",
+            partitionCount: 2, fatal: fatal, logger: logger
+        )
+        await #expect(throws: ConfigurationError.self) {
+            try await marks.restore([PartitionID(topic: "dossier.events", partition: 0)], committed: [:], timeout: .seconds(5))
+        }
+        #expect(fatal.reason?.contains("now has 3 partitions instead of 2") == true)
+        await producer.shutdown()
+    }
 }

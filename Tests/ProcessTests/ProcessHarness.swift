@@ -105,16 +105,7 @@ final class ProcessHarness: Sendable {
     }
 
     func produce(_ events: [DossierEvent], with producer: KafkaProducer) async throws {
-        let encoder = JSONCoding.encoder
-        for batch in stride(from: 0, to: events.count, by: 500).map({ Array(events[$0..<min($0 + 500, events.count)]) }) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for event in batch {
-                    let value = Array(try encoder.encode(event))
-                    group.addTask { _ = try await producer.send(KafkaProducerMessage(topic: "dossier.events", key: event.dossierCode, value: value)) }
-                }
-                try await group.waitForAll()
-            }
-        }
+        try await producer.sendInDossierOrder(events, topic: "dossier.events")
     }
 
     /// Reads `gateway.results` until every `eventId/target` in `expected` has a result, or the timeout.
