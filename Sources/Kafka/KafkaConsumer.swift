@@ -43,10 +43,7 @@ public final class KafkaConsumer: Sendable {
             if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
                 context.startEpoch(of: topicPartitions)
                 if cooperative {
-                    if let failure = rd_kafka_incremental_assign(handle, partitions) {
-                        context.logger.error("incremental assignment failed", metadata: ["error": "\(String(cString: rd_kafka_error_string(failure)))"])
-                        rd_kafka_error_destroy(failure)
-                    }
+                    context.report(rd_kafka_incremental_assign(handle, partitions), "incremental assignment")
                 } else {
                     rd_kafka_assign(handle, partitions)
                 }
@@ -68,10 +65,7 @@ public final class KafkaConsumer: Sendable {
                     context.logger.warning("revoked partitions were not released in time", metadata: ["partitions": "\(topicPartitions)"])
                 }
                 if cooperative {
-                    if let failure = rd_kafka_incremental_unassign(handle, partitions) {
-                        context.logger.error("incremental unassignment failed", metadata: ["error": "\(String(cString: rd_kafka_error_string(failure)))"])
-                        rd_kafka_error_destroy(failure)
-                    }
+                    context.report(rd_kafka_incremental_unassign(handle, partitions), "incremental unassignment")
                 } else {
                     rd_kafka_assign(handle, nil)
                 }
@@ -375,6 +369,13 @@ private final class ConsumerContext: Sendable {
     func deliver(_ event: KafkaConsumerEvent) {
         buffered.add(1, ordering: .relaxed)
         continuation.yield(.event(event))
+    }
+
+    /// Logs and releases the error a librdkafka call returned, if any.
+    func report(_ failure: OpaquePointer?, _ call: String) {
+        guard let failure else { return }
+        logger.error("\(call) failed", metadata: ["error": "\(String(cString: rd_kafka_error_string(failure)))"])
+        rd_kafka_error_destroy(failure)
     }
 
     func consumed(bytes: Int = 0) {
