@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gateway", targets: ["gateway"]),
+        .executable(name: "gateway-bench", targets: ["gateway-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -128,6 +129,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // The benchmark: the gateway, the broker and the mocks as separate processes, measured.
+        .executableTarget(
+            name: "gateway-bench",
+            dependencies: [
+                "GatewayDev", "GatewayCore", "Kafka", "SampleTraffic",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/GatewayBenchmark"
         ),
 
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),

@@ -9,3 +9,5 @@ swift build --build-tests
 bash scripts/check-unit.sh
 bash scripts/verify-mocks.sh
 swift test --skip-build
+# The benchmark's smoke run: every event of a small run accounted for, nothing about speed.
+"$(swift build --show-bin-path)/gateway-bench" --smoke --output "$(swift build --show-bin-path)/bench-smoke.json"

@@ -277,9 +277,7 @@ struct Pipeline: Sendable {
         while !Task.isCancelled {
             do {
                 try await parking.catchUp()
-                // Marks below the committed offsets are not needed: those events are not read again.
-                let committed = (try? await consumer.committed(partitions.map(KafkaTopicPartition.init))) ?? [:]
-                try await marks.restore(partitions, committed: Dictionary(uniqueKeysWithValues: committed.map { (PartitionID($0.key), $0.value) }))
+                try await marks.restore(partitions)
                 break
             } catch {
                 failures += 1

@@ -59,10 +59,11 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
     }
 
     /// Reads the marks of `partitions` from their topic partitions to the end, keeping those at
-    /// or above `committed` (the offsets the partitions will be read again from), and replaces
-    /// what was known of those partitions with them. Fails rather than let delivery start with
-    /// marks half read: an event would then be sent again.
-    func restore(_ partitions: [PartitionID], committed: [PartitionID: Int64], timeout: Duration = .seconds(30)) async throws {
+    /// or above `committed` (the offsets the partitions will be read again from, where known),
+    /// and replaces what was known of those partitions with them; the first commit drops the
+    /// others. Fails rather than let delivery start with marks half read: an event would then
+    /// be sent again.
+    func restore(_ partitions: [PartitionID], committed: [PartitionID: Int64] = [:], timeout: Duration = .seconds(30)) async throws {
         try await producer.confirmPartitionCount(of: topic, expected: partitionCount, fatal: fatal)
         let wanted = Set(partitions)
         let sources = Set(partitions.map { markPartition(of: $0) }).sorted().map { KafkaTopicPartition(topic: topic, partition: $0) }

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import GatewayDev
+import Kafka
+import Logging
+import SampleTraffic
+
+/// Measures the gateway against the embedded broker and the mocks, each in its own process,
+/// and prints a table and a JSON file. `--smoke` runs a small count and only checks that every
+/// event is accounted for.
+@main
+struct GatewayBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway-bench",
+        abstract: "Measure the gateway end to end against the embedded broker and the mock national systems."
+    )
+
+    @Option(help: "Events pre-produced for each end-to-end run.")
+    var events = 200_000
+
+    @Option(help: "Partitions of dossier.events (raised to keep the embedded broker's per-partition retention).")
+    var partitions = 96
+
+    @Option(help: "Events per second of the latency run.")
+    var rate = 1_000
+
+    @Option(help: "Seconds of the latency run.")
+    var latencySeconds = 20
+
+    @Option(help: "What to run: consume, dvcqg-emc, all-systems, latency.")
+    var scenarios = "consume,dvcqg-emc,all-systems,latency"
+
+    @Option(help: "Where to write the figures as JSON.")
+    var output = "bench.json"
+
+    @Flag(help: "A small run for CI: every event accounted for, nothing about speed.")
+    var smoke = false
+
+    func run() async throws {
+        let count = smoke ? 2_000 : events
+        let partitionCount = max(partitions, count / 1_500 + 1)
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gateway")
+        let contracts = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Contracts").path
+        let wanted = Set(scenarios.split(separator: ",").map(String.init))
+        var report = BenchmarkReport(events: count, partitions: partitionCount, machine: Machine.describe())
+        print("gateway-bench: \(count) events over \(partitionCount) partitions; \(report.machine)")
+
+        if wanted.contains("consume") {
+            let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
+            try await Scenarios.preproduce(count, on: stack)
+            report.figures["consume"] = try await Scenarios.consumeOnly(count, on: stack)
+        }
+        for (name, targets) in [("dvcqg-emc", ["dvcqg", "emc"]), ("all-systems", ["dvcqg", "emc", "bca", "vbdlis", "hotich"])] where wanted.contains(name) {
+            let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
+            try await Scenarios.preproduce(count, on: stack)
+            let figures = try await Scenarios.endToEnd(count, targets: targets, on: stack)
+            report.figures[name] = figures
+            if smoke, figures["complete"] != 1 || figures["dead_letters_or_parked"] != 0 {
+                throw ValidationError("\(name): not every event was accounted for: \(figures)")
+            }
+        }
+        if wanted.contains("latency"), !smoke {
+            let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
+            report.figures["latency"] = try await Scenarios.latency(rate: rate, seconds: latencySeconds, on: stack)
+        }
+        report.print()
+        try report.write(to: output)
+        print("figures written to \(output)")
+    }
+}
+
+/// The machine the figures come from.
+enum Machine {
+    static func describe() -> String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(model), \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    }
+}
+
+struct BenchmarkReport: Encodable {
+    var events: Int
+    var partitions: Int
+    var machine: String
+    var figures: [String: [String: Double]] = [:]
+
+    func print() {
+        Swift.print("")
+        Swift.print("scenario      figure                          value")
+        for (scenario, values) in figures.sorted(by: { $0.key < $1.key }) {
+            for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+                Swift.print("\(scenario.padding(toLength: 13, withPad: " ", startingAt: 0)) \(name.padding(toLength: 31, withPad: " ", startingAt: 0)) \(String(format: value.rounded() == value ? "%.0f" : "%.2f", value))")
+            }
+        }
+    }
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import GatewayCore
+import GatewayDev
+import Kafka
+import Logging
+import SampleTraffic
+import Synchronization
+
+/// The measured runs. Each figure is a number; times in seconds or milliseconds as named.
+enum Scenarios {
+    static let logger = Logger(label: "gateway-bench")
+
+    static func preproduce(_ count: Int, on stack: ProcessStack) async throws {
+        let producer = try stack.producer()
+        let started = ContinuousClock.now
+        try await producer.sendInDossierOrder(SampleTraffic(seed: 42).events(count: count), topic: "dossier.events")
+        await producer.shutdown()
+        print("  produced \(count) events in \(started.duration(to: .now))")
+    }
+
+    /// librdkafka alone: a group consumer reading every event, doing nothing with it.
+    static func consumeOnly(_ count: Int, on stack: ProcessStack) async throws -> [String: Double] {
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: stack.bootstrap, clientID: "bench-consume"),
+                                                      subscription: .group(id: "bench-consume", topics: ["dossier.events"])),
+            logger: logger
+        )
+        var read = 0
+        var first: ContinuousClock.Instant?
+        let started = ContinuousClock.now
+        for await event in consumer.events {
+            guard case .message = event else { continue }
+            if first == nil { first = .now }
+            read += 1
+            if read == count { break }
+        }
+        let seconds = (first ?? started).duration(to: .now).seconds
+        await consumer.close()
+        print("  consume only: \(read) events in \(String(format: "%.2f", seconds)) s")
+        return ["events_per_second": Double(read) / seconds, "seconds": seconds]
+    }
+
+    /// The gateway from start until every routed result is written, `targets` enabled.
+    static func endToEnd(_ count: Int, targets: [String], on stack: ProcessStack) async throws -> [String: Double] {
+        var overrides: [String: String] = ["LOG_LEVEL": "notice"]
+        for target in ["dvcqg", "emc", "bca", "vbdlis", "hotich"] where !targets.contains(target) {
+            overrides["GATEWAY__targets__\(target)__enabled"] = "false"
+        }
+        let reader = try ResultReader(stack: stack)
+        let started = ContinuousClock.now
+        let gateway = try stack.startGateway(group: "bench-\(targets.count)", name: "bench-\(targets.count)", overrides: overrides)
+        // DVCQG and EMC take every event; the other systems a share, known once no more come.
+        let settled = await reader.wait(for: { counts in
+            (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
+        }, quietFor: targets.count > 2 ? .seconds(3) : .zero, timeout: .seconds(3_600))
+        let cpu = gateway.cpuSeconds ?? 0
+        let peak = Double(gateway.peakResidentKilobytes ?? 0) / 1_024
+        _ = await gateway.terminate()
+        let wall = started.duration(to: settled.last ?? .now).seconds
+        let outcomes = settled.total
+        let steady = settled.steadyRate
+        let complete = (settled.counts["dvcqg"] ?? 0) >= count && (settled.counts["emc"] ?? 0) >= count
+        print("  \(targets.joined(separator: "+")): \(outcomes) outcomes for \(count) events in \(String(format: "%.1f", wall)) s, first after \(String(format: "%.2f", settled.firstAfter(started))) s")
+        return [
+            "events_per_second_wall": Double(count) / wall,
+            "events_per_second_steady": steady.events,
+            "outcomes_per_second_steady": steady.outcomes,
+            "cpu_ms_per_event": cpu * 1_000 / Double(count),
+            "peak_rss_mib": peak,
+            "first_result_seconds": settled.firstAfter(started),
+            "wall_seconds": wall,
+            "complete": complete ? 1 : 0,
+            "dead_letters_or_parked": Double(settled.failures),
+        ]
+    }
+
+    /// Events produced at a steady rate to a running gateway: produce-to-result latency at DVCQG.
+    static func latency(rate: Int, seconds: Int, on stack: ProcessStack) async throws -> [String: Double] {
+        let reader = try ResultReader(stack: stack)
+        let gateway = try stack.startGateway(group: "bench-latency", name: "bench-latency", overrides: [
+            "GATEWAY__targets__bca__enabled": "false", "GATEWAY__targets__vbdlis__enabled": "false",
+            "GATEWAY__targets__hotich__enabled": "false",
+        ])
+        try await gateway.waitUntilJoined()
+        try await Task.sleep(for: .seconds(2))
+        let events = SampleTraffic(seed: 7).events(count: rate * seconds)
+        let producer = try stack.producer()
+        let encoder = JSONCoding.encoder
+        let clock = ContinuousClock()
+        let begin = clock.now
+        var sentAt: [String: ContinuousClock.Instant] = [:]
+        // Each dossier's events keep their order: the next one waits for its predecessor's ack.
+        var lastOfDossier: [String: Task<Void, Error>] = [:]
+        for (index, event) in events.enumerated() {
+            try await clock.sleep(until: begin + .seconds(Double(index) / Double(rate)))
+            let value = Array(try encoder.encode(event))
+            sentAt[event.id] = clock.now
+            let previous = lastOfDossier[event.dossierCode]
+            lastOfDossier[event.dossierCode] = Task {
+                try await previous?.value
+                _ = try await producer.send(KafkaProducerMessage(topic: "dossier.events", key: event.dossierCode, value: value))
+            }
+        }
+        for task in lastOfDossier.values { try await task.value }
+        let settled = await reader.wait(for: { ($0["dvcqg"] ?? 0) >= events.count }, quietFor: .zero, timeout: .seconds(600))
+        _ = await gateway.terminate()
+        await producer.shutdown()
+        let latencies = settled.arrivals(target: "dvcqg").compactMap { id, at in sentAt[id].map { $0.duration(to: at).seconds * 1_000 } }.sorted()
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        print("  latency at \(rate)/s: \(latencies.count) results, p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms")
+        return ["p50_ms": percentile(0.5), "p99_ms": percentile(0.99), "max_ms": latencies.last ?? 0, "rate": Double(rate)]
+    }
+}
+
+/// Reads `gateway.results` as they come, counting per target and noting when each arrived.
+final class ResultReader: Sendable {
+    struct Settled {
+        var counts: [String: Int]
+        /// Results other than delivered or duplicate.
+        var failures = 0
+        var times: [ContinuousClock.Instant]
+        var byEvent: [(target: String, id: String, at: ContinuousClock.Instant)]
+        var last: ContinuousClock.Instant? { times.last }
+        var total: Int { times.count }
+
+        func firstAfter(_ start: ContinuousClock.Instant) -> Double { start.duration(to: times.first ?? start).seconds }
+
+        /// Rates between the 10th and the 90th percentile of results, in events (DVCQG results) and outcomes.
+        var steadyRate: (events: Double, outcomes: Double) {
+            guard times.count > 10 else { return (0, 0) }
+            let low = times.count / 10, high = times.count * 9 / 10
+            let seconds = times[low].duration(to: times[high]).seconds
+            let dvcqg = byEvent[low...high].filter { $0.target == "dvcqg" }.count
+            return seconds > 0 ? (Double(dvcqg) / seconds, Double(high - low) / seconds) : (0, 0)
+        }
+
+        func arrivals(target: String) -> [(String, ContinuousClock.Instant)] {
+            byEvent.filter { $0.target == target }.map { ($0.id, $0.at) }
+        }
+    }
+
+    private final class Shared: Sendable {
+        let settled = Mutex<Settled>(Settled(counts: [:], times: [], byEvent: []))
+    }
+
+    private let consumer: KafkaConsumer
+    private let state = Shared()
+    private let reading: Task<Void, Never>
+
+    init(stack: ProcessStack) throws {
+        let partitions = (0..<stack.partitions).map { KafkaTopicPartition(topic: "gateway.results", partition: Int32($0)) }
+        let consumer = try KafkaConsumer(
+            // An empty fetch answered at once: the reader adds no wait of its own to a latency.
+            configuration: KafkaConsumerConfiguration(
+                KafkaConfiguration(bootstrapServers: stack.bootstrap, clientID: "bench-results", properties: ["fetch.wait.max.ms": "5"]),
+                subscription: .partitions(partitions)
+            ),
+            logger: Scenarios.logger
+        )
+        self.consumer = consumer
+        let state = self.state
+        reading = Task {
+            for await event in consumer.events {
+                guard case .message(let message) = event,
+                      let record = try? JSONCoding.decoder.decode(ResultRecord.self, from: Data(message.value)) else { continue }
+                let now = ContinuousClock.now
+                state.settled.withLock { state in
+                    state.counts[record.target.rawValue, default: 0] += 1
+                    if record.outcome != .delivered, record.outcome != .duplicate { state.failures += 1 }
+                    state.times.append(now)
+                    state.byEvent.append((record.target.rawValue, record.eventId, now))
+                }
+            }
+        }
+    }
+
+    /// Waits until `done` holds for the counts per target and no result has come for `quietFor`.
+    func wait(for done: @Sendable ([String: Int]) -> Bool, quietFor: Duration, timeout: Duration) async -> Settled {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            let snapshot = state.settled.withLock { $0 }
+            if done(snapshot.counts), (snapshot.last.map { $0.duration(to: .now) >= quietFor } ?? false) { break }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        reading.cancel()
+        await consumer.close()
+        return state.settled.withLock { $0 }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

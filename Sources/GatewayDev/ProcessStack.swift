@@ -1,0 +1,246 @@
+import Foundation
+import GatewayCore
+import GatewayHTTP
+import Kafka
+import Logging
+import MockSupport
+import Synchronization
+
+/// Real processes: `gateway kafka`, `gateway mocks` and any number of `gateway run`,
+/// each of which can be killed with SIGKILL or stopped with SIGTERM. The process tests and
+/// the benchmark run on it.
+public final class ProcessStack: Sendable {
+    /// The `gateway` executable every process runs.
+    public let binary: URL
+    public let contractsDirectory: String
+
+    public let bootstrap: String
+    /// Base URL of each mock national system.
+    public let urls: [String: String]
+    public var dvcqgURL: String { urls["dvcqg"]! }
+    public let partitions: Int
+    /// Configuration every gateway of this stack gets before its own overrides.
+    private let gatewayDefaults: [String: String]
+    private let broker: Process
+    private let mocks: Process
+    private let scratch: URL
+
+    /// Starts the broker with `partitions` per topic and the mocks, from `binary`.
+    public init(partitions: Int = 6, binary: URL, contractsDirectory: String, gatewayDefaults: [String: String] = [:]) throws {
+        self.partitions = partitions
+        self.binary = binary
+        self.contractsDirectory = contractsDirectory
+        self.gatewayDefaults = gatewayDefaults
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let bootstrapFile = scratch.appendingPathComponent("bootstrap")
+        broker = try Self.launch(binary, ["kafka", "--partitions", String(partitions), "--bootstrap-file", bootstrapFile.path], log: scratch.appendingPathComponent("kafka.log"))
+        bootstrap = try Self.waitForFile(bootstrapFile)
+        let portsFile = scratch.appendingPathComponent("ports.json")
+        mocks = try Self.launch(binary, 
+            ["mocks", "--dvcqg-port", "0", "--bca-port", "0", "--vbdlis-port", "0", "--hotich-port", "0", "--emc-port", "0", "--ports-file", portsFile.path],
+            log: scratch.appendingPathComponent("mocks.log")
+        )
+        let ports = try JSONDecoder().decode([String: Int].self, from: Data(try Self.waitForFile(portsFile).utf8))
+        urls = ports.mapValues { "http://127.0.0.1:\($0)" }
+    }
+
+    deinit {
+        for process in [broker, mocks] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // GATEWAY_KEEP_LOGS keeps every process's log for a look after the run.
+        if ProcessInfo.processInfo.environment["GATEWAY_KEEP_LOGS"] != nil {
+            print("process logs kept in \(scratch.path)")
+        } else {
+            try? FileManager.default.removeItem(at: scratch)
+        }
+    }
+
+    static func launch(_ binary: URL, _ arguments: [String], environment: [String: String] = [:], log: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    static func waitForFile(_ url: URL, timeout: Duration = .seconds(30)) throws -> String {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if let text = try? String(contentsOf: url, encoding: .utf8), !text.isEmpty { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+            usleep(20_000)
+        }
+        throw ProcessStackError("\(url.lastPathComponent) did not appear")
+    }
+
+    /// A gateway process of group `group`; its log is kept for `hasJoined`.
+    public func startGateway(group: String, name: String, overrides: [String: String] = [:]) throws -> GatewayProcess {
+        var environment = [
+            "DVCQG_PASSWORD": "dev-password",
+            "HOTICH_CLIENT_SECRET": "dev-secret",
+            "BCA_PASSWORD": "dev-password",
+            "VBDLIS_CLIENT_SECRET": "dev-secret",
+            "LOG_LEVEL": "info",
+            "GATEWAY__kafka__bootstrapServers": bootstrap,
+            "GATEWAY__kafka__groupId": group,
+            "GATEWAY__kafka__sessionTimeoutMilliseconds": "3000",
+            "GATEWAY__contractsDirectory": contractsDirectory,
+        ]
+        environment.merge(gatewayDefaults) { $1 }
+        environment.merge(MockSystems.configurationOverrides(urls: Dictionary(uniqueKeysWithValues: urls.map { (TargetName($0.key), $0.value) }))) { $1 }
+        environment.merge(overrides) { $1 }
+        let log = scratch.appendingPathComponent("\(name).log")
+        return GatewayProcess(process: try Self.launch(binary, ["run"], environment: environment, log: log), log: log)
+    }
+
+    public func producer(maxMessageBytes: Int? = nil) throws -> KafkaProducer {
+        var configuration = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "process-test"))
+        if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
+        return try KafkaProducer(configuration: configuration)
+    }
+
+    public func produce(_ events: [DossierEvent], with producer: KafkaProducer) async throws {
+        try await producer.sendInDossierOrder(events, topic: "dossier.events")
+    }
+
+    /// Reads `gateway.results` until every `eventId/target` in `expected` has a result, or the timeout.
+    public func results(covering expected: Set<String>, timeout: Duration) async throws -> [ResultRecord] {
+        let partitions = (0..<partitions).map { KafkaTopicPartition(topic: "gateway.results", partition: Int32($0)) }
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "results-reader"), subscription: .partitions(partitions)),
+            logger: Logger(label: "results-reader")
+        )
+        let collector = Task {
+            var records: [ResultRecord] = []
+            var missing = expected
+            for await event in consumer.events {
+                guard case .message(let message) = event,
+                      let record = try? JSONCoding.decoder.decode(ResultRecord.self, from: Data(message.value)) else { continue }
+                records.append(record)
+                missing.remove("\(record.eventId)/\(record.target)")
+                if missing.isEmpty { break }
+            }
+            return records
+        }
+        let timer = Task { try? await Task.sleep(for: timeout); collector.cancel() }
+        let records = await collector.value
+        timer.cancel()
+        await consumer.close()
+        return records
+    }
+
+    /// Records `topic` still holds (the embedded broker drops the oldest beyond about 5 MB a partition).
+    public func retained(_ topic: String) async throws -> Int {
+        let partitions = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "watermarks"), subscription: .partitions(partitions)),
+            logger: Logger(label: "watermarks")
+        )
+        var total: Int64 = 0
+        for partition in partitions {
+            let (low, high) = try await consumer.watermarks(partition)
+            total += high - low
+        }
+        await consumer.close()
+        return Int(total)
+    }
+
+    public func journal(of target: String = "dvcqg") async throws -> [JournalEntry] {
+        let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal?bodies=false", timeout: .seconds(60)))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode([JournalEntry].self, from: Data(response.body))
+    }
+
+    /// Requests the mock of `target` has applied so far.
+    public func applied(by target: String = "dvcqg") async throws -> Int {
+        let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal/count"))
+        return Int(AnswerReading.text("applied", in: response.body) ?? "") ?? 0
+    }
+
+    public func fault(_ plan: FaultPlan) async throws {
+        _ = try await control(OutboundRequest(url: dvcqgURL + "/_control/faults", body: Array(try JSONEncoder().encode(plan))))
+    }
+
+    public func clearFaults() async throws {
+        _ = try await control(OutboundRequest(method: "DELETE", url: dvcqgURL + "/_control/faults"))
+    }
+
+    private func control(_ request: OutboundRequest) async throws -> InboundResponse {
+        // Journals of a long run are tens of megabytes.
+        let http = AsyncHTTPTransport(connectionsPerHost: 1, maxBodyBytes: 512 << 20)
+        do {
+            let response = try await http.send(request)
+            try await http.shutdown()
+            return response
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}
+
+/// One `gateway run` process.
+public final class GatewayProcess: Sendable {
+    public let process: Process
+    public let log: URL
+
+    init(process: Process, log: URL) {
+        self.process = process
+        self.log = log
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// True once the group gave it partitions.
+    public var hasJoined: Bool { logText.contains("partitions assigned") }
+
+    public func waitUntilJoined(timeout: Duration = .seconds(60)) async throws {
+        let end = ContinuousClock.now + timeout
+        while !hasJoined {
+            guard process.isRunning, ContinuousClock.now < end else { throw ProcessStackError("gateway \(pid) did not join: \(logText.suffix(2_000))") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    public func kill() {
+        Foundation.kill(pid, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then the exit status (nil when it did not exit in time).
+    public func terminate(timeout: Duration = .seconds(30)) async -> Int32? {
+        Foundation.kill(pid, SIGTERM)
+        let end = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(50)) }
+        guard !process.isRunning else { return nil }
+        return process.terminationStatus
+    }
+
+    /// Peak resident set size in kilobytes (VmHWM), while the process runs.
+    public var peakResidentKilobytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    }
+
+    /// CPU time the process has used, user and system, from `/proc/<pid>/stat`.
+    public var cpuSeconds: Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name: state is the 3rd field, utime the 14th, stime the 15th.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+public struct ProcessStackError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
