@@ -19,7 +19,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
     private let partitionCount: Int
     private let fatal: FatalCondition
     private let logger: Logger
-    private var offsets: [PartitionID: [DeliveryMark: Int64]] = [:]
+    private var table = DeliveryMarkTable()
 
     /// The value of a mark record.
     struct Record: Codable {
@@ -38,10 +38,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
         self.logger = logger
     }
 
-    public func isDelivered(_ delivery: Delivery) -> Bool {
-        guard let mark = offsets[delivery.origin.partitionID]?[DeliveryMark(delivery)] else { return false }
-        return delivery.origin.offset <= mark
-    }
+    public func isDelivered(_ delivery: Delivery) -> Bool { table.covers(delivery) }
 
     public func markDelivered(_ delivery: Delivery) async -> Bool {
         let origin = delivery.origin, mark = DeliveryMark(delivery)
@@ -50,7 +47,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
             topic: topic, key: mark.key, value: Array(try! JSONCoding.encoder.encode(record)), partition: markPartition(of: origin.partitionID)
         )
         guard await producer.sendDurably(message, what: "delivery mark", fatal: fatal, logger: logger) else { return false }
-        offsets[origin.partitionID, default: [:]][mark] = max(offsets[origin.partitionID]?[mark] ?? -1, origin.offset)
+        table.record(delivery)
         return true
     }
 
@@ -71,12 +68,9 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
         var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(sources))
         reading.reportsEndOfPartition = true
         let reader = try KafkaConsumer(configuration: reading, logger: logger)
-        var restored: [PartitionID: [DeliveryMark: Int64]] = [:]
+        var restored = DeliveryMarkTable()
         do {
-            let marks = try await reader.watermarks(sources, timeout: timeout)
-            var remaining = Dictionary(uniqueKeysWithValues: marks.compactMap { entry -> (Int32, Int64)? in
-                entry.value.low >= entry.value.high ? nil : (entry.key.partition, entry.value.high)
-            })
+            var remaining = try await reader.endsToRead(sources, timeout: timeout)
             let deadline = ContinuousClock.now + timeout
             let timer = Task {
                 try? await Task.sleep(until: deadline)
@@ -93,7 +87,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
                           let mark = Self.mark(key: key) else { continue }
                     let source = PartitionID(topic: record.topic, partition: record.partition)
                     guard wanted.contains(source), record.offset >= committed[source] ?? 0 else { continue }
-                    restored[source, default: [:]][mark] = max(restored[source]?[mark] ?? -1, record.offset)
+                    restored.raise(mark, in: source, to: record.offset)
                 case .endOfPartition(let partition, let offset):
                     if let end = remaining[partition.partition], offset >= end { remaining[partition.partition] = nil }
                 case .partitionsAssigned, .partitionsRevoked:
@@ -106,24 +100,15 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
             throw error
         }
         await reader.close()
-        for partition in partitions { offsets[partition] = restored[partition] }
-        let count = restored.values.reduce(0) { $0 + $1.count }
-        logger.info("delivery marks restored", metadata: ["partitions": "\(partitions.count)", "marks": "\(count)"])
+        for partition in partitions { table.replace(partition, with: restored) }
+        logger.info("delivery marks restored", metadata: ["partitions": "\(partitions.count)", "marks": "\(restored.count)"])
     }
 
     /// Drops marks below the offsets committed: those events are never read again.
-    func committed(_ offsets: [PartitionID: Int64]) {
-        for (partition, offset) in offsets {
-            guard let marks = self.offsets[partition] else { continue }
-            let kept = marks.filter { $0.value >= offset }
-            self.offsets[partition] = kept.isEmpty ? nil : kept
-        }
-    }
+    func committed(_ offsets: [PartitionID: Int64]) { table.committed(offsets) }
 
     /// Forgets partitions that moved to another instance.
-    func forget(_ partitions: Set<PartitionID>) {
-        for partition in partitions { offsets[partition] = nil }
-    }
+    func forget(_ partitions: Set<PartitionID>) { table.forget(partitions) }
 
     private static func mark(key: String) -> DeliveryMark? {
         guard let slash = key.firstIndex(of: "/") else { return nil }

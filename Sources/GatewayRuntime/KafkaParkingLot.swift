@@ -73,10 +73,7 @@ public actor KafkaParkingLot: ParkingLot {
     /// read when its low and high watermarks meet or the reader reports its end.
     public func catchUp(timeout: Duration = .seconds(30)) async throws {
         try await producer.confirmPartitionCount(of: topic, expected: partitions.count, fatal: fatal)
-        let marks = try await reader.watermarks(partitions, timeout: timeout)
-        let targets = Dictionary(uniqueKeysWithValues: marks.compactMap { entry -> (Int32, Int64)? in
-            entry.value.low >= entry.value.high ? nil : (entry.key.partition, entry.value.high)
-        })
+        let targets = try await reader.endsToRead(partitions, timeout: timeout)
         let end = ContinuousClock.now + timeout
         while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
             guard ContinuousClock.now < end else { throw ConfigurationError("parking topic \(topic) could not be read to its end in \(timeout)") }

@@ -30,20 +30,56 @@ public struct DeliveryMark: Hashable, Sendable {
     public var key: String { "\(target)/\(dossierCode)" }
 }
 
-/// Marks held in memory only, for tests and single-process tools.
-public actor InMemoryDeliveryMarks: DeliveryMarks {
+/// Marks by source partition: what both stores keep in memory.
+public struct DeliveryMarkTable: Sendable {
     private var offsets: [PartitionID: [DeliveryMark: Int64]] = [:]
 
     public init() {}
 
-    public func isDelivered(_ delivery: Delivery) -> Bool {
+    public func covers(_ delivery: Delivery) -> Bool {
         guard let mark = offsets[delivery.origin.partitionID]?[DeliveryMark(delivery)] else { return false }
         return delivery.origin.offset <= mark
     }
 
+    public mutating func raise(_ mark: DeliveryMark, in partition: PartitionID, to offset: Int64) {
+        offsets[partition, default: [:]][mark] = max(offsets[partition]?[mark] ?? -1, offset)
+    }
+
+    public mutating func record(_ delivery: Delivery) {
+        raise(DeliveryMark(delivery), in: delivery.origin.partitionID, to: delivery.origin.offset)
+    }
+
+    /// Replaces what is known of `partition`.
+    public mutating func replace(_ partition: PartitionID, with marks: DeliveryMarkTable) {
+        offsets[partition] = marks.offsets[partition]
+    }
+
+    /// Drops marks below the offsets committed: those events are never read again.
+    public mutating func committed(_ committed: [PartitionID: Int64]) {
+        for (partition, offset) in committed {
+            guard let marks = offsets[partition] else { continue }
+            let kept = marks.filter { $0.value >= offset }
+            offsets[partition] = kept.isEmpty ? nil : kept
+        }
+    }
+
+    public mutating func forget(_ partitions: Set<PartitionID>) {
+        for partition in partitions { offsets[partition] = nil }
+    }
+
+    public var count: Int { offsets.values.reduce(0) { $0 + $1.count } }
+}
+
+/// Marks held in memory only, for tests and single-process tools.
+public actor InMemoryDeliveryMarks: DeliveryMarks {
+    private var table = DeliveryMarkTable()
+
+    public init() {}
+
+    public func isDelivered(_ delivery: Delivery) -> Bool { table.covers(delivery) }
+
     public func markDelivered(_ delivery: Delivery) -> Bool {
-        let mark = DeliveryMark(delivery), partition = delivery.origin.partitionID
-        offsets[partition, default: [:]][mark] = max(offsets[partition]?[mark] ?? -1, delivery.origin.offset)
+        table.record(delivery)
         return true
     }
 }
