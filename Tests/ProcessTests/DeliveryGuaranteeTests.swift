@@ -202,7 +202,7 @@ import Testing
     /// Events carrying attachments of 280 KB arrive during an outage: the byte budget, not the
     /// number of events, pauses the partitions, and nothing is lost or reordered. (Peak memory
     /// with large events is measured by the benchmark.)
-    @Test func anOutageWithLargeEventsHoldsMemoryBoundedInBytes() async throws {
+    @Test func anOutageWithLargeEventsIsPausedByTheByteBudgetAndLosesNothing() async throws {
         // 96 partitions: the embedded broker drops a partition's oldest records beyond a few
         // megabytes, so the 90 MB are spread to stay well below that.
         let harness = try ProcessHarness(partitions: 96)
