@@ -134,9 +134,12 @@ let package = Package(
         .executableTarget(
             name: "gateway-bench",
             dependencies: [
-                "GatewayDev", "GatewayCore", "Kafka", "SampleTraffic",
+                "GatewayDev", "GatewayCore", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "SampleTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/GatewayBenchmark"
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayCore
 import GatewayDev
+import GatewayRuntime
 import Kafka
 import Logging
 import SampleTraffic
@@ -28,8 +29,11 @@ struct GatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of the latency run.")
     var latencySeconds = 20
 
-    @Option(help: "What to run: consume, dvcqg-emc, all-systems, latency.")
-    var scenarios = "consume,dvcqg-emc,all-systems,latency"
+    @Option(help: "What to run: codec, consume, http, python, dvcqg-emc, all-systems, latency.")
+    var scenarios = "codec,consume,http,python,dvcqg-emc,all-systems,latency"
+
+    @Option(help: "The Python that runs the yardstick worker (needs Benchmarks/python-worker/requirements.txt).")
+    var python = "python3"
 
     @Option(help: "Where to write the figures as JSON.")
     var output = "bench.json"
@@ -46,10 +50,26 @@ struct GatewayBenchmark: AsyncParsableCommand {
         var report = BenchmarkReport(events: count, partitions: partitionCount, machine: Machine.describe())
         print("gateway-bench: \(count) events over \(partitionCount) partitions; \(report.machine)")
 
+        if wanted.contains("codec") {
+            report.figures["codec"] = try Scenarios.codec(min(count, 20_000))
+        }
         if wanted.contains("consume") {
             let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
             try await Scenarios.preproduce(count, on: stack)
             report.figures["consume"] = try await Scenarios.consumeOnly(count, on: stack)
+        }
+        if wanted.contains("http") {
+            let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
+            let captured = min(count, 10_000)
+            let recorded = try await HTTPLeg.capture(captured, targets: ["dvcqg", "emc"], on: stack)
+            let calls = recorded.values.reduce(0) { $0 + $1.count } * count / captured
+            let concurrency = try GatewayConfiguration.load(path: nil, environment: [:]).targets["dvcqg"]?.maxInFlight ?? 32
+            report.figures["http"] = try await HTTPLeg.replay(recorded, calls: calls, concurrency: concurrency)
+        }
+        if wanted.contains("python"), !smoke {
+            let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
+            try await Scenarios.preproduce(count, on: stack)
+            report.figures["python"] = try await Scenarios.pythonWorker(count, python: python, on: stack)
         }
         for (name, targets) in [("dvcqg-emc", ["dvcqg", "emc"]), ("all-systems", ["dvcqg", "emc", "bca", "vbdlis", "hotich"])] where wanted.contains(name) {
             let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
@@ -63,6 +83,12 @@ struct GatewayBenchmark: AsyncParsableCommand {
         if wanted.contains("latency"), !smoke {
             let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
             report.figures["latency"] = try await Scenarios.latency(rate: rate, seconds: latencySeconds, on: stack)
+        }
+        if let http = report.figures["http"]?["calls_per_second"], let gateway = report.figures["dvcqg-emc"]?["outcomes_per_second_steady"] {
+            report.figures["ratios", default: [:]]["dvcqg_emc_calls_vs_bare_http"] = gateway / http
+        }
+        if let python = report.figures["python"]?["events_per_second"], let gateway = report.figures["dvcqg-emc"]?["events_per_second_steady"] {
+            report.figures["ratios", default: [:]]["dvcqg_emc_events_vs_python"] = gateway / python
         }
         report.print()
         try report.write(to: output)

@@ -42,7 +42,7 @@ enum Scenarios {
 
     /// The gateway from start until every routed result is written, `targets` enabled.
     static func endToEnd(_ count: Int, targets: [String], on stack: ProcessStack) async throws -> [String: Double] {
-        var overrides: [String: String] = ["LOG_LEVEL": "notice"]
+        var overrides: [String: String] = ["LOG_LEVEL": ProcessInfo.processInfo.environment["BENCH_LOG_LEVEL"] ?? "notice"]
         for target in ["dvcqg", "emc", "bca", "vbdlis", "hotich"] where !targets.contains(target) {
             overrides["GATEWAY__targets__\(target)__enabled"] = "false"
         }
@@ -190,4 +190,88 @@ final class ResultReader: Sendable {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension Scenarios {
+    /// The gateway's own per-event work without I/O: decoding and checking an event, and
+    /// encoding the result record it leads to, in microseconds each.
+    static func codec(_ count: Int) throws -> [String: Double] {
+        let events = SampleTraffic(seed: 42).events(count: count)
+        let encoded = try events.map { Array(try JSONCoding.encoder.encode($0)) }
+        let clock = ContinuousClock()
+        var started = clock.now
+        for (event, bytes) in zip(events, encoded) {
+            _ = try DossierEventDecoder.decode(bytes, key: event.dossierCode)
+        }
+        let decoding = started.duration(to: clock.now).seconds
+        started = clock.now
+        var written = 0
+        for event in events {
+            let delivery = Delivery(event: event, target: "dvcqg", operations: ["dongbo"], origin: EventOrigin(topic: "dossier.events", partition: 0, offset: 0, timestampMilliseconds: nil, key: nil, value: [], headers: []))
+            written += ResultRecord(outcome: DeliveryOutcome(delivery: delivery, status: .delivered, operations: [], failure: nil, reason: nil)).encoded().count
+        }
+        let encoding = started.duration(to: clock.now).seconds
+        let bytes = encoded.reduce(0) { $0 + $1.count }
+        print("  codec: \(count) events of \(bytes / count) bytes on average")
+        return [
+            "decode_us_per_event": decoding * 1e6 / Double(count),
+            "result_encode_us": encoding * 1e6 / Double(count),
+            "event_bytes_mean": Double(bytes / count),
+            "result_bytes_mean": Double(written / count),
+        ]
+    }
+}
+
+extension Scenarios {
+    /// The yardstick: `Benchmarks/python-worker/worker.py` doing the DVCQG + EMC fan-out of the
+    /// same pre-produced events against the same mocks. Nil when its packages are not installed.
+    static func pythonWorker(_ count: Int, python: String, on stack: ProcessStack) async throws -> [String: Double]? {
+        let script = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Benchmarks/python-worker/worker.py")
+        guard FileManager.default.fileExists(atPath: script.path), run(python, ["-c", "import confluent_kafka, aiohttp"]) == 0 else {
+            print("  python worker skipped: install it with \(python) -m pip install -r Benchmarks/python-worker/requirements.txt")
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script.path, "--bootstrap", stack.bootstrap, "--events", String(count),
+                             "--dvcqg", stack.urls["dvcqg"]!, "--dvcqg-password", MockSystems.dvcqgPassword, "--emc", stack.urls["emc"]!]
+        let output = Pipe()
+        process.standardOutput = output
+        let started = ContinuousClock.now
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let wall = started.duration(to: .now).seconds
+        guard process.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+              let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw BenchmarkError("the python worker failed (status \(process.terminationStatus))")
+        }
+        let figures = object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+        let seconds = figures["seconds"] ?? wall
+        print("  python worker: \(count) events in \(String(format: "%.1f", seconds)) s, \(Int(figures["failures"] ?? 0)) failed calls")
+        return [
+            "events_per_second": Double(count) / seconds,
+            "events_per_second_wall": Double(count) / wall,
+            "cpu_ms_per_event": (figures["cpu_seconds"] ?? 0) * 1_000 / Double(count),
+            "peak_rss_mib": (figures["peak_rss_kib"] ?? 0) / 1_024,
+            "failed_calls": figures["failures"] ?? 0,
+        ]
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -79,6 +79,12 @@ public final class ProcessStack: Sendable {
 
     /// A gateway process of group `group`; its log is kept for `hasJoined`.
     public func startGateway(group: String, name: String, overrides: [String: String] = [:]) throws -> GatewayProcess {
+        let log = scratch.appendingPathComponent("\(name).log")
+        return GatewayProcess(process: try Self.launch(binary, ["run"], environment: gatewayEnvironment(group: group, overrides: overrides), log: log), log: log)
+    }
+
+    /// The environment a gateway of this stack runs with: the broker, the mocks and their secrets, then `overrides`.
+    public func gatewayEnvironment(group: String, overrides: [String: String] = [:]) -> [String: String] {
         var environment = [
             "DVCQG_PASSWORD": "dev-password",
             "HOTICH_CLIENT_SECRET": "dev-secret",
@@ -93,8 +99,7 @@ public final class ProcessStack: Sendable {
         environment.merge(gatewayDefaults) { $1 }
         environment.merge(MockSystems.configurationOverrides(urls: Dictionary(uniqueKeysWithValues: urls.map { (TargetName($0.key), $0.value) }))) { $1 }
         environment.merge(overrides) { $1 }
-        let log = scratch.appendingPathComponent("\(name).log")
-        return GatewayProcess(process: try Self.launch(binary, ["run"], environment: environment, log: log), log: log)
+        return environment
     }
 
     public func producer(maxMessageBytes: Int? = nil) throws -> KafkaProducer {
@@ -140,13 +145,9 @@ public final class ProcessStack: Sendable {
             configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "watermarks"), subscription: .partitions(partitions)),
             logger: Logger(label: "watermarks")
         )
-        var total: Int64 = 0
-        for partition in partitions {
-            let (low, high) = try await consumer.watermarks(partition)
-            total += high - low
-        }
+        let marks = try await consumer.watermarks(partitions)
         await consumer.close()
-        return Int(total)
+        return Int(marks.values.reduce(0) { $0 + $1.high - $1.low })
     }
 
     public func journal(of target: String = "dvcqg") async throws -> [JournalEntry] {

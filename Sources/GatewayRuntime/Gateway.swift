@@ -276,8 +276,13 @@ struct Pipeline: Sendable {
         var failures = 0
         while !Task.isCancelled {
             do {
+                let started = ContinuousClock.now
                 try await parking.catchUp()
+                let caughtUp = ContinuousClock.now
                 try await marks.restore(partitions)
+                logger.info("assigned partitions admitted", metadata: [
+                    "partitions": "\(partitions.count)", "parkingMs": "\(started.duration(to: caughtUp).wholeMilliseconds)", "marksMs": "\(caughtUp.duration(to: .now).wholeMilliseconds)",
+                ])
                 break
             } catch {
                 failures += 1
@@ -368,4 +373,9 @@ extension KafkaTopicPartition {
     init(_ partition: PartitionID) {
         self.init(topic: partition.topic, partition: partition.partition)
     }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, for log lines.
+    var wholeMilliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
 }

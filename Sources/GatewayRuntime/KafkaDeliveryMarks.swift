@@ -70,7 +70,7 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
         let reader = try KafkaConsumer(configuration: reading, logger: logger)
         var restored = DeliveryMarkTable()
         do {
-            var remaining = try await reader.endsToRead(sources, timeout: timeout)
+            var remaining = try await producer.endsToRead(sources, timeout: timeout)
             let deadline = ContinuousClock.now + timeout
             let timer = Task {
                 try? await Task.sleep(until: deadline)

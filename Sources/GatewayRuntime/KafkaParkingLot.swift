@@ -73,7 +73,7 @@ public actor KafkaParkingLot: ParkingLot {
     /// read when its low and high watermarks meet or the reader reports its end.
     public func catchUp(timeout: Duration = .seconds(30)) async throws {
         try await producer.confirmPartitionCount(of: topic, expected: partitions.count, fatal: fatal)
-        let targets = try await reader.endsToRead(partitions, timeout: timeout)
+        let targets = try await producer.endsToRead(partitions, timeout: timeout)
         let end = ContinuousClock.now + timeout
         while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
             guard ContinuousClock.now < end else { throw ConfigurationError("parking topic \(topic) could not be read to its end in \(timeout)") }

@@ -170,44 +170,12 @@ public final class KafkaConsumer: Sendable {
         return offsets
     }
 
-    /// The low and high watermarks of `partition`, asked of the broker.
-    public func watermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> (low: Int64, high: Int64) {
+    /// The low and high watermarks of each partition, asked of the broker all at once. While this
+    /// consumer fetches, prefer `KafkaProducer.watermarks`: the answer waits behind its fetch.
+    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
         try lease.acquire()
         defer { lease.release() }
-        nonisolated(unsafe) let handle = self.handle
-        let milliseconds = timeout.milliseconds32
-        let (error, low, high) = await RdKafka.blocking { () -> (Int32, Int64, Int64) in
-            var low: Int64 = 0
-            var high: Int64 = 0
-            let error = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, milliseconds)
-            return (error.rawValue, low, high)
-        }
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR.rawValue {
-            throw KafkaError(rd_kafka_resp_err_t(rawValue: error), context: "watermarks of \(partition)")
-        }
-        return (low, high)
-    }
-
-    /// The low and high watermarks of each partition, asked of the broker all at once.
-    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
-        try await withThrowingTaskGroup(of: (KafkaTopicPartition, (low: Int64, high: Int64)).self) { group in
-            for partition in partitions {
-                group.addTask { (partition, try await self.watermarks(partition, timeout: timeout)) }
-            }
-            var all: [KafkaTopicPartition: (low: Int64, high: Int64)] = [:]
-            for try await (partition, marks) in group { all[partition] = marks }
-            return all
-        }
-    }
-
-    /// Per partition number, the high watermark a reader must reach to have read `partitions`
-    /// to their end; a partition without records (never written, or emptied by retention,
-    /// its low and high watermarks equal) is left out, as already read.
-    public func endsToRead(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [Int32: Int64] {
-        let marks = try await watermarks(partitions, timeout: timeout)
-        return Dictionary(uniqueKeysWithValues: marks.compactMap { entry in
-            entry.value.low >= entry.value.high ? nil : (entry.key.partition, entry.value.high)
-        })
+        return try await RdKafka.watermarks(handle, partitions, timeout: timeout)
     }
 
     /// Moves the next fetch of each partition to its offset; what was fetched before is dropped.

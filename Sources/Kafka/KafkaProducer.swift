@@ -10,6 +10,9 @@ public final class KafkaProducer: Sendable {
     private nonisolated(unsafe) let handle: OpaquePointer
     private let poller: PollThread
     private let state = Mutex<(closed: Bool, destroyed: Bool)>((false, false))
+    /// Held by the queries that block on the handle (metadata, watermarks, flush), so that
+    /// `shutdown` destroys it only after the last of them returns.
+    private let lease = HandleLease()
     private let fatal: Unmanaged<FatalErrorSink>
 
     /// - Parameter onFatalError: called once, from librdkafka's thread, when the producer raises a
@@ -76,6 +79,8 @@ public final class KafkaProducer: Sendable {
 
     /// How many partitions `topic` has, asked of the broker.
     public func partitionCount(of topic: String, timeout: Duration = .seconds(10)) async throws -> Int {
+        try lease.acquire()
+        defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
         let milliseconds = timeout.milliseconds32
         let (error, count) = await RdKafka.blocking { () -> (Int32, Int) in
@@ -96,8 +101,24 @@ public final class KafkaProducer: Sendable {
         return count
     }
 
+    /// The low and high watermarks of each partition, asked of the broker all at once.
+    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+        try lease.acquire()
+        defer { lease.release() }
+        return try await RdKafka.watermarks(handle, partitions, timeout: timeout)
+    }
+
+    /// Per partition number, the high watermark a reader must reach to have read `partitions`
+    /// to their end; a partition without records (never written, or emptied by retention, its
+    /// low and high watermarks equal) is left out, as already read.
+    public func endsToRead(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [Int32: Int64] {
+        RdKafka.ends(try await watermarks(partitions, timeout: timeout))
+    }
+
     /// Waits for every queued record to be acknowledged, up to `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async throws {
+        try lease.acquire()
+        defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
         let milliseconds = timeout.milliseconds32
         let result = await RdKafka.blocking { rd_kafka_flush(handle, milliseconds).rawValue }
@@ -115,7 +136,11 @@ public final class KafkaProducer: Sendable {
             return !state.closed
         }) else { return }
         poller.stop()
-        await RdKafka.blocking { self.destroy() }
+        _ = lease.close()
+        await RdKafka.blocking {
+            self.lease.waitUntilUnused()
+            self.destroy()
+        }
     }
 
     /// Fails what is queued or in flight (each send sees a purge error) and destroys the handle, once.

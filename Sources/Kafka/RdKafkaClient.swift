@@ -51,6 +51,47 @@ enum RdKafka {
         }
     }
 
+    /// The low and high watermarks of `partitions`, in two ListOffsets requests per leader
+    /// (earliest, then latest) rather than two per partition. Ask through a handle that does not
+    /// long-poll fetches: a broker answers one connection's requests in order, so a query sent
+    /// behind a waiting fetch waits with it.
+    static func watermarks(
+        _ handle: OpaquePointer, _ partitions: [KafkaTopicPartition], timeout: Duration
+    ) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+        guard !partitions.isEmpty else { return [:] }
+        nonisolated(unsafe) let handle = handle
+        let milliseconds = timeout.milliseconds32
+        func offsets(at position: Int64) async throws -> [KafkaTopicPartition: Int64] {
+            let (failure, found) = await blocking { () -> (Int32, [KafkaTopicPartition: Int64]) in
+                let list = partitionList(partitions.map { ($0, position) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                let error = rd_kafka_offsets_for_times(handle, list, milliseconds)
+                guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { return (error.rawValue, [:]) }
+                var found: [KafkaTopicPartition: Int64] = [:]
+                for index in 0..<Int(list.pointee.cnt) {
+                    let element = list.pointee.elems[index]
+                    if element.err != RD_KAFKA_RESP_ERR_NO_ERROR { return (element.err.rawValue, [:]) }
+                    found[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+                }
+                return (0, found)
+            }
+            if failure != 0 { throw KafkaError(rd_kafka_resp_err_t(rawValue: failure), context: "watermarks of \(partitions.count) partitions") }
+            return found
+        }
+        let low = try await offsets(at: Int64(RD_KAFKA_OFFSET_BEGINNING))
+        let high = try await offsets(at: Int64(RD_KAFKA_OFFSET_END))
+        return Dictionary(uniqueKeysWithValues: partitions.map { ($0, (low: low[$0] ?? 0, high: high[$0] ?? 0)) })
+    }
+
+    /// Per partition number, the high watermark a reader must reach to have read `marks`' partitions
+    /// to their end; a partition without records (never written, or emptied by retention, its low
+    /// and high watermarks equal) is left out, as already read.
+    static func ends(_ marks: [KafkaTopicPartition: (low: Int64, high: Int64)]) -> [Int32: Int64] {
+        Dictionary(uniqueKeysWithValues: marks.compactMap { entry in
+            entry.value.low >= entry.value.high ? nil : (entry.key.partition, entry.value.high)
+        })
+    }
+
     /// Runs a blocking librdkafka call on a thread outside Swift's cooperative pool.
     static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in

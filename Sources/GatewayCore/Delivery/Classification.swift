@@ -10,7 +10,11 @@ public struct ClassificationTable: Codable, Sendable {
         /// Body answer codes, compared as text.
         public var code: [String]?
         /// Text to find in the answer message, compared without case or accents.
-        public var message: String?
+        public var message: String? {
+            didSet { foldedMessage = message.map(VietnameseText.fold) }
+        }
+        /// `message` folded once, not on every answer.
+        private(set) var foldedMessage: String?
         /// The operations this rule applies to; all when absent.
         public var operations: [String]?
         public var verdict: Verdict
@@ -24,6 +28,21 @@ public struct ClassificationTable: Codable, Sendable {
             self.operations = operations
             self.verdict = verdict
             self.note = note
+            self.foldedMessage = message.map(VietnameseText.fold)
+        }
+
+        enum CodingKeys: String, CodingKey { case status, code, message, operations, verdict, note }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                status: try container.decodeIfPresent([String].self, forKey: .status),
+                code: try container.decodeIfPresent([String].self, forKey: .code),
+                message: try container.decodeIfPresent(String.self, forKey: .message),
+                operations: try container.decodeIfPresent([String].self, forKey: .operations),
+                verdict: try container.decode(Verdict.self, forKey: .verdict),
+                note: try container.decodeIfPresent(String.self, forKey: .note)
+            )
         }
     }
 
@@ -58,15 +77,17 @@ public struct ClassificationTable: Codable, Sendable {
     /// enough to sign in again.
     public func classify(status: Int, code: String?, message: String?, operation: String? = nil) -> Verdict {
         if Self.statusAloneIsRetryable(status) { return .retryable }
-        let foldedMessage = message.map(VietnameseText.fold)
+        // Folded at most once, and only when a rule with a message pattern is reached.
+        var foldedMessage: String??
         for rule in rules {
             if let operations = rule.operations, let operation, !operations.contains(operation) { continue }
             if let statuses = rule.status, !statuses.contains(where: { Self.status(status, matches: $0) }) { continue }
             if let codes = rule.code {
                 guard let code, codes.contains(code) else { continue }
             }
-            if let pattern = rule.message {
-                guard let foldedMessage, foldedMessage.contains(VietnameseText.fold(pattern)) else { continue }
+            if let pattern = rule.foldedMessage {
+                if foldedMessage == nil { foldedMessage = .some(message.map(VietnameseText.fold)) }
+                guard let folded = foldedMessage ?? nil, folded.contains(pattern) else { continue }
             }
             if rule.verdict == .reauthenticate, status != 401, status != 403, rule.message == nil { continue }
             return rule.verdict

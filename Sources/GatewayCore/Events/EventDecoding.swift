@@ -143,7 +143,8 @@ extension Character {
 
 /// The JSON coders every gateway record uses: ISO 8601 dates with offsets, sorted keys.
 public enum JSONCoding {
-    public static var decoder: JSONDecoder {
+    /// Shared: a configured `JSONDecoder` or `JSONEncoder` is safe to use from many tasks at once.
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -154,9 +155,9 @@ public enum JSONCoding {
             return date
         }
         return decoder
-    }
+    }()
 
-    public static var encoder: JSONEncoder {
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -164,7 +165,7 @@ public enum JSONCoding {
             try container.encode(VietnamTime.rfc3339(date))
         }
         return encoder
-    }
+    }()
 
     static func parseTimestamp(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }

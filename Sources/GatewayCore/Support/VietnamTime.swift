@@ -10,14 +10,25 @@ public enum VietnamTime {
         return calendar
     }()
 
-    private static func parts(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return (c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    /// The civil date and time at UTC+7, by arithmetic on days since 1970 (proleptic Gregorian
+    /// calendar); Vietnam has no daylight saving, so no time-zone database is needed.
+    static func parts(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + 7 * 3600
+        let (days, secondOfDay) = seconds.floorDividedBy(86_400)
+        // Days since 0000-03-01, in 400-year eras of 146,097 days.
+        let (era, dayOfEra) = (days + 719_468).floorDividedBy(146_097)
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
     }
 
     private static func pad(_ value: Int, _ width: Int = 2) -> String {
         let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        return text.utf8.count >= width ? text : String(repeating: "0", count: width - text.utf8.count) + text
     }
 
     /// `yyyyMMddHHmmss`, as DVCQG expects.
@@ -53,5 +64,13 @@ public enum VietnamTime {
         guard components.month! >= 1, components.month! <= 12, components.day! >= 1, components.day! <= 31,
               components.hour! < 24, components.minute! < 60, components.second! < 60 else { return nil }
         return calendar.date(from: components)
+    }
+}
+
+extension Int {
+    /// Quotient rounded down and the non-negative remainder.
+    fileprivate func floorDividedBy(_ divisor: Int) -> (quotient: Int, remainder: Int) {
+        let remainder = ((self % divisor) + divisor) % divisor
+        return ((self - remainder) / divisor, remainder)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+@testable import GatewayCore
 import Testing
 
 @Suite struct VietnamTimeTests {
@@ -21,5 +21,22 @@ import Testing
         #expect(VietnamTime.parseCompact("20250711083005") == instant)
         #expect(VietnamTime.parseCompact("20251311083005") == nil)
         #expect(VietnamTime.parseCompact("2025071108300") == nil)
+    }
+
+    @Test func civilDateArithmeticAgreesWithTheCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = VietnamTime.timeZone
+        var generator = SystemRandomNumberGenerator()
+        // Leap days, century years and instants before 1970 included.
+        let fixed: [TimeInterval] = [-2_208_988_800, -1, 0, 951_782_400, 951_868_799, 4_107_542_400, 1_709_164_800]
+        let sampled = (0..<2_000).map { _ in TimeInterval(Int64.random(in: -3_000_000_000...5_000_000_000, using: &generator)) + 0.75 }
+        for seconds in fixed + sampled {
+            let date = Date(timeIntervalSince1970: seconds)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let p = VietnamTime.parts(date)
+            let computed: [Int] = [p.year, p.month, p.day, p.hour, p.minute, p.second]
+            let expected: [Int] = [c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!]
+            #expect(computed == expected, "at \(seconds)")
+        }
     }
 }

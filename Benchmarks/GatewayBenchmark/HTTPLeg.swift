@@ -1,0 +1,134 @@
+import AdapterSupport
+import AsyncHTTPClient
+import Foundation
+import GatewayCore
+import GatewayDev
+import GatewayHTTP
+import GatewayRuntime
+import Logging
+import NIOCore
+import NIOHTTP1
+import SampleTraffic
+import Synchronization
+
+/// The HTTP leg alone: the requests the gateway's adapters build for the sample events, posted
+/// by a bare async-http-client to the same mocks, at the gateway's concurrency, without Kafka.
+enum HTTPLeg {
+    /// Requests recorded per target while the adapters deliver `count` events, each dossier in order.
+    static func capture(_ count: Int, targets: [String], on stack: ProcessStack) async throws -> [String: [OutboundRequest]] {
+        var overrides: [String: String] = [:]
+        let known = AdapterRegistry.modules.map { module in module.target.rawValue }
+        for target in known where !targets.contains(target) {
+            overrides["GATEWAY__targets__\(target)__enabled"] = "false"
+        }
+        let environment = stack.gatewayEnvironment(group: "bench-http", overrides: overrides)
+        let configuration = try GatewayConfiguration.load(path: nil, environment: environment)
+        let transport = AsyncHTTPTransport()
+        let recorder = RecordingTransport(transport)
+        var adapters: [TargetName: any TargetAdapter] = [:]
+        for name in targets {
+            guard let module = AdapterRegistry.module(named: name), let settings = configuration.targets[name] else { continue }
+            let table = try ClassificationTable.load(from: stack.contractsDirectory + "/\(name)/classification.json")
+            let context = AdapterContext(transport: recorder, classification: table, environment: environment, logger: Scenarios.logger)
+            adapters[TargetName(name)] = try module.makeAdapter(connection: settings.connection, context: context)
+        }
+        let ready = adapters
+        let router = try Router(rules: configuration.routes.filter { adapters[$0.target] != nil }, adapters: Array(adapters.values))
+        let byDossier = Dictionary(grouping: SampleTraffic(seed: 42).events(count: count), by: \.dossierCode)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for events in byDossier.values {
+                if running == 64 {
+                    try await group.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    for event in events {
+                        for route in router.routes(for: event) {
+                            for operation in route.operations {
+                                _ = await ready[route.target]!.perform(operation, for: event, idempotencyKey: "\(event.id)/\(route.target)/\(operation)")
+                            }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await transport.shutdown()
+        return recorder.recorded
+    }
+
+    /// Posts `calls` requests, cycling through each target's recording, with at most
+    /// `concurrency` calls in flight per target (the gateway's `maxInFlight`).
+    static func replay(_ recorded: [String: [OutboundRequest]], calls: Int, concurrency: Int) async throws -> [String: Double] {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+        configuration.httpVersion = .http1Only
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let total = recorded.values.reduce(0) { $0 + $1.count }
+        let cpuBefore = ProcessCPU.seconds()
+        let started = ContinuousClock.now
+        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+            for requests in recorded.values where !requests.isEmpty {
+                let share = calls * requests.count / max(1, total)
+                let client = client
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var index = worker, failures = 0
+                        while index < share {
+                            let request = requests[index % requests.count]
+                            var outbound = HTTPClientRequest(url: request.url)
+                            outbound.method = HTTPMethod(rawValue: request.method)
+                            for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
+                            if let body = request.body { outbound.body = .bytes(ByteBuffer(bytes: body)) }
+                            let response = try await client.execute(outbound, timeout: .seconds(30))
+                            _ = try await response.body.collect(upTo: 4 << 20)
+                            if response.status.code >= 500 { failures += 1 }
+                            index += concurrency
+                        }
+                        return failures
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let seconds = started.duration(to: .now).seconds
+        let cpu = ProcessCPU.seconds() - cpuBefore
+        try await client.shutdown()
+        print("  bare HTTP: \(calls) calls in \(String(format: "%.2f", seconds)) s, \(concurrency) in flight per target")
+        return [
+            "calls_per_second": Double(calls) / seconds,
+            "cpu_ms_per_call": cpu * 1_000 / Double(calls),
+            "server_errors": Double(failures),
+            "concurrency_per_target": Double(concurrency),
+        ]
+    }
+}
+
+/// A transport that keeps a copy of every request it sends.
+final class RecordingTransport: HTTPTransport {
+    private let base: any HTTPTransport
+    private let requests = Mutex<[String: [OutboundRequest]]>([:])
+
+    init(_ base: any HTTPTransport) { self.base = base }
+
+    var recorded: [String: [OutboundRequest]] { requests.withLock { $0 } }
+
+    func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
+        let host = URLComponents(string: request.url)?.port.map(String.init) ?? request.url
+        requests.withLock { $0[host, default: []].append(request) }
+        return try await base.send(request)
+    }
+}
+
+/// CPU time this process has used, user and system.
+enum ProcessCPU {
+    static func seconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
+    }
+}
