@@ -134,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "gateway-bench",
             dependencies: [
-                "GatewayDev", "GatewayCore", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "SampleTraffic",
+                "GatewayDev", "GatewayCore", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "MockSupport", "SampleTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

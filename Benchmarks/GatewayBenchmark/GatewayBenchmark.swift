@@ -29,8 +29,17 @@ struct GatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of the latency run.")
     var latencySeconds = 20
 
-    @Option(help: "What to run: codec, consume, http, python, dvcqg-emc, all-systems, latency.")
-    var scenarios = "codec,consume,http,python,dvcqg-emc,all-systems,latency"
+    @Option(help: "What to run: codec, consume, http, python, dvcqg-emc, all-systems, latency, outage, scaling.")
+    var scenarios = "codec,consume,http,python,dvcqg-emc,all-systems,latency,outage"
+
+    @Option(help: "Events that arrive during the outage run.")
+    var outageEvents = 100_000
+
+    @Option(help: "Seconds DVCQG is down in the outage run.")
+    var outageSeconds = 60
+
+    @Option(help: "Event counts of the scaling run (DVCQG + EMC), comma-separated.")
+    var scaling = "20000,200000,1000000"
 
     @Option(help: "The Python that runs the yardstick worker (needs Benchmarks/python-worker/requirements.txt).")
     var python = "python3"
@@ -90,6 +99,18 @@ struct GatewayBenchmark: AsyncParsableCommand {
         if let python = report.figures["python"]?["events_per_second"], let gateway = report.figures["dvcqg-emc"]?["events_per_second_steady"] {
             report.figures["ratios", default: [:]]["dvcqg_emc_events_vs_python"] = gateway / python
         }
+        if wanted.contains("outage"), !smoke {
+            let stack = try ProcessStack(partitions: max(partitions, outageEvents / 1_500 + 1), binary: binary, contractsDirectory: contracts)
+            report.figures["outage"] = try await Scenarios.outageAndDrain(outageEvents, seconds: outageSeconds, on: stack)
+        }
+        if wanted.contains("scaling"), !smoke {
+            for size in scaling.split(separator: ",").compactMap({ Int($0) }) {
+                let stack = try ProcessStack(partitions: max(partitions, size / 1_500 + 1), binary: binary, contractsDirectory: contracts)
+                try await Scenarios.preproduce(size, on: stack)
+                let figures = try await Scenarios.endToEnd(size, targets: ["dvcqg", "emc"], on: stack)
+                report.figures["scaling-\(size)"] = figures.filter { ["wall_seconds", "peak_rss_mib", "cpu_ms_per_event", "events_per_second_steady", "complete"].contains($0.key) }
+            }
+        }
         report.print()
         try report.write(to: output)
         print("figures written to \(output)")
@@ -114,10 +135,10 @@ struct BenchmarkReport: Encodable {
 
     func print() {
         Swift.print("")
-        Swift.print("scenario      figure                          value")
+        Swift.print("scenario      figure                                     value")
         for (scenario, values) in figures.sorted(by: { $0.key < $1.key }) {
             for (name, value) in values.sorted(by: { $0.key < $1.key }) {
-                Swift.print("\(scenario.padding(toLength: 13, withPad: " ", startingAt: 0)) \(name.padding(toLength: 31, withPad: " ", startingAt: 0)) \(String(format: value.rounded() == value ? "%.0f" : "%.2f", value))")
+                Swift.print("\(scenario.padding(toLength: 13, withPad: " ", startingAt: 0)) \(name.padding(toLength: 42, withPad: " ", startingAt: 0)) \(String(format: value.rounded() == value ? "%.0f" : "%.2f", value))")
             }
         }
     }

@@ -3,6 +3,7 @@ import GatewayCore
 import GatewayDev
 import Kafka
 import Logging
+import MockSupport
 import SampleTraffic
 import Synchronization
 
@@ -174,6 +175,9 @@ final class ResultReader: Sendable {
         }
     }
 
+    /// Results per target so far.
+    func snapshot() -> [String: Int] { state.settled.withLock { $0.counts } }
+
     /// Waits until `done` holds for the counts per target and no result has come for `quietFor`.
     func wait(for done: @Sendable ([String: Int]) -> Bool, quietFor: Duration, timeout: Duration) async -> Settled {
         let end = ContinuousClock.now + timeout
@@ -274,4 +278,42 @@ extension Scenarios {
 struct BenchmarkError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Scenarios {
+    /// DVCQG answers 503 to everything while `count` events arrive and for `seconds` in all;
+    /// then it recovers, and the backlog drains. Memory is read at the end of the outage.
+    static func outageAndDrain(_ count: Int, seconds: Int, on stack: ProcessStack) async throws -> [String: Double] {
+        let reader = try ResultReader(stack: stack)
+        let gateway = try stack.startGateway(group: "bench-outage", name: "bench-outage", overrides: [
+            "GATEWAY__targets__bca__enabled": "false", "GATEWAY__targets__vbdlis__enabled": "false",
+            "GATEWAY__targets__hotich__enabled": "false",
+        ])
+        try await gateway.waitUntilJoined()
+        try await stack.fault(FaultPlan(status: 503, retryAfterSeconds: 1, count: 100_000_000))
+        let outageStarted = ContinuousClock.now
+        try await preproduce(count, on: stack)
+        var peak = 0
+        while outageStarted.duration(to: .now) < .seconds(seconds) {
+            peak = max(peak, gateway.peakResidentKilobytes ?? 0)
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let duringOutage = reader.snapshot()
+        try await stack.clearFaults()
+        let recovered = ContinuousClock.now
+        let settled = await reader.wait(for: { ($0["dvcqg"] ?? 0) >= count && ($0["emc"] ?? 0) >= count }, quietFor: .zero, timeout: .seconds(3_600))
+        peak = max(peak, gateway.peakResidentKilobytes ?? 0)
+        _ = await gateway.terminate()
+        let drained = settled.arrivals(target: "dvcqg").map(\.1).filter { $0 > recovered }.sorted()
+        let drainSeconds = drained.isEmpty ? 0 : drained.first!.duration(to: drained.last!).seconds
+        print("  outage of \(seconds) s with \(count) events: \(duringOutage["dvcqg"] ?? 0) DVCQG results during it, \(drained.count) after")
+        return [
+            "peak_rss_mib_during_outage": Double(peak) / 1_024,
+            "emc_results_during_outage": Double(duringOutage["emc"] ?? 0),
+            "first_dvcqg_result_after_recovery_seconds": drained.first.map { recovered.duration(to: $0).seconds } ?? 0,
+            "drain_events_per_second": drainSeconds > 0 ? Double(drained.count) / drainSeconds : 0,
+            "dead_letters_or_parked": Double(settled.failures),
+            "complete": (settled.counts["dvcqg"] ?? 0) >= count ? 1 : 0,
+        ]
+    }
 }

@@ -146,7 +146,7 @@ public struct GatewayConfiguration: Codable, Sendable {
         "contractsDirectory": "Contracts",
         "delivery": [
             "maxBacklogPerPartition": 2000,
-            "maxBacklogBytes": 64 << 20,
+            "maxBacklogBytes": 8 << 20,
             "commitIntervalMilliseconds": 200,
             "shutdownDeadlineMilliseconds": 10000,
             "maxEventBytes": DossierEventDecoder.defaultMaxEventBytes,

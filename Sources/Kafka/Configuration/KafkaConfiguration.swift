@@ -66,11 +66,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// How many polled events may wait for the reader before polling waits too.
     public var bufferCapacity: Int = 1_000
     /// How many bytes of record values may wait for the reader before polling waits too.
-    public var bufferBytes: Int = 16 << 20
+    public var bufferBytes: Int = 4 << 20
     /// How long a rebalance waits for the reader to release revoked partitions.
     public var revocationTimeoutMilliseconds: Int = 15_000
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
-    public var prefetchKilobytes: Int = 8_192
+    public var prefetchKilobytes: Int = 4_096
     /// Newly assigned partitions start paused, for a reader that must prepare before it reads
     /// them; it resumes them itself. Otherwise an assigned partition always starts fetching.
     public var startsAssignedPartitionsPaused: Bool = false
