@@ -132,3 +132,36 @@ enum ProcessCPU {
         return value(usage.ru_utime) + value(usage.ru_stime)
     }
 }
+
+extension HTTPLeg {
+    /// The bare round trip: `requests` posted one by one at `rate` a second for `seconds`, each
+    /// on its own task, timed from send to the whole answer; p50, p99 and max in milliseconds.
+    static func roundTrips(_ requests: [OutboundRequest], rate: Int, seconds: Int) async throws -> (p50: Double, p99: Double, max: Double) {
+        var configuration = HTTPClient.Configuration()
+        configuration.httpVersion = .http1Only
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let times = try await withThrowingTaskGroup(of: Double.self) { group in
+            for index in 0..<(rate * seconds) {
+                try await clock.sleep(until: begin + .seconds(Double(index) / Double(rate)))
+                let request = requests[index % requests.count]
+                group.addTask {
+                    var outbound = HTTPClientRequest(url: request.url)
+                    outbound.method = HTTPMethod(rawValue: request.method)
+                    for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
+                    if let body = request.body { outbound.body = .bytes(ByteBuffer(bytes: body)) }
+                    let sent = clock.now
+                    let response = try await client.execute(outbound, timeout: .seconds(30))
+                    _ = try await response.body.collect(upTo: 4 << 20)
+                    return sent.duration(to: clock.now).seconds * 1_000
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0.append($1) }.sorted()
+        }
+        try await client.shutdown()
+        func percentile(_ p: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * p))] }
+        return (percentile(0.5), percentile(0.99), times.last ?? 0)
+    }
+}

@@ -56,6 +56,9 @@ public final class Gateway: Service {
             producer: producer, configuration: common, topic: kafka.deliveredTopic,
             partitionCount: try await producer.partitionCount(of: kafka.deliveredTopic), fatal: fatal, logger: logger
         )
+        // The topics written to are known before the first event: a missing one stops the start
+        // with its name, and the first results do not wait for the producer to look them up.
+        for topic in [kafka.resultsTopic, kafka.dlqTopic] { _ = try await producer.partitionCount(of: topic) }
         let enabled = Set(adapters.map(\.target))
         let rules = configuration.routes.filter { rule in
             guard !enabled.contains(rule.target), configuration.targets[rule.target.rawValue] != nil else { return true }

@@ -59,6 +59,9 @@ final class ConsumerContext: Sendable {
     /// it on, so a record buffered under an earlier one is recognised as stale.
     private let epochs = Mutex<(next: UInt64, current: [KafkaTopicPartition: UInt64])>((1, [:]))
     private let closing = Atomic<Bool>(false)
+    /// Set while the poll thread waits for room; the reader signals `room` when it frees some.
+    private let awaitingRoom = Atomic<Bool>(false)
+    private let room = DispatchSemaphore(value: 0)
 
     init(continuation: AsyncStream<BufferedEvent>.Continuation, capacity: Int, byteCapacity: Int, revocationTimeout: Duration, startsPaused: Bool, logger: Logger) {
         self.continuation = continuation
@@ -77,6 +80,19 @@ final class ConsumerContext: Sendable {
 
     /// Below both limits; one record larger than the byte limit still gets in alone.
     var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity && bufferedBytes.load(ordering: .relaxed) < byteCapacity }
+
+    /// Called by the poll thread while the buffer is full: returns once the reader frees room,
+    /// or after `patience` at the latest, so that the thread can notice it is being stopped.
+    func waitForRoom(patience: DispatchTimeInterval) {
+        awaitingRoom.store(true, ordering: .sequentiallyConsistent)
+        // Room freed before the flag was seen is caught here; after it, the reader signals.
+        guard !hasRoom else {
+            awaitingRoom.store(false, ordering: .relaxed)
+            return
+        }
+        _ = room.wait(timeout: .now() + patience)
+        awaitingRoom.store(false, ordering: .relaxed)
+    }
 
     /// An assignment or a revocation: records buffered before it are stale from now on.
     func startEpoch(of partitions: [KafkaTopicPartition]) {
@@ -116,8 +132,11 @@ final class ConsumerContext: Sendable {
     }
 
     func consumed(bytes: Int = 0) {
-        buffered.subtract(1, ordering: .relaxed)
-        if bytes > 0 { bufferedBytes.subtract(bytes, ordering: .relaxed) }
+        buffered.subtract(1, ordering: .sequentiallyConsistent)
+        if bytes > 0 { bufferedBytes.subtract(bytes, ordering: .sequentiallyConsistent) }
+        if awaitingRoom.load(ordering: .sequentiallyConsistent), hasRoom, awaitingRoom.exchange(false, ordering: .sequentiallyConsistent) {
+            room.signal()
+        }
     }
 }
 

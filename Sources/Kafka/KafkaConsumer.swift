@@ -99,7 +99,7 @@ public final class KafkaConsumer: Sendable {
         let pollLogger = logger
         self.poller = PollThread(name: "kafka-consumer-poll") {
             guard context.hasRoom else {
-                usleep(2_000)
+                context.waitForRoom(patience: .milliseconds(50))
                 return
             }
             guard let message = rd_kafka_consumer_poll(polled, 50) else { return }

@@ -71,6 +71,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var revocationTimeoutMilliseconds: Int = 15_000
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
     public var prefetchKilobytes: Int = 4_096
+    /// How long a broker may hold a fetch that finds nothing new. A real broker answers as soon
+    /// as a record arrives; some (the embedded one among them) answer only when this runs out,
+    /// so librdkafka's 500 ms would be the latency of an idle topic's next event.
+    public var fetchWaitMilliseconds: Int = 10
     /// Newly assigned partitions start paused, for a reader that must prepare before it reads
     /// them; it resumes them itself. Otherwise an assigned partition always starts fetching.
     public var startsAssignedPartitionsPaused: Bool = false
@@ -92,6 +96,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "enable.partition.eof": reportsEndOfPartition ? "true" : "false",
             "queued.max.messages.kbytes": String(prefetchKilobytes),
+            "fetch.wait.max.ms": String(fetchWaitMilliseconds),
             // One fetch answer holds at most the prefetch: with many partitions the default
             // (50 MB) would let a single answer outgrow every other bound.
             "fetch.max.bytes": String(max(prefetchKilobytes * 1_024, 1_048_576 + 1_024)),
