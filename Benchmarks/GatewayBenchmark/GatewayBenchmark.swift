@@ -29,8 +29,8 @@ struct GatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of the latency run.")
     var latencySeconds = 20
 
-    @Option(help: "What to run: codec, consume, http, python, dvcqg-emc, all-systems, latency, outage, scaling.")
-    var scenarios = "codec,consume,http,python,dvcqg-emc,all-systems,latency,outage"
+    @Option(help: "What to run: codec, consume, http, python, dvcqg-emc, all-systems, latency, outage, restart, scaling.")
+    var scenarios = "codec,consume,http,python,dvcqg-emc,all-systems,latency,outage,restart"
 
     @Option(help: "Events that arrive during the outage run.")
     var outageEvents = 100_000
@@ -102,6 +102,10 @@ struct GatewayBenchmark: AsyncParsableCommand {
         if wanted.contains("outage"), !smoke {
             let stack = try ProcessStack(partitions: max(partitions, outageEvents / 1_500 + 1), binary: binary, contractsDirectory: contracts)
             report.figures["outage"] = try await Scenarios.outageAndDrain(outageEvents, seconds: outageSeconds, on: stack)
+        }
+        if wanted.contains("restart"), !smoke {
+            let stack = try ProcessStack(partitions: partitions, binary: binary, contractsDirectory: contracts)
+            report.figures["restart"] = try await Scenarios.restartAfterKill(on: stack)
         }
         if wanted.contains("scaling"), !smoke {
             for size in scaling.split(separator: ",").compactMap({ Int($0) }) {

@@ -196,6 +196,19 @@ final class ResultReader: Sendable {
         }
     }
 
+    /// Waits for the first result whose event id `matches`; when it came.
+    func wait(until matches: @Sendable (String) -> Bool, timeout: Duration) async -> ContinuousClock.Instant? {
+        let end = ContinuousClock.now + timeout
+        var found: ContinuousClock.Instant?
+        while ContinuousClock.now < end, found == nil {
+            found = state.settled.withLock { $0.byEvent.first { matches($0.id) }?.at }
+            if found == nil { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        reading.cancel()
+        await consumer.close()
+        return found
+    }
+
     /// Results per target so far.
     func snapshot() -> [String: Int] { state.settled.withLock { $0.counts } }
 
@@ -342,4 +355,36 @@ extension Scenarios {
 /// When each event id was seen, written from many tasks.
 final class Arrivals: Sendable {
     let times = Mutex<[String: ContinuousClock.Instant]>([:])
+}
+
+extension Scenarios {
+    /// A gateway killed with SIGKILL and started again at once: seconds from the new process's
+    /// start to its first result, with events waiting. The old member's session must time out
+    /// before the group hands its partitions on.
+    static func restartAfterKill(on stack: ProcessStack) async throws -> [String: Double] {
+        let overrides = [
+            "GATEWAY__targets__bca__enabled": "false", "GATEWAY__targets__vbdlis__enabled": "false",
+            "GATEWAY__targets__hotich__enabled": "false",
+        ]
+        let producer = try stack.producer()
+        let first = try stack.startGateway(group: "bench-restart", name: "bench-restart-1", overrides: overrides)
+        try await first.waitUntilJoined()
+        let warmup = SampleTraffic(seed: 11).events(count: 200)
+        try await producer.sendInDossierOrder(warmup, topic: "dossier.events")
+        let reader = try ResultReader(stack: stack)
+        _ = await reader.wait(for: { ($0["dvcqg"] ?? 0) >= warmup.count }, quietFor: .zero, timeout: .seconds(120))
+        first.kill()
+        let later = SampleTraffic(seed: 12).events(count: 200)
+        try await producer.sendInDossierOrder(later, topic: "dossier.events")
+        await producer.shutdown()
+        let laterReader = try ResultReader(stack: stack)
+        let started = ContinuousClock.now
+        let second = try stack.startGateway(group: "bench-restart", name: "bench-restart-2", overrides: overrides)
+        let wanted = Set(later.map(\.id))
+        let settled = await laterReader.wait(until: { wanted.contains($0) }, timeout: .seconds(120))
+        _ = await second.terminate()
+        let firstResult = settled.map { started.duration(to: $0).seconds } ?? -1
+        print("  restart after SIGKILL: first result \(String(format: "%.2f", firstResult)) s after the new process started")
+        return ["first_result_after_restart_seconds": firstResult]
+    }
 }

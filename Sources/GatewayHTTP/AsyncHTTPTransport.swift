@@ -27,6 +27,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         // A redirect would re-send credentials, sessions and personal data to wherever it points,
         // and a redirect to a login page would read as success. A 3xx is an answer to classify.
         configuration.redirectConfiguration = .disallow
+        // The gateway bootstraps no tracer; the default no-op one would still cost every request
+        // its span and attribute work.
+        configuration.tracing.tracer = nil
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maxBodyBytes = maxBodyBytes
         self.tls = nil

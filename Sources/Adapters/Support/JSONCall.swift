@@ -17,6 +17,9 @@ public struct JSONCall: Sendable {
         public static let none = AnswerFields(code: [], message: [])
     }
 
+    /// Shared: a configured encoder is safe to use from many tasks at once.
+    private static let encoder = JSONEncoder()
+
     public let transport: any HTTPTransport
     public let classification: ClassificationTable
     public let fields: AnswerFields
@@ -33,7 +36,7 @@ public struct JSONCall: Sendable {
     public func post(_ body: some Encodable, to url: String, operation: String, idempotencyKey: String?, headers: [(name: String, value: String)] = []) async -> OperationAnswer {
         let encoded: [UInt8]
         do {
-            encoded = Array(try JSONEncoder().encode(body))
+            encoded = Array(try Self.encoder.encode(body))
         } catch {
             return OperationAnswer(verdict: .permanent, excerpt: "request could not be encoded", url: url, errorClass: "encoding", scope: .local)
         }
@@ -93,9 +96,13 @@ extension AnswerReading {
 
 /// Text that a system wants as a JSON string inside the JSON body (`ketQuaXuLy`, `User`, `data`).
 public enum EmbeddedJSON {
-    public static func string(_ value: some Encodable) -> String {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return encoder
+    }()
+
+    public static func string(_ value: some Encodable) -> String {
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
