@@ -29,7 +29,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of the latency run.")
     var latencySeconds = 20
 
-    @Option(help: "What to run: codec, consume, http, python, dvcqg-emc, all-systems, latency, outage, restart, scaling.")
+    @Option(help: "What to run: codec, consume (and produce), http, python, dvcqg-emc, all-systems, latency, outage, restart, scaling.")
     var scenarios = "codec,consume,http,python,dvcqg-emc,all-systems,latency,outage,restart"
 
     @Option(help: "Events that arrive during the outage run.")
@@ -66,6 +66,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
             let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)
             try await Scenarios.preproduce(count, on: stack)
             report.figures["consume"] = try await Scenarios.consumeOnly(count, on: stack)
+            report.figures["produce"] = try await Scenarios.produceOnly(min(count, 50_000), on: stack)
         }
         if wanted.contains("http") {
             let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)

@@ -62,11 +62,7 @@ enum HTTPLeg {
     /// Posts `calls` requests, cycling through each target's recording, with at most
     /// `concurrency` calls in flight per target (the gateway's `maxInFlight`).
     static func replay(_ recorded: [String: [OutboundRequest]], calls: Int, concurrency: Int) async throws -> [String: Double] {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
-        configuration.httpVersion = .http1Only
-        configuration.redirectConfiguration = .disallow
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = bareClient(connectionsPerHost: concurrency)
         let total = recorded.values.reduce(0) { $0 + $1.count }
         let cpuBefore = ProcessCPU.seconds()
         let started = ContinuousClock.now
@@ -79,11 +75,7 @@ enum HTTPLeg {
                         var index = worker, failures = 0
                         while index < share {
                             let request = requests[index % requests.count]
-                            var outbound = HTTPClientRequest(url: request.url)
-                            outbound.method = HTTPMethod(rawValue: request.method)
-                            for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
-                            if let body = request.body { outbound.body = .bytes(ByteBuffer(bytes: body)) }
-                            let response = try await client.execute(outbound, timeout: .seconds(30))
+                            let response = try await client.execute(HTTPClientRequest(request), timeout: .seconds(30))
                             _ = try await response.body.collect(upTo: 4 << 20)
                             if response.status.code >= 500 { failures += 1 }
                             index += concurrency
@@ -104,6 +96,18 @@ enum HTTPLeg {
             "server_errors": Double(failures),
             "concurrency_per_target": Double(concurrency),
         ]
+    }
+}
+
+extension HTTPLeg {
+    /// A client set up as the gateway's transport is: HTTP/1.1 only, redirects not followed, no tracer.
+    static func bareClient(connectionsPerHost: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        configuration.httpVersion = .http1Only
+        configuration.redirectConfiguration = .disallow
+        configuration.tracing.tracer = nil
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
 
@@ -137,10 +141,7 @@ extension HTTPLeg {
     /// The bare round trip: `requests` posted one by one at `rate` a second for `seconds`, each
     /// on its own task, timed from send to the whole answer; p50, p99 and max in milliseconds.
     static func roundTrips(_ requests: [OutboundRequest], rate: Int, seconds: Int) async throws -> (p50: Double, p99: Double, max: Double) {
-        var configuration = HTTPClient.Configuration()
-        configuration.httpVersion = .http1Only
-        configuration.redirectConfiguration = .disallow
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = bareClient(connectionsPerHost: 64)
         let clock = ContinuousClock()
         let begin = clock.now
         let times = try await withThrowingTaskGroup(of: Double.self) { group in
@@ -148,12 +149,8 @@ extension HTTPLeg {
                 try await clock.sleep(until: begin + .seconds(Double(index) / Double(rate)))
                 let request = requests[index % requests.count]
                 group.addTask {
-                    var outbound = HTTPClientRequest(url: request.url)
-                    outbound.method = HTTPMethod(rawValue: request.method)
-                    for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
-                    if let body = request.body { outbound.body = .bytes(ByteBuffer(bytes: body)) }
                     let sent = clock.now
-                    let response = try await client.execute(outbound, timeout: .seconds(30))
+                    let response = try await client.execute(HTTPClientRequest(request), timeout: .seconds(30))
                     _ = try await response.body.collect(upTo: 4 << 20)
                     return sent.duration(to: clock.now).seconds * 1_000
                 }

@@ -388,3 +388,30 @@ extension Scenarios {
         return ["first_result_after_restart_seconds": firstResult]
     }
 }
+
+extension Scenarios {
+    /// The producer alone: `count` records of a result's size, each awaited until acknowledged,
+    /// 64 at a time, as the gateway writes results and marks. CPU is this process's.
+    static func produceOnly(_ count: Int, on stack: ProcessStack) async throws -> [String: Double] {
+        let producer = try stack.producer()
+        _ = try await producer.partitionCount(of: "gateway.results")
+        let value = [UInt8](repeating: UInt8(ascii: "x"), count: 300)
+        let cpuBefore = ProcessCPU.seconds()
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<64 {
+                group.addTask {
+                    for index in stride(from: worker, to: count, by: 64) {
+                        _ = try await producer.send(KafkaProducerMessage(topic: "gateway.results", key: "dossier-\(index % 5_000)", value: value))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = started.duration(to: .now).seconds
+        let cpu = ProcessCPU.seconds() - cpuBefore
+        await producer.shutdown()
+        print("  produce only: \(count) acknowledged records in \(String(format: "%.2f", seconds)) s")
+        return ["records_per_second": Double(count) / seconds, "cpu_ms_per_record": cpu * 1_000 / Double(count)]
+    }
+}

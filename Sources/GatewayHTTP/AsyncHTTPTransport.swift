@@ -49,10 +49,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
-        var outbound = HTTPClientRequest(url: request.url)
-        outbound.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { outbound.headers.add(name: header.name, value: header.value) }
-        if let body = request.body { outbound.body = .bytes(ByteBuffer(bytes: body)) }
+        var outbound = HTTPClientRequest(request)
         outbound.tlsConfiguration = tls
         let timeout = request.timeout
         let prepared = outbound
@@ -122,6 +119,16 @@ public final class AsyncHTTPTransport: HTTPTransport {
             let refusedAsBuilt = ["Unsupported scheme", "Invalid header field names", "Invalid header field values"]
             return TransportError(refusedAsBuilt.contains(error.shortDescription) ? .invalidRequest : .other, error.shortDescription)
         }
+    }
+}
+
+extension HTTPClientRequest {
+    /// The client's request for an adapter's: method, URL, headers and body as they are.
+    package init(_ request: OutboundRequest) {
+        self.init(url: request.url)
+        method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { headers.add(name: header.name, value: header.value) }
+        if let body = request.body { self.body = .bytes(ByteBuffer(bytes: body)) }
     }
 }
 
