@@ -70,7 +70,7 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// How long a rebalance waits for the reader to release revoked partitions.
     public var revocationTimeoutMilliseconds: Int = 15_000
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
-    public var prefetchKilobytes: Int = 4_096
+    public var prefetchKilobytes: Int = 8_192
     /// How long a broker may hold a fetch that finds nothing new. A real broker answers as soon
     /// as a record arrives; some (the embedded one among them) answer only when this runs out,
     /// so librdkafka's 500 ms would be the latency of an idle topic's next event.
