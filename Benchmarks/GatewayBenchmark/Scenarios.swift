@@ -237,18 +237,22 @@ extension Scenarios {
         let events = SampleTraffic(seed: 42).events(count: count)
         let encoded = try events.map { Array(try JSONCoding.encoder.encode($0)) }
         let clock = ContinuousClock()
-        var started = clock.now
-        for (event, bytes) in zip(events, encoded) {
-            _ = try DossierEventDecoder.decode(bytes, key: event.dossierCode)
+        // The fastest of three passes: the others are other processes' noise on a shared machine.
+        var decoding = Double.infinity, encoding = Double.infinity, written = 0
+        for _ in 0..<3 {
+            var started = clock.now
+            for (event, bytes) in zip(events, encoded) {
+                _ = try DossierEventDecoder.decode(bytes, key: event.dossierCode)
+            }
+            decoding = min(decoding, started.duration(to: clock.now).seconds)
+            started = clock.now
+            written = 0
+            for event in events {
+                let delivery = Delivery(event: event, target: "dvcqg", operations: ["dongbo"], origin: EventOrigin(topic: "dossier.events", partition: 0, offset: 0, timestampMilliseconds: nil, key: nil, value: [], headers: []))
+                written += ResultRecord(outcome: DeliveryOutcome(delivery: delivery, status: .delivered, operations: [], failure: nil, reason: nil)).encoded().count
+            }
+            encoding = min(encoding, started.duration(to: clock.now).seconds)
         }
-        let decoding = started.duration(to: clock.now).seconds
-        started = clock.now
-        var written = 0
-        for event in events {
-            let delivery = Delivery(event: event, target: "dvcqg", operations: ["dongbo"], origin: EventOrigin(topic: "dossier.events", partition: 0, offset: 0, timestampMilliseconds: nil, key: nil, value: [], headers: []))
-            written += ResultRecord(outcome: DeliveryOutcome(delivery: delivery, status: .delivered, operations: [], failure: nil, reason: nil)).encoded().count
-        }
-        let encoding = started.duration(to: clock.now).seconds
         let bytes = encoded.reduce(0) { $0 + $1.count }
         print("  codec: \(count) events of \(bytes / count) bytes on average")
         return [

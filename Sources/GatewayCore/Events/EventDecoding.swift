@@ -168,6 +168,7 @@ public enum JSONCoding {
     }()
 
     static func parseTimestamp(_ text: String) -> Date? {
+        if let date = RFC3339.parse(text) { return date }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
