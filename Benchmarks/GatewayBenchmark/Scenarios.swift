@@ -43,7 +43,7 @@ enum Scenarios {
 
     /// The gateway from start until every routed result is written, `targets` enabled.
     static func endToEnd(_ count: Int, targets: [String], on stack: ProcessStack) async throws -> [String: Double] {
-        var overrides: [String: String] = ["LOG_LEVEL": ProcessInfo.processInfo.environment["BENCH_LOG_LEVEL"] ?? "notice"]
+        var overrides: [String: String] = ["LOG_LEVEL": "notice"]
         for target in ["dvcqg", "emc", "bca", "vbdlis", "hotich"] where !targets.contains(target) {
             overrides["GATEWAY__targets__\(target)__enabled"] = "false"
         }
@@ -112,14 +112,7 @@ enum Scenarios {
         let settled = await reader.wait(for: { ($0["dvcqg"] ?? 0) >= events.count }, quietFor: .zero, timeout: .seconds(600))
         _ = await gateway.terminate()
         await producer.shutdown()
-        let timeline = settled.arrivals(target: "dvcqg").compactMap { id, at in sentAt[id].map { (begin.duration(to: $0).seconds, $0.duration(to: at).seconds * 1_000) } }
-        if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] != nil {
-            for second in 0..<seconds {
-                let within = timeline.filter { Int($0.0) == second }.map(\.1).sorted()
-                print("    second \(second): \(within.count) results, median \(within.isEmpty ? 0 : within[within.count / 2]) ms, max \(within.last ?? 0) ms")
-            }
-        }
-        let latencies = timeline.map(\.1).sorted()
+        let latencies = settled.arrivals(target: "dvcqg").compactMap { id, at in sentAt[id].map { $0.duration(to: at).seconds * 1_000 } }.sorted()
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print("  latency at \(rate)/s: \(latencies.count) results, p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms")
         // The same rate of DVCQG calls, bare: what any client pays for the round trip alone.
@@ -204,9 +197,13 @@ final class ResultReader: Sendable {
             found = state.settled.withLock { $0.byEvent.first { matches($0.id) }?.at }
             if found == nil { try? await Task.sleep(for: .milliseconds(20)) }
         }
+        await stop()
+        return found
+    }
+
+    private func stop() async {
         reading.cancel()
         await consumer.close()
-        return found
     }
 
     /// Results per target so far.
@@ -220,8 +217,7 @@ final class ResultReader: Sendable {
             if done(snapshot.counts), (snapshot.last.map { $0.duration(to: .now) >= quietFor } ?? false) { break }
             try? await Task.sleep(for: .milliseconds(100))
         }
-        reading.cancel()
-        await consumer.close()
+        await stop()
         return state.settled.withLock { $0 }
     }
 }
@@ -287,7 +283,7 @@ extension Scenarios {
         guard process.terminationStatus == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw BenchmarkError("the python worker failed (status \(process.terminationStatus))")
+            throw ProcessStackError("the python worker failed (status \(process.terminationStatus))")
         }
         let figures = object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
         let seconds = figures["seconds"] ?? wall
@@ -311,11 +307,6 @@ extension Scenarios {
         process.waitUntilExit()
         return process.terminationStatus
     }
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension Scenarios {

@@ -243,5 +243,5 @@ public final class GatewayProcess: Sendable {
 
 public struct ProcessStackError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

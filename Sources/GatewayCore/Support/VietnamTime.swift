@@ -4,25 +4,10 @@ import Foundation
 public enum VietnamTime {
     public static let timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
 
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }()
-
-    /// The civil date and time at UTC+7, by arithmetic on days since 1970 (proleptic Gregorian
-    /// calendar); Vietnam has no daylight saving, so no time-zone database is needed.
+    /// The civil date and time at UTC+7.
     static func parts(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + 7 * 3600
-        let (days, secondOfDay) = seconds.floorDividedBy(86_400)
-        // Days since 0000-03-01, in 400-year eras of 146,097 days.
-        let (era, dayOfEra) = (days + 719_468).floorDividedBy(146_097)
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (days, secondOfDay) = (Int(date.timeIntervalSince1970.rounded(.down)) + 7 * 3600).floorDividedBy(86_400)
+        let (year, month, day) = CivilDate.date(days: days)
         return (year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
     }
 
@@ -49,28 +34,15 @@ public enum VietnamTime {
         return "\(pad(p.year, 4))-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second))+07:00"
     }
 
-    /// Parses `yyyyMMddHHmmss` read as Vietnam time.
+    /// Parses `yyyyMMddHHmmss` read as Vietnam time; nil for a date that does not exist.
     public static func parseCompact(_ text: String) -> Date? {
-        guard text.count == 14, text.allSatisfy(\.isASCIIDigit) else { return nil }
-        let digits = Array(text)
-        func number(_ from: Int, _ length: Int) -> Int { Int(String(digits[from..<from + length]))! }
-        var components = DateComponents()
-        components.year = number(0, 4)
-        components.month = number(4, 2)
-        components.day = number(6, 2)
-        components.hour = number(8, 2)
-        components.minute = number(10, 2)
-        components.second = number(12, 2)
-        guard components.month! >= 1, components.month! <= 12, components.day! >= 1, components.day! <= 31,
-              components.hour! < 24, components.minute! < 60, components.second! < 60 else { return nil }
-        return calendar.date(from: components)
-    }
-}
-
-extension Int {
-    /// Quotient rounded down and the non-negative remainder.
-    fileprivate func floorDividedBy(_ divisor: Int) -> (quotient: Int, remainder: Int) {
-        let remainder = ((self % divisor) + divisor) % divisor
-        return ((self - remainder) / divisor, remainder)
+        let digits = Array(text.utf8)
+        guard digits.count == 14, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        func number(_ from: Int, _ length: Int) -> Int { digits[from..<from + length].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } }
+        let (year, month, day) = (number(0, 4), number(4, 2), number(6, 2))
+        let (hour, minute, second) = (number(8, 2), number(10, 2), number(12, 2))
+        guard CivilDate.isValid(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else { return nil }
+        let seconds = CivilDate.seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: 7 * 3600)
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 }

@@ -21,6 +21,9 @@ import Testing
         #expect(VietnamTime.parseCompact("20250711083005") == instant)
         #expect(VietnamTime.parseCompact("20251311083005") == nil)
         #expect(VietnamTime.parseCompact("2025071108300") == nil)
+        // A day the month does not have is refused, not rolled over into the next month.
+        #expect(VietnamTime.parseCompact("20250231083005") == nil)
+        #expect(VietnamTime.parseCompact("20240229083005") == Date(timeIntervalSince1970: 1_709_170_205))
     }
 
     @Test func civilDateArithmeticAgreesWithTheCalendar() {
