@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)
 trap 'kill "$mocks" 2>/dev/null || true; rm -rf "$scratch"' EXIT
-.build/debug/gateway mocks --dvcqg-port 0 --bca-port 0 --vbdlis-port 0 --hotich-port 0 --emc-port 0 \
-    --ports-file "$scratch/ports.json" --env-file "$scratch/mocks.env" > "$scratch/mocks.log" 2>&1 &
+.build/debug/gateway mocks --free-ports --ports-file "$scratch/ports.json" --env-file "$scratch/mocks.env" > "$scratch/mocks.log" 2>&1 &
 mocks=$!
 for _ in $(seq 100); do [ -s "$scratch/mocks.env" ] && break; sleep 0.1; done
 # shellcheck disable=SC1091

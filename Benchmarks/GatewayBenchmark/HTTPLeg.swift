@@ -17,7 +17,7 @@ enum HTTPLeg {
     /// Requests recorded per target while the adapters deliver `count` events, each dossier in order.
     static func capture(_ count: Int, targets: [String], on stack: ProcessStack) async throws -> [String: [OutboundRequest]] {
         var overrides: [String: String] = [:]
-        let known = AdapterRegistry.modules.map { module in module.target.rawValue }
+        let known = AdapterRegistry.systems.map { system in system.target.rawValue }
         for target in known where !targets.contains(target) {
             overrides["GATEWAY__targets__\(target)__enabled"] = "false"
         }
@@ -27,10 +27,10 @@ enum HTTPLeg {
         let recorder = RecordingTransport(transport)
         var adapters: [TargetName: any TargetAdapter] = [:]
         for name in targets {
-            guard let module = AdapterRegistry.module(named: name), let settings = configuration.targets[name] else { continue }
+            guard let system = AdapterRegistry.system(named: name), let settings = configuration.targets[name] else { continue }
             let table = try ClassificationTable.load(from: stack.contractsDirectory + "/\(name)/classification.json")
             let context = AdapterContext(transport: recorder, classification: table, environment: environment, logger: Scenarios.logger)
-            adapters[TargetName(name)] = try module.makeAdapter(connection: settings.connection, context: context)
+            adapters[TargetName(name)] = try system.makeAdapter(connection: settings.connection, context: context)
         }
         let ready = adapters
         let router = try Router(rules: configuration.routes.filter { adapters[$0.target] != nil }, adapters: Array(adapters.values))

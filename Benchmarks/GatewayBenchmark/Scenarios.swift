@@ -272,7 +272,7 @@ extension Scenarios {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script.path, "--bootstrap", stack.bootstrap, "--events", String(count),
-                             "--dvcqg", stack.urls["dvcqg"]!, "--dvcqg-password", MockSystems.dvcqgPassword, "--emc", stack.urls["emc"]!]
+                             "--dvcqg", stack.urls["dvcqg"]!, "--dvcqg-password", MockSystems.secrets["DVCQG_PASSWORD"]!, "--emc", stack.urls["emc"]!]
         let output = Pipe()
         process.standardOutput = output
         let started = ContinuousClock.now
@@ -319,7 +319,7 @@ extension Scenarios {
             "GATEWAY__targets__hotich__enabled": "false",
         ])
         try await gateway.waitUntilJoined()
-        try await stack.fault(FaultPlan(status: 503, retryAfterSeconds: 1, count: 100_000_000))
+        try await stack.fault(on: "dvcqg", FaultPlan(status: 503, retryAfterSeconds: 1, count: 100_000_000))
         let outageStarted = ContinuousClock.now
         try await preproduce(count, on: stack)
         var peak = 0
@@ -328,7 +328,7 @@ extension Scenarios {
             try await Task.sleep(for: .milliseconds(500))
         }
         let duringOutage = reader.snapshot()
-        try await stack.clearFaults()
+        try await stack.clearFaults(on: "dvcqg")
         let recovered = ContinuousClock.now
         let settled = await reader.wait(for: { ($0["dvcqg"] ?? 0) >= count && ($0["emc"] ?? 0) >= count }, quietFor: .zero, timeout: .seconds(3_600))
         peak = max(peak, gateway.peakResidentKilobytes ?? 0)

@@ -23,7 +23,7 @@ public struct BCAMock: Sendable {
     let password: String
     let paths: Paths
 
-    public init(userName: String = "motcua-cantho", password: String = "dev-password", paths: Paths = Paths()) {
+    public init(userName: String = BCAMock.devUserName, password: String = BCAMock.devPassword, paths: Paths = Paths()) {
         let tokens = MockTokens(lifetime: .seconds(1_800))
         self.tokens = tokens
         self.userName = userName
@@ -55,7 +55,7 @@ public struct BCAMock: Sendable {
                 return .json(["data": dossiers], accepted: true)
             }
         }
-        return MockServer(name: "bca", router: router)
+        return MockServer(name: Self.name, router: router)
     }
 
     private func grant() async -> MockAnswer {
@@ -110,57 +110,16 @@ public struct BCAMock: Sendable {
     }
 }
 
-/// The request rules of `Contracts/bca/openapi.json`.
-enum BCAContract {
-    static let required = ["maTTHC", "soHoSoLT", "coQuanXuLy", "maHoSo", "thoiGianThucHien", "ketQuaXuLy", "nguoiXuLy", "noiDungXuLy"]
+extension BCAMock: MockSystem {
+    public static let name = "bca"
+    public static let defaultPort = 18_082
+    public static let devUserName = "motcua-cantho"
+    public static let devPassword = "dev-password"
+    public static var devSecrets: [String: String] { ["BCA_PASSWORD": devPassword] }
 
-    static func statusPush(_ body: [String: Any]) throws -> (dossier: String, status: Int) {
-        for field in required { _ = try MockContract.string(body, field, allowEmpty: field == "ketQuaXuLy") }
-        let status = try MockContract.integer(body, "trangThai")
-        guard [1, 2, 3, 4, 5, 6, 7].contains(status) else { throw MockContractViolation("body.trangThai must be one of 1-7, got \(status)") }
-        _ = try MockContract.slashedDate(body, "thoiGianThucHien")
-        for field in ["ngayBatDau", "ngayKetThucTheoQuyDinh", "ngayHenTraTruoc", "ngayHenTraMoi", "hanBoSungHoSo"] where body[field] != nil && !(body[field] is NSNull) {
-            _ = try MockContract.slashedDate(body, field)
-        }
-        let result = try MockContract.embeddedObject(body, "ketQuaXuLy")
-        if status == 4 {
-            for field in ["soDinhDanh", "soDangKy", "maGiayToKetQua"] where result[field] == nil {
-                throw MockContractViolation("ketQuaXuLy: status 4 needs \(field)")
-            }
-        }
-        if let handler = body["nguoiXuLy"] as? String, handler.count > 50 { throw MockContractViolation("body.nguoiXuLy is longer than 50 characters") }
-        return (try MockContract.string(body, "maHoSo"), status)
-    }
-}
-
-/// Each dossier's status, and the order the portal allows.
-actor BCAState {
-    enum Outcome {
-        case applied
-        case alreadyDone(String)
-        case outOfOrder(Int?)
+    public static func connection(baseURL: String) -> [String: String] {
+        ["baseURL": baseURL, "userName": devUserName]
     }
 
-    private var statuses: [String: Int] = [:]
-    private var procedures: [String: String] = [:]
-
-    /// Which statuses may follow each one; nil is a dossier the portal has not seen.
-    static let allowed: [Int?: Set<Int>] = [
-        nil: [1, 6], 1: [3, 2, 6], 3: [7, 2, 6], 7: [7, 4, 2, 6], 2: [3, 7, 2, 6], 4: [5],
-    ]
-
-    func apply(_ status: Int, to dossier: String, procedure: String) -> Outcome {
-        let current = statuses[dossier]
-        if current == 5 { return .alreadyDone("Hồ sơ đã trả kết quả, không được cập nhật trạng thái") }
-        if current == 6 { return .alreadyDone("Hồ sơ đã có kết quả xử lý") }
-        if current == status, status != 7 { return .alreadyDone("Hồ sơ đã tồn tại trong một cửa điện tử với trạng thái \(status)") }
-        guard Self.allowed[current, default: []].contains(status) else { return .outOfOrder(current) }
-        statuses[dossier] = status
-        procedures[dossier] = procedure
-        return .applied
-    }
-
-    func list() -> [(code: String, procedure: String)] {
-        statuses.keys.sorted().map { ($0, procedures[$0] ?? "") }
-    }
+    public init() { self.init(userName: Self.devUserName, password: Self.devPassword, paths: Paths()) }
 }

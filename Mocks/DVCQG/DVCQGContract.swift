@@ -7,13 +7,6 @@ enum DVCQGContract {
     static let requiredProgressFields = ["MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "NoiDungXuLy", "TrangThai"]
     static let maxProgressRows = 10
 
-    static func requireString(_ object: [String: Any], _ field: String, in context: String = "body") throws -> String {
-        guard let value = object[field] else { throw MockContractViolation("\(context): missing \(field)") }
-        guard let text = value as? String, !(value is NSNumber) else { throw MockContractViolation("\(context).\(field) must be a string") }
-        guard !text.isEmpty else { throw MockContractViolation("\(context).\(field) is empty") }
-        return text
-    }
-
     static func rows(_ body: [String: Any]) throws -> [[String: Any]] {
         guard let data = body["data"] else { throw MockContractViolation("body: missing data") }
         guard let rows = data as? [[String: Any]] else { throw MockContractViolation("body.data must be an array of objects") }
@@ -37,20 +30,20 @@ enum DVCQGContract {
     }
 
     static func dossierSync(_ body: [String: Any]) throws -> (isUpdating: Bool, rows: [[String: Any]]) {
-        let flag = try requireString(body, "isUpdating")
+        let flag = try MockContract.string(body, "isUpdating")
         guard flag == "true" || flag == "false" else { throw MockContractViolation("body.isUpdating must be \"true\" or \"false\"") }
         let rows = try rows(body)
         for (index, row) in rows.enumerated() {
             let context = "data[\(index)]"
-            for field in requiredDossierFields { _ = try requireString(row, field, in: context) }
+            for field in requiredDossierFields { _ = try MockContract.string(row, field, in: context) }
             try checkValues(row, context: context)
             try oneOf(row, "KenhThucHien", ["1", "2", "3"], context)
             try oneOf(row, "LoaiDoiTuong", ["1", "2", "3", "4"], context)
             try oneOf(row, "TrangThaiHoSo", (1...10).map(String.init), context)
             if let identities = row["DinhDanhCHS"] as? [[String: Any]] {
                 for identity in identities {
-                    let kind = try requireString(identity, "LoaiDinhDanh", in: "\(context).DinhDanhCHS")
-                    let number = try requireString(identity, "SoDinhDanh", in: "\(context).DinhDanhCHS")
+                    let kind = try MockContract.string(identity, "LoaiDinhDanh", in: "\(context).DinhDanhCHS")
+                    let number = try MockContract.string(identity, "SoDinhDanh", in: "\(context).DinhDanhCHS")
                     let length = kind == "1" ? 12 : kind == "2" ? 9 : 0
                     guard length > 0, number.count == length, number.allSatisfy(\.isNumber) else {
                         throw MockContractViolation("\(context).DinhDanhCHS: LoaiDinhDanh 1 needs 12 digits, 2 needs 9")
@@ -66,7 +59,7 @@ enum DVCQGContract {
         guard rows.count <= maxProgressRows else { throw MockContractViolation("body.data has \(rows.count) rows; at most \(maxProgressRows) per call") }
         for (index, row) in rows.enumerated() {
             let context = "data[\(index)]"
-            for field in requiredProgressFields { _ = try requireString(row, field, in: context) }
+            for field in requiredProgressFields { _ = try MockContract.string(row, field, in: context) }
             try checkValues(row, context: context)
             if let handler = row["NguoiXuLy"] as? String, handler.count > 50 {
                 throw MockContractViolation("\(context).NguoiXuLy is longer than 50 characters")
@@ -76,7 +69,7 @@ enum DVCQGContract {
     }
 
     static func oneOf(_ row: [String: Any], _ field: String, _ allowed: [String], _ context: String) throws {
-        let value = try requireString(row, field, in: context)
+        let value = try MockContract.string(row, field, in: context)
         guard allowed.contains(value) else { throw MockContractViolation("\(context).\(field) must be one of \(allowed.joined(separator: ", ")), got \(value)") }
     }
 

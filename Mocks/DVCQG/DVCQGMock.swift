@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import MockSupport
-import NIOCore
 
 /// A mock National Public Service Portal that enforces `Contracts/dvcqg/openapi.json`:
 /// login, integration (`DongBoHoSoMC`, `CapNhatTienDoHoSoMC`) and sharing (`TraCuuHoSo`, `LayThuTuc`).
@@ -17,7 +16,7 @@ public struct DVCQGMock: Sendable {
     let state: DVCQGState
     let paths: Paths
 
-    public init(username: String = "gateway", password: String = "dev-password", paths: Paths = Paths()) {
+    public init(username: String = DVCQGMock.devUsername, password: String = DVCQGMock.devPassword, paths: Paths = Paths()) {
         let state = DVCQGState(username: username, password: password)
         self.state = state
         self.paths = paths
@@ -30,81 +29,48 @@ public struct DVCQGMock: Sendable {
         router.post(RouterPath(paths.login)) { request, _ in await handle(request, kind: .login) }
         router.post(RouterPath(paths.integration)) { request, _ in await handle(request, kind: .integration) }
         router.post(RouterPath(paths.sharing)) { request, _ in await handle(request, kind: .sharing) }
-        return MockServer(name: "dvcqg", router: router)
+        return MockServer(name: Self.name, router: router)
     }
 
     enum Kind { case login, integration, sharing }
 
     private func handle(_ request: Request, kind: Kind) async -> Response {
-        let buffer = (try? await request.body.collect(upTo: 8 << 20)) ?? ByteBuffer()
-        let text = String(buffer: buffer)
-        let parsed = MockJSON.object(buffer)
-        let operation: String
-        switch kind {
-        case .login: operation = "login"
-        case .integration, .sharing: operation = ((try? parsed.get())?["service"] as? String) ?? "unknown"
-        }
-        var entry = JournalEntry(
-            sequence: 0, receivedAt: Date(), method: "POST", path: request.uri.path, operation: operation,
-            dossiers: [], statuses: [], idempotencyKey: request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value,
-            status: 200, answerCode: nil, accepted: false, rejection: nil, body: text
-        )
-        if let rows = (try? parsed.get())?["data"] as? [[String: Any]] {
-            entry.dossiers = rows.compactMap { $0["MaHoSo"] as? String }
-            if operation == "DongBoHoSoMC" { entry.statuses = rows.compactMap { $0["TrangThaiHoSo"] as? String } }
-        }
-        if let (response, reason) = await control.injectedFault(operation: operation) {
-            entry.status = Int(response.status.code)
-            entry.rejection = reason
-            await control.journal.append(entry)
-            return response
-        }
-        if let key = entry.idempotencyKey, let previous = await control.idempotency.answer(for: key) {
-            entry.status = previous.status
-            entry.answerCode = previous.code
-            entry.accepted = true
-            entry.absorbed = true
-            await control.journal.append(entry)
-            return Response(status: .init(code: previous.status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: previous.body)))
-        }
-        let answer: DVCQGAnswer
-        switch parsed {
-        case .failure(let violation):
-            answer = .violation(violation)
-        case .success(let body):
-            switch kind {
-            case .login: answer = await login(body)
-            case .integration: answer = await integration(body, operation: operation)
-            case .sharing: answer = await sharing(body, operation: operation)
+        await control.serve(request, operation: { body in
+            kind == .login ? "login" : ((try? body.get())?["service"] as? String) ?? "unknown"
+        }, describe: { request in
+            guard case .success(let body) = request.body, let rows = body["data"] as? [[String: Any]] else { return }
+            request.dossiers = rows.compactMap { $0["MaHoSo"] as? String }
+            if request.operation == "DongBoHoSoMC" { request.statuses = rows.compactMap { $0["TrangThaiHoSo"] as? String } }
+        }) { request in
+            switch request.body {
+            case .failure(let violation):
+                return DVCQGAnswer.violation(violation)
+            case .success(let body):
+                switch kind {
+                case .login: return await login(body)
+                case .integration: return await integration(body, operation: request.operation)
+                case .sharing: return await sharing(body, operation: request.operation)
+                }
             }
         }
-        entry.status = answer.status
-        entry.answerCode = answer.code
-        entry.accepted = answer.accepted
-        entry.rejection = answer.rejection
-        if answer.accepted, let key = entry.idempotencyKey {
-            await control.idempotency.remember(.init(status: answer.status, code: answer.code, body: answer.body), for: key)
-        }
-        await control.journal.append(entry)
-        return answer.response
     }
 
-    private func login(_ body: [String: Any]) async -> DVCQGAnswer {
+    private func login(_ body: [String: Any]) async -> MockAnswer {
         guard let username = body["username"] as? String, let password = body["password"] as? String else {
-            return .violation(MockContractViolation("login needs string fields username and password"))
+            return DVCQGAnswer.violation(MockContractViolation("login needs string fields username and password"))
         }
         guard let session = await state.login(username: username, password: password) else {
-            return .refused(code: "-1", message: "Tên đăng nhập hoặc mật khẩu không đúng")
+            return DVCQGAnswer.refused(code: "-1", message: "Tên đăng nhập hoặc mật khẩu không đúng")
         }
-        return .ok(["error_code": "0", "message": "Đăng nhập thành công", "session": session])
+        return DVCQGAnswer.ok(["error_code": "0", "message": "Đăng nhập thành công", "session": session])
     }
 
-    private func integration(_ body: [String: Any], operation: String) async -> DVCQGAnswer {
+    private func integration(_ body: [String: Any], operation: String) async -> MockAnswer {
         do {
-            let session = try DVCQGContract.requireString(body, "session")
-            _ = try DVCQGContract.requireString(body, "madonvi")
+            let session = try MockContract.string(body, "session")
+            _ = try MockContract.string(body, "madonvi")
             guard await state.isValid(session: session) else {
-                return .refused(code: "-2", message: "Phiên làm việc không hợp lệ hoặc đã hết hạn")
+                return DVCQGAnswer.refused(code: "-2", message: "Phiên làm việc không hợp lệ hoặc đã hết hạn")
             }
             switch operation {
             case "DongBoHoSoMC":
@@ -112,110 +78,81 @@ public struct DVCQGMock: Sendable {
                 for row in rows {
                     let code = row["MaHoSo"] as! String
                     if !isUpdating, await state.knows(code) {
-                        return .refused(code: "-3", message: "Hồ sơ \(code) đã tồn tại trên hệ thống")
+                        return DVCQGAnswer.refused(code: "-3", message: "Hồ sơ \(code) đã tồn tại trên hệ thống")
                     }
                 }
                 for row in rows {
                     let stored = try JSONSerialization.data(withJSONObject: row)
                     await state.store(row["MaHoSo"] as! String, stored)
                 }
-                return .ok(["error_code": "0", "message": "Thành công"])
+                return DVCQGAnswer.ok(["error_code": "0", "message": "Thành công"])
             case "CapNhatTienDoHoSoMC":
                 let rows = try DVCQGContract.progress(body)
                 for row in rows where !(await state.knows(row["MaHoSo"] as! String)) {
-                    return .refused(code: "-4", message: "Không tìm thấy hồ sơ \(row["MaHoSo"] as! String)")
+                    return DVCQGAnswer.refused(code: "-4", message: "Không tìm thấy hồ sơ \(row["MaHoSo"] as! String)")
                 }
                 await state.addProgress(rows.count)
-                return .ok(["error_code": "0", "message": "Thành công"])
+                return DVCQGAnswer.ok(["error_code": "0", "message": "Thành công"])
             default:
                 throw MockContractViolation("service must be DongBoHoSoMC or CapNhatTienDoHoSoMC, got \(operation)")
             }
         } catch let violation as MockContractViolation {
-            return .violation(violation)
+            return DVCQGAnswer.violation(violation)
         } catch {
-            return .violation(MockContractViolation("\(error)"))
+            return DVCQGAnswer.violation(MockContractViolation("\(error)"))
         }
     }
 
-    private func sharing(_ body: [String: Any], operation: String) async -> DVCQGAnswer {
+    private func sharing(_ body: [String: Any], operation: String) async -> MockAnswer {
         do {
-            let session = try DVCQGContract.requireString(body, "session")
+            let session = try MockContract.string(body, "session")
             guard await state.isValid(session: session) else {
-                return .refused(code: "-2", message: "Phiên làm việc không hợp lệ hoặc đã hết hạn")
+                return DVCQGAnswer.refused(code: "-2", message: "Phiên làm việc không hợp lệ hoặc đã hết hạn")
             }
             switch operation {
             case "TraCuuHoSo":
-                let code = try DVCQGContract.requireString(body, "mahoso")
+                let code = try MockContract.string(body, "mahoso")
                 let found = await state.dossier(code).flatMap { try? JSONSerialization.jsonObject(with: $0) }.map { [$0] } ?? []
-                return .ok(["error_code": "0", "result": found])
+                return DVCQGAnswer.ok(["error_code": "0", "result": found])
             case "LayThuTuc":
-                let code = try DVCQGContract.requireString(body, "maTTHC")
-                return .ok(["error_code": "0", "result": [["MaTTHC": code, "TenTTHC": "Thủ tục \(code)"]]])
+                let code = try MockContract.string(body, "maTTHC")
+                return DVCQGAnswer.ok(["error_code": "0", "result": [["MaTTHC": code, "TenTTHC": "Thủ tục \(code)"]]])
             default:
                 throw MockContractViolation("service must be TraCuuHoSo or LayThuTuc, got \(operation)")
             }
         } catch let violation as MockContractViolation {
-            return .violation(violation)
+            return DVCQGAnswer.violation(violation)
         } catch {
-            return .violation(MockContractViolation("\(error)"))
+            return DVCQGAnswer.violation(MockContractViolation("\(error)"))
         }
     }
 }
 
-/// The mock's answer and how it is journalled.
-struct DVCQGAnswer {
-    let status: Int
-    let code: String?
-    let accepted: Bool
-    let rejection: String?
-    let body: [UInt8]
-
-    var response: Response {
-        Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+/// DVCQG's answers: `error_code` "0" when applied, a negative code and a Vietnamese message when not.
+enum DVCQGAnswer {
+    static func ok(_ object: [String: Any]) -> MockAnswer {
+        .json(object, code: object["error_code"] as? String, accepted: true)
     }
 
-    static func json(_ object: [String: Any]) -> [UInt8] {
-        Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
+    static func refused(code: String, message: String) -> MockAnswer {
+        .json(["error_code": code, "message": message], code: code, accepted: false, rejection: message)
     }
 
-    static func ok(_ object: [String: Any]) -> DVCQGAnswer {
-        DVCQGAnswer(status: 200, code: object["error_code"] as? String, accepted: true, rejection: nil, body: json(object))
-    }
-
-    static func refused(code: String, message: String) -> DVCQGAnswer {
-        DVCQGAnswer(status: 200, code: code, accepted: false, rejection: message, body: json(["error_code": code, "message": message]))
-    }
-
-    static func violation(_ violation: MockContractViolation) -> DVCQGAnswer {
-        DVCQGAnswer(status: 400, code: "-1", accepted: false, rejection: violation.description,
-                    body: json(["error_code": "-1", "message": "Dữ liệu không hợp lệ: \(violation.description)"]))
+    static func violation(_ violation: MockContractViolation) -> MockAnswer {
+        .json(["error_code": "-1", "message": "Dữ liệu không hợp lệ: \(violation.description)"], status: 400, code: "-1", accepted: false, rejection: violation.description)
     }
 }
 
-/// What the mock remembers: sessions, dossiers and progress rows.
-actor DVCQGState {
-    private let username: String
-    private let password: String
-    private var sessions: Set<String> = []
-    private var dossiers: [String: Data] = [:]
-    private(set) var progressRows = 0
+extension DVCQGMock: MockSystem {
+    public static let name = "dvcqg"
+    public static let defaultPort = 18_081
+    public static let devUsername = "gateway"
+    public static let devPassword = "dev-password"
+    public static var devSecrets: [String: String] { ["DVCQG_PASSWORD": devPassword] }
 
-    init(username: String, password: String) {
-        self.username = username
-        self.password = password
+    public static func connection(baseURL: String) -> [String: String] {
+        ["baseURL": baseURL, "username": devUsername]
     }
 
-    func login(username: String, password: String) -> String? {
-        guard username == self.username, password == self.password else { return nil }
-        let session = UUID().uuidString
-        sessions.insert(session)
-        return session
-    }
-
-    func isValid(session: String) -> Bool { sessions.contains(session) }
-    func expireSessions() { sessions.removeAll() }
-    func knows(_ code: String) -> Bool { dossiers[code] != nil }
-    func store(_ code: String, _ row: Data) { dossiers[code] = row }
-    func dossier(_ code: String) -> Data? { dossiers[code] }
-    func addProgress(_ count: Int) { progressRows += count }
+    public init() { self.init(username: Self.devUsername, password: Self.devPassword, paths: Paths()) }
 }

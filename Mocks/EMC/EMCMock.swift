@@ -9,7 +9,7 @@ public struct EMCMock: Sendable {
     public let siteIds: Set<String>
     public let trackingPath: String
 
-    public init(siteIds: Set<String> = ["motcua-cantho"], trackingPath: String = "/TrackingMCDT") {
+    public init(siteIds: Set<String> = [EMCMock.devSiteId], trackingPath: String = "/TrackingMCDT") {
         self.siteIds = siteIds
         self.trackingPath = trackingPath
     }
@@ -26,7 +26,7 @@ public struct EMCMock: Sendable {
                 answer(request)
             }
         }
-        return MockServer(name: "emc", router: router)
+        return MockServer(name: Self.name, router: router)
     }
 
     private func answer(_ request: MockRequest) -> MockAnswer {
@@ -45,19 +45,16 @@ public struct EMCMock: Sendable {
     }
 }
 
-/// The request rules of `Contracts/emc/openapi.json`.
-enum EMCContract {
-    static func check(_ body: [String: Any]) throws {
-        for field in ["CodeProfile", "SiteId", "CodeTTHC", "NameTTHC", "MaHoSo"] { _ = try MockContract.string(body, field) }
-        _ = try MockContract.integer(body, "Status", allowed: 0...4)
-        _ = try MockContract.integer(body, "FormsReception", allowed: 1...2)
-        _ = try MockContract.integer(body, "FormsPayments", allowed: 0...2)
-        _ = try MockContract.integer(body, "Level", allowed: 3...4)
-        _ = try MockContract.integer(body, "IsFromDVCQG", allowed: 0...1)
-        _ = try MockContract.integer(body, "IsDVCBC", allowed: 0...2)
-        _ = try MockContract.string(body, "Data", allowEmpty: true)
-        let user = try MockContract.embeddedObject(body, "User")
-        for field in ["ID_local", "ID_QG", "LOCATION"] { _ = try MockContract.string(user, field, in: "User", allowEmpty: field != "LOCATION") }
-        _ = try MockContract.integer(user, "TYPE", in: "User", allowed: 1...2)
+extension EMCMock: MockSystem {
+    public static let name = "emc"
+    public static let defaultPort = 18_085
+    public static let devSiteId = "motcua-cantho"
+    /// EMC asks for no secret: the site id says who sends.
+    public static var devSecrets: [String: String] { [:] }
+
+    public static func connection(baseURL: String) -> [String: String] {
+        ["baseURL": baseURL, "siteId": devSiteId, "provinceCode": "92"]
     }
+
+    public init() { self.init(siteIds: [Self.devSiteId], trackingPath: "/TrackingMCDT") }
 }

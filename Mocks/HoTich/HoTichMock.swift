@@ -20,7 +20,7 @@ public struct HoTichMock: Sendable {
     let clientSecret: String
     let paths: Paths
 
-    public init(clientID: String = "motcua-cantho", clientSecret: String = "dev-secret", paths: Paths = Paths()) {
+    public init(clientID: String = HoTichMock.devClientID, clientSecret: String = HoTichMock.devClientSecret, paths: Paths = Paths()) {
         let tokens = MockTokens()
         self.tokens = tokens
         self.clientID = clientID
@@ -51,7 +51,7 @@ public struct HoTichMock: Sendable {
                 await results(request)
             }
         }
-        return MockServer(name: "hotich", router: router)
+        return MockServer(name: Self.name, router: router)
     }
 
     private func receive(_ request: MockRequest) async -> MockAnswer {
@@ -95,29 +95,16 @@ public struct HoTichMock: Sendable {
     }
 }
 
-/// The request rules of `Contracts/hotich/openapi.json`.
-enum HoTichContract {
-    /// Checks a `NhanDKHT` body and returns its one-stop dossier code.
-    static func registration(_ body: [String: Any]) throws -> String {
-        _ = try MockContract.string(body, "maDonVi")
-        _ = try MockContract.string(body, "module")
-        let dossier = try MockContract.string(body, "maHoSoMCDT")
-        _ = try MockContract.optionalString(body, "maHoSoLT")
-        _ = try MockContract.slashedDate(body, "ngayTiepNhan")
-        let data = try MockContract.embeddedObject(body, "data")
-        guard data["hoTich"] is [String: Any] else { throw MockContractViolation("data must hold a hoTich object") }
-        for (index, file) in try MockContract.array(body, "fileDinhKem").enumerated() {
-            guard let file = file as? [String: Any] else { throw MockContractViolation("fileDinhKem[\(index)] must be an object") }
-            _ = try MockContract.string(file, "tenTep", in: "fileDinhKem[\(index)]")
-        }
-        return dossier
+extension HoTichMock: MockSystem {
+    public static let name = "hotich"
+    public static let defaultPort = 18_084
+    public static let devClientID = "motcua-cantho"
+    public static let devClientSecret = "dev-secret"
+    public static var devSecrets: [String: String] { ["HOTICH_CLIENT_SECRET": devClientSecret] }
+
+    public static func connection(baseURL: String) -> [String: String] {
+        ["baseURL": baseURL, "clientId": devClientID]
     }
-}
 
-/// Registrations the mock has received.
-actor HoTichState {
-    private var received: Set<String> = []
-
-    func receive(_ dossier: String) -> Bool { received.insert(dossier).inserted }
-    func knows(_ dossier: String) -> Bool { received.contains(dossier) }
+    public init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, paths: Paths()) }
 }

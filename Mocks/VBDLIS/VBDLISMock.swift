@@ -6,6 +6,14 @@ import MockSupport
 /// client-credentials token endpoint, `tiepnhan` (a known receipt answers "đã tồn tại"),
 /// and the two status updates, which need a dossier handed over first.
 public struct VBDLISMock: Sendable {
+    /// Where the LGSP serves the token endpoint and VBDLIS's operations.
+    public struct Paths: Sendable {
+        public var token = "/oauth2/token"
+        /// The operations (`tiepnhan`, …) are served under this prefix.
+        public var operations = "/api/vbdlis"
+        public init() {}
+    }
+
     public let control: MockControl
     let tokens: MockTokens
     let state = VBDLISState()
@@ -13,8 +21,10 @@ public struct VBDLISMock: Sendable {
     let clientSecret: String
     /// Whether calls need a bearer token (the LGSP in front) or not.
     let requiresToken: Bool
+    let paths: Paths
 
-    public init(clientID: String = "motcua-cantho", clientSecret: String = "dev-secret", requiresToken: Bool = true) {
+    public init(clientID: String = VBDLISMock.devClientID, clientSecret: String = VBDLISMock.devClientSecret, requiresToken: Bool = true, paths: Paths = Paths()) {
+        self.paths = paths
         let tokens = MockTokens()
         self.tokens = tokens
         self.clientID = clientID
@@ -26,20 +36,20 @@ public struct VBDLISMock: Sendable {
     public var server: MockServer {
         let router = Router()
         control.register(on: router)
-        router.post("/oauth2/token") { request, _ in
+        router.post(RouterPath(paths.token)) { request, _ in
             await control.serve(request, operation: { _ in "token" }, idempotent: false) { request in
                 await MockOAuth2.grant(request, clientID: clientID, clientSecret: clientSecret, tokens: tokens)
             }
         }
         for operation in ["tiepnhan", "capnhattrangthaibosunghoso", "capnhattrangthaitraketquahoso"] {
-            router.post(RouterPath("/api/vbdlis/\(operation)")) { request, _ in
+            router.post(RouterPath("\(paths.operations)/\(operation)")) { request, _ in
                 await control.serve(request, operation: { _ in operation }, describe: { request in
                     guard case .success(let body) = request.body else { return }
                     request.dossiers = [(body["MaHoSoMotCua"] ?? body["SoBienNhan"]) as? String].compactMap { $0 }
                 }) { request in await answer(request, operation: operation) }
             }
         }
-        return MockServer(name: "vbdlis", router: router)
+        return MockServer(name: Self.name, router: router)
     }
 
     private func answer(_ request: MockRequest, operation: String) async -> MockAnswer {
@@ -74,43 +84,17 @@ public struct VBDLISMock: Sendable {
     }
 }
 
-/// The request rules of `Contracts/vbdlis/openapi.json`.
-enum VBDLISContract {
-    static func handOver(_ body: [String: Any]) throws {
-        guard body["LaQuyTrinhCapTinh"] is Bool || (body["LaQuyTrinhCapTinh"] as? NSNumber).map({ String(cString: $0.objCType) == "c" }) == true else {
-            throw MockContractViolation("body.LaQuyTrinhCapTinh must be true or false")
-        }
-        for field in ["TinhId", "HuyenId", "XaId", "SoBienNhan", "MaHoSoMotCua", "NguoiTiepNhan", "DiaChiTaiSan"] { _ = try MockContract.string(body, field) }
-        for field in ["NgayTiepNhan", "NgayHenTra"] { _ = try MockContract.slashedDate(body, field) }
-        guard let applicant = body["ThongTinNguoiNopDon"] as? [String: Any] else { throw MockContractViolation("body.ThongTinNguoiNopDon must be an object") }
-        _ = try MockContract.string(applicant, "HoTen", in: "ThongTinNguoiNopDon")
-        guard let workflow = body["ThongTinQuyTrinh"] as? [String: Any] else { throw MockContractViolation("body.ThongTinQuyTrinh must be an object") }
-        _ = try MockContract.string(workflow, "MaQuyTrinh", in: "ThongTinQuyTrinh")
-        let parcels = try MockContract.array(body, "ThongTinThuaDat")
-        guard !parcels.isEmpty else { throw MockContractViolation("body.ThongTinThuaDat is empty") }
-        for (index, parcel) in parcels.enumerated() {
-            guard let parcel = parcel as? [String: Any] else { throw MockContractViolation("ThongTinThuaDat[\(index)] must be an object") }
-            _ = try MockContract.string(parcel, "SoThuTuThua", in: "ThongTinThuaDat[\(index)]")
-            _ = try MockContract.string(parcel, "SoHieuBanDo", in: "ThongTinThuaDat[\(index)]")
-            guard let area = parcel["DienTich"] as? NSNumber, !(parcel["DienTich"] is String), area.doubleValue > 0 else {
-                throw MockContractViolation("ThongTinThuaDat[\(index)].DienTich must be a positive number")
-            }
-        }
-        for (index, attachment) in try MockContract.array(body, "DanhSachGiayToDinhKem").enumerated() {
-            let context = "DanhSachGiayToDinhKem[\(index)]"
-            guard let attachment = attachment as? [String: Any], let file = attachment["TapTin"] as? [String: Any] else {
-                throw MockContractViolation("\(context) must be an object with TapTin")
-            }
-            _ = try MockContract.string(attachment, "TenGiayTo", in: context)
-            let data = try MockContract.string(file, "data", in: "\(context).TapTin")
-            guard Data(base64Encoded: data) != nil else { throw MockContractViolation("\(context).TapTin.data must be base64") }
-        }
-    }
-}
+extension VBDLISMock: MockSystem {
+    public static let name = "vbdlis"
+    public static let defaultPort = 18_083
+    public static let devClientID = "motcua-cantho"
+    public static let devClientSecret = "dev-secret"
+    public static var devSecrets: [String: String] { ["VBDLIS_CLIENT_SECRET": devClientSecret] }
 
-/// Dossiers handed over, by receipt number.
-actor VBDLISState {
-    private var receipts: Set<String> = []
-    func receive(_ receipt: String) -> Bool { receipts.insert(receipt).inserted }
-    func knows(_ receipt: String) -> Bool { receipts.contains(receipt) }
+    public static func connection(baseURL: String) -> [String: String] {
+        let paths = Paths()
+        return ["baseURL": baseURL + paths.operations, "tokenURL": baseURL + paths.token, "clientId": devClientID]
+    }
+
+    public init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, requiresToken: true, paths: Paths()) }
 }

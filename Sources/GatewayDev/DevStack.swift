@@ -1,4 +1,3 @@
-import DVCQGMock
 import Foundation
 import GatewayCore
 import GatewayRuntime
@@ -11,13 +10,10 @@ import MockSupport
 /// helpers to produce events and read what the gateway wrote back.
 public final class DevStack: Sendable {
     public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered")
-    public static let dvcqgPassword = MockSystems.dvcqgPassword
 
     public let cluster: KafkaMockCluster
     public let partitions: Int
     public let mocks: MockSystems
-    public var dvcqg: DVCQGMock { mocks.dvcqg }
-    public var dvcqgURL: String { mocks.urls["dvcqg"]! }
     public let contractsDirectory: String
     private let producer: KafkaProducer
     private let logger: Logger

@@ -1,93 +1,72 @@
-import BCAMock
-import DVCQGMock
-import EMCMock
 import Foundation
 import GatewayCore
 import GatewayHTTP
-import HoTichMock
 import Logging
 import MockSupport
-import VBDLISMock
 
-/// Every mock national system, served on loopback, each on its own port.
+/// Every mock national system of `MockRegistry`, served on loopback, each on its own port.
 public final class MockSystems: Sendable {
-    /// Credentials the mocks accept, and that `secrets` hands to a gateway.
-    public static let dvcqgPassword = "dev-password"
-    public static let hotichClientSecret = "dev-secret"
-    public static let bcaPassword = "dev-password"
-    public static let vbdlisClientSecret = "dev-secret"
-
-    public let dvcqg: DVCQGMock
-    public let bca: BCAMock
-    public let vbdlis: VBDLISMock
-    public let hotich: HoTichMock
-    public let emc: EMCMock
+    /// Each running mock, by the target it stands in for.
+    public let mocks: [TargetName: any MockSystem]
     /// Base URL of each system's mock.
     public let urls: [TargetName: String]
     private let tasks: [Task<Void, Never>]
 
     /// Serves every mock; a port of 0 (or one not given) means any free port.
     public static func start(ports: [TargetName: Int] = [:], logger: Logger) async throws -> MockSystems {
-        let dvcqg = DVCQGMock(password: dvcqgPassword)
-        let bca = BCAMock(password: bcaPassword)
-        let vbdlis = VBDLISMock(clientSecret: vbdlisClientSecret)
-        let hotich = HoTichMock(clientSecret: hotichClientSecret)
-        let emc = EMCMock()
-        let servers: [(TargetName, MockServer)] = [
-            ("dvcqg", dvcqg.server), ("bca", bca.server), ("vbdlis", vbdlis.server), ("hotich", hotich.server), ("emc", emc.server),
-        ]
+        var mocks: [TargetName: any MockSystem] = [:]
         var urls: [TargetName: String] = [:]
         var tasks: [Task<Void, Never>] = []
-        for (target, server) in servers {
-            let (port, task) = try await serve(server, port: ports[target] ?? 0, logger: logger)
+        for system in MockRegistry.systems {
+            let target = TargetName(system.name)
+            let mock = system.init()
+            let (port, task) = try await serve(mock.server, port: ports[target] ?? 0, logger: logger)
+            mocks[target] = mock
             urls[target] = "http://127.0.0.1:\(port)"
             tasks.append(task)
         }
-        return MockSystems(dvcqg: dvcqg, bca: bca, vbdlis: vbdlis, hotich: hotich, emc: emc, urls: urls, tasks: tasks)
+        return MockSystems(mocks: mocks, urls: urls, tasks: tasks)
     }
 
-    private init(dvcqg: DVCQGMock, bca: BCAMock, vbdlis: VBDLISMock, hotich: HoTichMock, emc: EMCMock, urls: [TargetName: String], tasks: [Task<Void, Never>]) {
-        self.dvcqg = dvcqg
-        self.bca = bca
-        self.vbdlis = vbdlis
-        self.hotich = hotich
-        self.emc = emc
+    private init(mocks: [TargetName: any MockSystem], urls: [TargetName: String], tasks: [Task<Void, Never>]) {
+        self.mocks = mocks
         self.urls = urls
         self.tasks = tasks
     }
 
-    /// Each system's control API: journal, faults, expiring sessions.
-    public var controls: [TargetName: MockControl] {
-        ["dvcqg": dvcqg.control, "bca": bca.control, "vbdlis": vbdlis.control, "hotich": hotich.control, "emc": emc.control]
+    /// The running mock of type `M`.
+    public subscript<M: MockSystem>(_ type: M.Type) -> M {
+        guard let mock = mocks[TargetName(M.name)] as? M else { preconditionFailure("\(M.name) is not in MockRegistry") }
+        return mock
     }
 
-    /// Who the gateway is at each mock: the accounts and codes the mocks accept. A real
-    /// deployment names its own; the gateway has no defaults for them.
-    public static let identities: [String: String] = [
-        "GATEWAY__targets__dvcqg__connection__username": "gateway",
-        "GATEWAY__targets__bca__connection__userName": "motcua-cantho",
-        "GATEWAY__targets__vbdlis__connection__clientId": "motcua-cantho",
-        "GATEWAY__targets__hotich__connection__clientId": "motcua-cantho",
-        "GATEWAY__targets__emc__connection__siteId": "motcua-cantho",
-        "GATEWAY__targets__emc__connection__provinceCode": "92",
-    ]
+    /// The control API of `target`'s mock: journal, faults, expiring sessions.
+    public func control(_ target: TargetName) -> MockControl {
+        guard let mock = mocks[target] else { preconditionFailure("no mock for \(target); known: \(MockRegistry.names)") }
+        return mock.control
+    }
+
+    /// Each system's control API.
+    public var controls: [TargetName: MockControl] { mocks.mapValues(\.control) }
 
     /// Where each mock is and who the gateway is there, as `GATEWAY__…` overrides.
     public var configurationOverrides: [String: String] { Self.configurationOverrides(urls: urls) }
 
     /// The overrides for mocks served at `urls` (by target name), by this process or another.
     public static func configurationOverrides(urls: [TargetName: String]) -> [String: String] {
-        var overrides = Dictionary(uniqueKeysWithValues: urls.map { ("GATEWAY__targets__\($0.key)__connection__baseURL", $0.value) })
-        if let vbdlis = urls["vbdlis"] {
-            overrides["GATEWAY__targets__vbdlis__connection__baseURL"] = vbdlis + "/api/vbdlis"
-            overrides["GATEWAY__targets__vbdlis__connection__tokenURL"] = vbdlis + "/oauth2/token"
+        var overrides: [String: String] = [:]
+        for system in MockRegistry.systems {
+            guard let url = urls[TargetName(system.name)] else { continue }
+            for (key, value) in system.connection(baseURL: url) {
+                overrides["GATEWAY__targets__\(system.name)__connection__\(key)"] = value
+            }
         }
-        return overrides.merging(identities) { url, _ in url }
+        return overrides
     }
 
     /// The environment a gateway reads these mocks' secrets from.
     public static var secrets: [String: String] {
-        ["DVCQG_PASSWORD": dvcqgPassword, "BCA_PASSWORD": bcaPassword, "VBDLIS_CLIENT_SECRET": vbdlisClientSecret, "HOTICH_CLIENT_SECRET": hotichClientSecret]
+        MockRegistry.systems.reduce(into: [:]) { secrets, system in secrets.merge(system.devSecrets) { $1 } }
     }
 
     public func shutdown() {

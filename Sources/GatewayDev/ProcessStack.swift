@@ -17,7 +17,6 @@ public final class ProcessStack: Sendable {
     public let bootstrap: String
     /// Base URL of each mock national system.
     public let urls: [String: String]
-    public var dvcqgURL: String { urls["dvcqg"]! }
     public let partitions: Int
     /// Configuration every gateway of this stack gets before its own overrides.
     private let gatewayDefaults: [String: String]
@@ -38,7 +37,7 @@ public final class ProcessStack: Sendable {
         bootstrap = try Self.waitForFile(bootstrapFile)
         let portsFile = scratch.appendingPathComponent("ports.json")
         mocks = try Self.launch(binary, 
-            ["mocks", "--dvcqg-port", "0", "--bca-port", "0", "--vbdlis-port", "0", "--hotich-port", "0", "--emc-port", "0", "--ports-file", portsFile.path],
+            ["mocks", "--free-ports", "--ports-file", portsFile.path],
             log: scratch.appendingPathComponent("mocks.log")
         )
         let ports = try JSONDecoder().decode([String: Int].self, from: Data(try Self.waitForFile(portsFile).utf8))
@@ -85,17 +84,13 @@ public final class ProcessStack: Sendable {
 
     /// The environment a gateway of this stack runs with: the broker, the mocks and their secrets, then `overrides`.
     public func gatewayEnvironment(group: String, overrides: [String: String] = [:]) -> [String: String] {
-        var environment = [
-            "DVCQG_PASSWORD": "dev-password",
-            "HOTICH_CLIENT_SECRET": "dev-secret",
-            "BCA_PASSWORD": "dev-password",
-            "VBDLIS_CLIENT_SECRET": "dev-secret",
+        var environment = MockSystems.secrets.merging([
             "LOG_LEVEL": "info",
             "GATEWAY__kafka__bootstrapServers": bootstrap,
             "GATEWAY__kafka__groupId": group,
             "GATEWAY__kafka__sessionTimeoutMilliseconds": "3000",
             "GATEWAY__contractsDirectory": contractsDirectory,
-        ]
+        ]) { $1 }
         environment.merge(gatewayDefaults) { $1 }
         environment.merge(MockSystems.configurationOverrides(urls: Dictionary(uniqueKeysWithValues: urls.map { (TargetName($0.key), $0.value) }))) { $1 }
         environment.merge(overrides) { $1 }
@@ -150,7 +145,7 @@ public final class ProcessStack: Sendable {
         return Int(marks.values.reduce(0) { $0 + $1.high - $1.low })
     }
 
-    public func journal(of target: String = "dvcqg") async throws -> [JournalEntry] {
+    public func journal(of target: String) async throws -> [JournalEntry] {
         let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal?bodies=false", timeout: .seconds(60)))
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -158,17 +153,18 @@ public final class ProcessStack: Sendable {
     }
 
     /// Requests the mock of `target` has applied so far.
-    public func applied(by target: String = "dvcqg") async throws -> Int {
+    public func applied(by target: String) async throws -> Int {
         let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal/count"))
         return Int(AnswerReading.text("applied", in: response.body) ?? "") ?? 0
     }
 
-    public func fault(_ plan: FaultPlan) async throws {
-        _ = try await control(OutboundRequest(url: dvcqgURL + "/_control/faults", body: Array(try JSONEncoder().encode(plan))))
+    /// Plans `plan` at the mock of `target`.
+    public func fault(on target: String, _ plan: FaultPlan) async throws {
+        _ = try await control(OutboundRequest(url: urls[target]! + "/_control/faults", body: Array(try JSONEncoder().encode(plan))))
     }
 
-    public func clearFaults() async throws {
-        _ = try await control(OutboundRequest(method: "DELETE", url: dvcqgURL + "/_control/faults"))
+    public func clearFaults(on target: String) async throws {
+        _ = try await control(OutboundRequest(method: "DELETE", url: urls[target]! + "/_control/faults"))
     }
 
     private func control(_ request: OutboundRequest) async throws -> InboundResponse {

@@ -138,17 +138,17 @@ public final class Gateway: Service {
 
     private func makeAdapters(transport: AsyncHTTPTransport) throws -> [any TargetAdapter] {
         var adapters: [any TargetAdapter] = []
-        for module in AdapterRegistry.modules {
-            guard let target = configuration.targets[module.target.rawValue], target.enabled else { continue }
-            let table = try ClassificationTable.load(from: contractPath("\(module.target)/classification.json"))
+        for system in AdapterRegistry.systems {
+            guard let target = configuration.targets[system.target.rawValue], target.enabled else { continue }
+            let table = try ClassificationTable.load(from: contractPath("\(system.target)/classification.json"))
             let tls: TLSConfiguration
             do {
                 tls = try target.tls.makeConfiguration(environment: environment)
             } catch {
-                throw ConfigurationError("targets.\(module.target).\(error)")
+                throw ConfigurationError("targets.\(system.target).\(error)")
             }
             let context = AdapterContext(transport: transport.using(tls), classification: table, environment: environment, logger: logger)
-            adapters.append(try module.makeAdapter(connection: target.connection, context: context))
+            adapters.append(try system.makeAdapter(connection: target.connection, context: context))
         }
         guard !adapters.isEmpty else { throw ConfigurationError("no target is enabled") }
         return adapters

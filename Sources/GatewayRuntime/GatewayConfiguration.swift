@@ -1,9 +1,4 @@
 import AdapterSupport
-import BCAAdapter
-import DVCQGAdapter
-import EMCAdapter
-import HoTichAdapter
-import VBDLISAdapter
 import Foundation
 import GatewayCore
 import GatewayHTTP
@@ -102,32 +97,13 @@ public struct GatewayConfiguration: Codable, Sendable {
         public var breaker: BreakerPolicy
         /// TLS towards the system: its CA, the gateway's client certificate, the minimum version.
         public var tls: TLSSettings
-        /// The adapter's own settings (URLs, paths, credentials); see its module.
+        /// The adapter's own settings (URLs, paths, credentials); see its `…Configuration`.
         public var connection: JSONValue
 
         var settings: TargetSettings {
             TargetSettings(retry: retry, maxInFlight: maxInFlight, breaker: breaker, ratePerSecond: ratePerSecond, rateBurst: rateBurst)
         }
     }
-
-    /// The built-in routing table.
-    public static let defaultRoutes: [RouteRule] = [
-        RouteRule(target: DVCQGAdapter.target, operations: [DVCQGAdapter.syncDossier]),
-        RouteRule(events: [DossierEventType.progressed.shortName], target: DVCQGAdapter.target, operations: [DVCQGAdapter.updateProgress]),
-        RouteRule(target: EMCAdapter.target, operations: [EMCAdapter.tracking]),
-        RouteRule(events: ["received", "progressed", "supplement-requested", "resolved", "result-returned", "rejected"], modules: ["LTKS", "LTKT"],
-                  target: BCAAdapter.target, operations: [BCAAdapter.pushStatus]),
-        RouteRule(events: ["received"], fields: landFields, target: VBDLISAdapter.target, operations: [VBDLISAdapter.handOver]),
-        RouteRule(events: ["supplement-requested"], fields: landFields, target: VBDLISAdapter.target, operations: [VBDLISAdapter.supplement]),
-        RouteRule(events: ["result-returned"], fields: landFields, target: VBDLISAdapter.target, operations: [VBDLISAdapter.returnResult]),
-        RouteRule(events: ["received"], fields: civilStatusFields, target: HoTichAdapter.target, operations: [HoTichAdapter.receive]),
-    ]
-
-    /// Lĩnh vực codes of land procedures.
-    public static let landFields = ["DD"]
-
-    /// Lĩnh vực codes of civil-status procedures.
-    public static let civilStatusFields = ["HT"]
 
     static var defaults: [String: Any] { [
         "kafka": [
@@ -151,8 +127,8 @@ public struct GatewayConfiguration: Codable, Sendable {
             "shutdownDeadlineMilliseconds": 10000,
             "maxEventBytes": DossierEventDecoder.defaultMaxEventBytes,
         ],
-        "targets": Dictionary(uniqueKeysWithValues: AdapterRegistry.modules.map { module in
-            (module.target.rawValue, targetDefaults(connection: module.defaultConnection))
+        "targets": Dictionary(uniqueKeysWithValues: AdapterRegistry.systems.map { system in
+            (system.target.rawValue, targetDefaults(connection: system.defaultConnection))
         }),
         "logLevel": "info",
     ] }
@@ -214,7 +190,7 @@ public struct GatewayConfiguration: Codable, Sendable {
             throw ConfigurationError("configuration: unknown key \(unknown)")
         }
         if tree["routes"] == nil {
-            tree["routes"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaultRoutes))
+            tree["routes"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(AdapterRegistry.defaultRoutes))
         }
         do {
             let data = try JSONSerialization.data(withJSONObject: tree)
@@ -246,8 +222,8 @@ public struct GatewayConfiguration: Codable, Sendable {
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         guard delivery.maxBacklogBytes >= 1 << 20 else { throw ConfigurationError("delivery.maxBacklogBytes must be at least 1048576") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {
-            guard AdapterRegistry.module(named: name) != nil else {
-                throw ConfigurationError("targets.\(name): no such national system; known: \(AdapterRegistry.modules.map { $0.target.rawValue }.joined(separator: ", "))")
+            guard AdapterRegistry.system(named: name) != nil else {
+                throw ConfigurationError("targets.\(name): no such national system; known: \(AdapterRegistry.names)")
             }
             guard target.breaker.failureRatio > 0, target.breaker.failureRatio <= 1, target.breaker.consecutiveFailures >= 1 else {
                 throw ConfigurationError("targets.\(name).breaker: failureRatio must be in (0, 1] and consecutiveFailures at least 1")

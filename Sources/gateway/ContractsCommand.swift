@@ -18,7 +18,7 @@ struct ContractsCommand: AsyncParsableCommand {
             abstract: "Run the safe, read-only contract checks against a live endpoint and report operation by operation."
         )
 
-        @Option(help: "The system: \(AdapterRegistry.modules.map { $0.target.rawValue }.joined(separator: ", ")).")
+        @Option(help: "The system: \(AdapterRegistry.names).")
         var target: String
 
         @Option(help: "Base URL of the endpoint, e.g. a staging system; the configured one when absent.")
@@ -29,11 +29,11 @@ struct ContractsCommand: AsyncParsableCommand {
 
         func run() async throws {
             LogSetup.bootstrap(level: "warning")
-            guard let module = AdapterRegistry.module(named: target) else {
-                throw ValidationError("unknown target \(target); known: \(AdapterRegistry.modules.map { $0.target.rawValue }.joined(separator: ", "))")
+            guard let system = AdapterRegistry.system(named: target) else {
+                throw ValidationError("unknown target \(target); known: \(AdapterRegistry.names)")
             }
             let configuration = try GatewayConfiguration.load(path: config)
-            var connection = configuration.targets[target]?.connection ?? module.defaultConnection
+            var connection = configuration.targets[target]?.connection ?? system.defaultConnection
             if let baseURL, case .object(var object) = connection {
                 object["baseURL"] = .string(baseURL)
                 connection = .object(object)
@@ -43,7 +43,7 @@ struct ContractsCommand: AsyncParsableCommand {
             let context = AdapterContext(transport: transport, classification: table, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "contracts"))
             let checks: [ConformanceCheck]
             do {
-                checks = try await module.verify(connection: connection, context: context)
+                checks = try await system.verify(connection: connection, context: context)
             } catch {
                 try? await transport.shutdown()
                 throw error

@@ -11,7 +11,7 @@ import Testing
 enum ContractFixtures {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let contracts = repository.appendingPathComponent("Contracts")
-    static let secrets = ["DVCQG_PASSWORD": "dev-password", "HOTICH_CLIENT_SECRET": "dev-secret", "BCA_PASSWORD": "dev-password", "VBDLIS_CLIENT_SECRET": "dev-secret"]
+    static let secrets = MockSystems.secrets
 
     static func exampleEvents() throws -> [(name: String, event: DossierEvent)] {
         let folder = contracts.appendingPathComponent("examples/events")
@@ -20,27 +20,27 @@ enum ContractFixtures {
         }
     }
 
-    /// The adapter of `module` as configured for mocks on loopback, talking to `transport`.
-    static func adapter(_ module: any AdapterModule.Type, transport: any HTTPTransport) throws -> any TargetAdapter {
-        let table = try ClassificationTable.load(from: contracts.appendingPathComponent("\(module.target)/classification.json").path)
+    /// The adapter of `system` as configured for mocks on loopback, talking to `transport`.
+    static func adapter(_ system: any NationalSystem.Type, transport: any HTTPTransport) throws -> any TargetAdapter {
+        let table = try ClassificationTable.load(from: contracts.appendingPathComponent("\(system.target)/classification.json").path)
         let context = AdapterContext(transport: transport, classification: table, environment: secrets, logger: Logger(label: "contract"))
-        return try module.makeAdapter(connection: try connection(module), context: context)
+        return try system.makeAdapter(connection: try connection(system), context: context)
     }
 
     /// The connection a gateway gets for mocks at fixed loopback ports: the defaults, with the
     /// location and identities the mocks hand over.
-    static func connection(_ module: any AdapterModule.Type) throws -> JSONValue {
-        let urls = Dictionary(uniqueKeysWithValues: AdapterRegistry.modules.enumerated().map { (index, module) in
-            (module.target, "http://127.0.0.1:\(18_081 + index)")
+    static func connection(_ system: any NationalSystem.Type) throws -> JSONValue {
+        let urls = Dictionary(uniqueKeysWithValues: MockRegistry.systems.map { mock in
+            (TargetName(mock.name), "http://127.0.0.1:\(mock.defaultPort)")
         })
         let configuration = try GatewayConfiguration.load(path: nil, environment: MockSystems.configurationOverrides(urls: urls))
-        return try #require(configuration.targets[module.target.rawValue]?.connection)
+        return try #require(configuration.targets[system.target.rawValue]?.connection)
     }
 
     static var baseURLs: [String: String] {
         var urls: [String: String] = [:]
-        for module in AdapterRegistry.modules {
-            if case .string(let url)? = (try? connection(module))?["baseURL"] { urls[module.target.rawValue] = url }
+        for system in AdapterRegistry.systems {
+            if case .string(let url)? = (try? connection(system))?["baseURL"] { urls[system.target.rawValue] = url }
         }
         return urls
     }

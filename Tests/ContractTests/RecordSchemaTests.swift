@@ -26,7 +26,7 @@ import Testing
         // Every example event, then the reception again under a new id (the systems already
         // know the dossier), and a record that is not an event.
         let events = try ContractFixtures.exampleEvents().map(\.event)
-        await stack.mocks.emc.control.faults.add(FaultPlan(status: 400, body: #"{"message":"Bad request"}"#, count: 1))
+        await stack.mocks.control("emc").faults.add(FaultPlan(status: 400, body: #"{"message":"Bad request"}"#, count: 1))
         try await stack.produce(events)
         var again = try #require(events.first { $0.id == "9c1d7e04-6f2a-4b8e-9d3c-5a7b1e2f4a10" })
         again.id += "-again"

@@ -16,11 +16,11 @@ import Testing
         var event: String?
     }
 
-    static var systems: [String] { AdapterRegistry.modules.map { $0.target.rawValue } }
+    static var systems: [String] { AdapterRegistry.systems.map { $0.target.rawValue } }
 
     @Test(arguments: systems)
     func recordedAnswersAreClassifiedAsTheTableSays(system: String) async throws {
-        let module = try #require(AdapterRegistry.module(named: system))
+        let descriptor = try #require(AdapterRegistry.system(named: system))
         let file = ContractFixtures.contracts.appendingPathComponent("\(system)/examples/answers.json")
         let recorded = try JSONDecoder().decode([Recorded].self, from: Data(contentsOf: file))
         #expect(recorded.count >= 4, "\(system) records answers of every kind")
@@ -29,7 +29,7 @@ import Testing
             let event = try #require(events[example.event ?? "received"])
             let body = try example.body.map { Array(try JSONEncoder().encode($0)) } ?? []
             let transport = ScriptedTransport(answer: InboundResponse(status: example.status, body: body))
-            let adapter = try ContractFixtures.adapter(module, transport: transport)
+            let adapter = try ContractFixtures.adapter(descriptor, transport: transport)
             let answer = await adapter.perform(example.operation, for: event, idempotencyKey: "contract/\(system)/\(example.operation)")
             #expect(answer.verdict == example.verdict, "\(system) '\(example.name)': \(answer.verdict) (\(answer.excerpt))")
             #expect(answer.httpStatus == example.status)

@@ -22,16 +22,16 @@ import Testing
         var captured: [CapturedRequest] = []
         let bases = ContractFixtures.baseURLs
         for (_, event) in try ContractFixtures.exampleEvents() {
-            for module in AdapterRegistry.modules {
+            for system in AdapterRegistry.systems {
                 let transport = ScriptedTransport()
-                let adapter = try ContractFixtures.adapter(module, transport: transport)
-                for operation in module.operations {
-                    _ = await adapter.perform(operation, for: event, idempotencyKey: "\(event.id)/\(module.target)/\(operation)")
+                let adapter = try ContractFixtures.adapter(system, transport: transport)
+                for operation in system.operations {
+                    _ = await adapter.perform(operation, for: event, idempotencyKey: "\(event.id)/\(system.target)/\(operation)")
                 }
-                let base = try #require(bases[module.target.rawValue])
+                let base = try #require(bases[system.target.rawValue])
                 for request in transport.requests where !ScriptedTransport.isSignIn(request) {
                     let body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body ?? []))
-                    captured.append(CapturedRequest(system: module.target.rawValue, path: String(request.url.dropFirst(base.count)), body: body))
+                    captured.append(CapturedRequest(system: system.target.rawValue, path: String(request.url.dropFirst(base.count)), body: body))
                 }
             }
         }
@@ -46,7 +46,7 @@ import Testing
     @Test func everyRequestForEveryExampleEventConformsToItsContract() async throws {
         let requests = try await Self.capture()
         let systems = Set(requests.map(\.system))
-        #expect(systems == Set(AdapterRegistry.modules.map { $0.target.rawValue }), "every system was called")
+        #expect(systems == Set(AdapterRegistry.systems.map { $0.target.rawValue }), "every system was called")
         let (status, report) = try Self.check(requests)
         print(report.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(status == 0, "\(report)")
@@ -78,7 +78,7 @@ import Testing
             let login = try await transport.send(OutboundRequest(url: base + "/api/dvcqg/login", headers: headers, body: Array(#"{"username":"gateway","password":"dev-password"}"#.utf8)))
             body["session"] = .string(try #require(AnswerReading.text("session", in: login.body)))
         case "hotich":
-            let basic = Data("motcua-cantho:\(MockSystems.hotichClientSecret)".utf8).base64EncodedString()
+            let basic = Data("motcua-cantho:\(try #require(MockSystems.secrets["HOTICH_CLIENT_SECRET"]))".utf8).base64EncodedString()
             let token = try await transport.send(OutboundRequest(url: base + "/oauth2/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(basic)")], body: Array("grant_type=client_credentials".utf8)))
             headers.append(("Authorization", "Bearer \(try #require(AnswerReading.text("access_token", in: token.body)))"))
         default:

@@ -96,21 +96,21 @@ import Testing
 
 @Suite struct NoFallbackTests {
     @Test func noSystemHasADefaultLocationOrIdentity() throws {
-        for module in AdapterRegistry.modules {
-            let text = String(decoding: try JSONEncoder().encode(module.defaultConnection), as: UTF8.self)
-            #expect(!text.contains("baseURL") && !text.contains("127.0.0.1"), "\(module.target): \(text)")
-            #expect(!text.contains("motcua-cantho") && !text.contains("\"92\""), "\(module.target): \(text)")
+        for system in AdapterRegistry.systems {
+            let text = String(decoding: try JSONEncoder().encode(system.defaultConnection), as: UTF8.self)
+            #expect(!text.contains("baseURL") && !text.contains("127.0.0.1"), "\(system.target): \(text)")
+            #expect(!text.contains("motcua-cantho") && !text.contains("\"92\""), "\(system.target): \(text)")
         }
     }
 
     @Test func anEnabledSystemWithoutItsLocationRefusesToStartAndNamesTheKey() throws {
         let table = ClassificationTable(system: "x", version: "1", rules: [], otherwise: .retryable)
-        for module in AdapterRegistry.modules {
+        for system in AdapterRegistry.systems {
             let context = AdapterContext(transport: RefusingTransport(), classification: table, environment: [:], logger: .init(label: "test"))
             #expect {
-                _ = try module.makeAdapter(connection: module.defaultConnection, context: context)
+                _ = try system.makeAdapter(connection: system.defaultConnection, context: context)
             } throws: { error in
-                "\(error)".contains("targets.\(module.target).connection.") && "\(error)".contains("is required")
+                "\(error)".contains("targets.\(system.target).connection.") && "\(error)".contains("is required")
             }
         }
     }

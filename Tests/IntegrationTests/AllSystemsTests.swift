@@ -37,7 +37,7 @@ import Testing
                     lastPosition[dossier] = index
                 }
             }
-            let bca = await harness.stack.mocks.bca.control.journal.all()
+            let bca = await harness.stack.mocks.control("bca").journal.all()
             #expect(bca.contains { $0.statuses == ["5"] }, "some interconnected dossiers went all the way to 5")
         }
     }
@@ -45,7 +45,7 @@ import Testing
     @Test func anOutageOfOneSystemHoldsOnlyItsOwnLane() async throws {
         let events = SampleTraffic(seed: 12).events(count: 300)
         try await GatewayHarness.run(overrides: Self.allEnabled) { harness in
-            await harness.stack.mocks.vbdlis.control.faults.add(FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
+            await harness.stack.mocks.control("vbdlis").faults.add(FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
             try await harness.stack.produce(events)
             let end = ContinuousClock.now + .seconds(60)
             while ContinuousClock.now < end {
@@ -57,7 +57,7 @@ import Testing
             #expect(during.outcomes["dvcqg"]?[.delivered] == events.count, "DVCQG kept flowing while VBDLIS was down")
             #expect(during.outcomes["emc"]?[.delivered] == events.count)
             #expect((during.outcomes["vbdlis"]?.values.reduce(0, +) ?? 0) == 0, "nothing was given up on VBDLIS")
-            await harness.stack.mocks.vbdlis.control.faults.clear()
+            await harness.stack.mocks.control("vbdlis").faults.clear()
             let after = try await harness.waitUntilIdle(consumed: events.count, timeout: .seconds(120))
             #expect(after.count(.deadLettered) == 0)
             #expect((after.outcomes["vbdlis"]?[.delivered] ?? 0) > 0, "VBDLIS drained after recovery")

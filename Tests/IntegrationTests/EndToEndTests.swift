@@ -23,7 +23,7 @@ import Testing
             #expect(Set(results.map(\.eventId)) == Set(events.map(\.id)), "one result per event")
             #expect(results.allSatisfy { $0.outcome == .delivered && $0.target == "dvcqg" && $0.answerCode == "0" })
 
-            let journal = await harness.journal()
+            let journal = await harness.journal(of: "dvcqg")
             #expect(journal.allSatisfy { $0.accepted }, "every request met the contract: \(journal.filter { !$0.accepted }.map { $0.rejection ?? "" })")
             let syncs = journal.filter { $0.operation == "DongBoHoSoMC" }
             #expect(syncs.count == events.count)
@@ -66,13 +66,13 @@ import Testing
 
     @Test func serverErrorsThreeTimesThenSuccessIsDelivered() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
-            await harness.fault(FaultPlan(status: 500, count: 3, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 500, count: 3, operation: "DongBoHoSoMC"))
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("received"))
             try await harness.waitForOutcomes(1)
             let result = try #require(try await harness.results(1).first)
             #expect(result.outcome == .delivered)
             #expect(result.attempts == 4)
-            let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
+            let syncs = await harness.journal(of: "dvcqg").filter { $0.operation == "DongBoHoSoMC" }
             #expect(syncs.map(\.status) == [500, 500, 500, 200])
             #expect(Set(syncs.compactMap(\.idempotencyKey)).count == 1, "retries keep the idempotency key")
         }
@@ -80,7 +80,7 @@ import Testing
 
     @Test func aContractRefusalIsDeadLetteredWithEveryHeader() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
-            await harness.fault(FaultPlan(status: 400, body: #"{"error_code":"-1","message":"Dữ liệu không hợp lệ","session":"leak-me"}"#, count: 1, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 400, body: #"{"error_code":"-1","message":"Dữ liệu không hợp lệ","session":"leak-me"}"#, count: 1, operation: "DongBoHoSoMC"))
             let raw = try example("received")
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
             try await harness.waitForOutcomes(1)
@@ -115,14 +115,14 @@ import Testing
         try await GatewayHarness.run(partitions: 1) { harness in
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("received"))
             try await harness.waitForOutcomes(1)
-            await harness.stack.dvcqg.control.expireSessions()
+            await harness.stack.mocks.control("dvcqg").expireSessions()
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("result-returned"))
             try await harness.waitForOutcomes(2)
 
             let results = try await harness.results(2)
             #expect(results.map(\.outcome) == [.delivered, .delivered])
             #expect(results.last?.attempts == 1, "a new login is not a failed attempt")
-            let journal = await harness.journal()
+            let journal = await harness.journal(of: "dvcqg")
             #expect(journal.map(\.operation) == ["login", "DongBoHoSoMC", "DongBoHoSoMC", "login", "DongBoHoSoMC"])
             #expect(journal.map(\.answerCode) == ["0", "0", "-2", "0", "0"])
         }
@@ -141,7 +141,7 @@ import Testing
 
             let results = try await harness.results(2)
             #expect(results.map(\.outcome) == [.delivered, .duplicate])
-            let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
+            let syncs = await harness.journal(of: "dvcqg").filter { $0.operation == "DongBoHoSoMC" }
             #expect(syncs.map(\.answerCode) == ["0", "-3", "0"])
             #expect(syncs.map { $0.body.contains(#""isUpdating":"true""#) } == [false, false, true])
         }
@@ -153,7 +153,7 @@ import Testing
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: raw)
             try await harness.waitForOutcomes(2)
-            let syncs = await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
+            let syncs = await harness.journal(of: "dvcqg").filter { $0.operation == "DongBoHoSoMC" }
             #expect(syncs.count == 2)
             #expect(Set(syncs.compactMap(\.idempotencyKey)) == ["000.00.12.H13-250711-00042/7b0f6a52-4d1e-4c55-9a0e-2f1d0c6e1a01/dvcqg/DongBoHoSoMC"])
             #expect(syncs.map(\.absorbed) == [false, true])

@@ -20,12 +20,12 @@ import Testing
     }
 
     func syncs(_ harness: GatewayHarness) async -> [JournalEntry] {
-        await harness.journal().filter { $0.operation == "DongBoHoSoMC" }
+        await harness.journal(of: "dvcqg").filter { $0.operation == "DongBoHoSoMC" }
     }
 
     @Test func tooManyRequestsIsRetriedAfterWhatRetryAfterSays() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
-            await harness.fault(FaultPlan(status: 429, retryAfterSeconds: 1, count: 1, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 429, retryAfterSeconds: 1, count: 1, operation: "DongBoHoSoMC"))
             try await harness.stack.produce([try event()])
             try await harness.waitForOutcomes(1)
             let calls = await syncs(harness)
@@ -38,7 +38,7 @@ import Testing
 
     @Test func aTimedOutCallIsRetried() async throws {
         try await GatewayHarness.run(partitions: 1, overrides: ["GATEWAY__targets__dvcqg__connection__timeoutMilliseconds": "500"]) { harness in
-            await harness.fault(FaultPlan(latencyMilliseconds: 1_500, count: 1, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(latencyMilliseconds: 1_500, count: 1, operation: "DongBoHoSoMC"))
             try await harness.stack.produce([try event()])
             try await harness.waitForOutcomes(1)
             let result = try #require(try await harness.results(1).first)
@@ -49,7 +49,7 @@ import Testing
 
     @Test func aResetConnectionIsRetried() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
-            await harness.fault(FaultPlan(dropConnection: true, count: 2, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(dropConnection: true, count: 2, operation: "DongBoHoSoMC"))
             try await harness.stack.produce([try event()])
             try await harness.waitForOutcomes(1)
             let result = try #require(try await harness.results(1).first)
@@ -65,7 +65,7 @@ import Testing
             "GATEWAY__targets__dvcqg__retry__maxAttempts": "3",
         ]
         try await GatewayHarness.run(partitions: 1, overrides: overrides) { harness in
-            await harness.fault(FaultPlan(latencyMilliseconds: 1_000, count: 3, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(latencyMilliseconds: 1_000, count: 3, operation: "DongBoHoSoMC"))
             try await harness.stack.produce([try event()])
             try await harness.waitForOutcomes(1)
             let letter = try #require(try await harness.deadLetters(1).first)
@@ -78,7 +78,7 @@ import Testing
 
     @Test func aDeadLetterParksItsDossierWhileOthersFlow() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
-            await harness.fault(FaultPlan(status: 400, body: #"{"error_code":"-1","message":"MaTTHC không tồn tại"}"#, count: 1, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 400, body: #"{"error_code":"-1","message":"MaTTHC không tồn tại"}"#, count: 1, operation: "DongBoHoSoMC"))
             let first = try event(dossier: 1)
             try await harness.stack.produce([first])
             try await harness.waitForOutcomes(1)
@@ -96,7 +96,7 @@ import Testing
             #expect(byEvent["received-2"]?.outcome == .delivered)
             #expect(byEvent["result-returned-2"]?.outcome == .delivered)
 
-            let sent = await harness.journal().filter { $0.operation != "login" }.flatMap(\.dossiers)
+            let sent = await harness.journal(of: "dvcqg").filter { $0.operation != "login" }.flatMap(\.dossiers)
             #expect(sent.filter { $0 == first.dossierCode }.count == 1, "nothing after the dead letter was sent for the parked dossier")
 
             let letters = try await harness.deadLetters(3)
@@ -110,7 +110,7 @@ import Testing
 
     @Test func systematicFailurePausesTheTargetInsteadOfFloodingTheDeadLetterTopic() async throws {
         try await GatewayHarness.run(partitions: 3) { harness in
-            await harness.fault(FaultPlan(status: 400, body: #"{"error_code":"-1","message":"Sai cấu trúc dữ liệu"}"#, count: 100_000, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 400, body: #"{"error_code":"-1","message":"Sai cấu trúc dữ liệu"}"#, count: 100_000, operation: "DongBoHoSoMC"))
             let events = try (1...40).map { try event(dossier: $0) }
             try await harness.stack.produce(events)
             let end = ContinuousClock.now + .seconds(30)
@@ -122,7 +122,7 @@ import Testing
             let deadLettered = harness.gateway.statistics.snapshot.count(.deadLettered)
             #expect(deadLettered < 10, "\(deadLettered) dead letters: the breaker should have held the rest")
 
-            await harness.stack.dvcqg.control.faults.clear()
+            await harness.stack.mocks.control("dvcqg").faults.clear()
             try await harness.waitForOutcomes(events.count, timeout: .seconds(60))
             let snapshot = harness.gateway.statistics.snapshot
             #expect(snapshot.count(.delivered) + snapshot.count(.deadLettered) == events.count)
@@ -156,21 +156,21 @@ import Testing
             "GATEWAY__targets__dvcqg__breaker__maxPauseMilliseconds": "400",
         ]
         try await GatewayHarness.run(partitions: 1, overrides: quickProbes) { harness in
-            await harness.fault(FaultPlan(status: 503, body: #"{"error_code":"-2","message":"Service Unavailable"}"#, count: 45, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 503, body: #"{"error_code":"-2","message":"Service Unavailable"}"#, count: 45, operation: "DongBoHoSoMC"))
             let events = try (1...20).map { try event(dossier: $0) }
             try await harness.stack.produce(events)
             try await harness.waitForOutcomes(events.count, timeout: .seconds(90))
             let snapshot = harness.gateway.statistics.snapshot
             #expect(snapshot.count(.deadLettered) == 0, "an outage never dead-letters")
             #expect(snapshot.count(.delivered) == events.count)
-            let logins = await harness.journal().filter { $0.operation == "login" }.count
+            let logins = await harness.journal(of: "dvcqg").filter { $0.operation == "login" }.count
             #expect(logins == 1, "a 503 is no reason to sign in again: \(logins) logins")
         }
     }
 
     @Test func aLoginAnswered503AtTheStartDoesNotStopTheTarget() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
-            await harness.fault(FaultPlan(status: 503, count: 1, operation: "login"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 503, count: 1, operation: "login"))
             let events = try (1...12).map { try event(dossier: $0) }
             try await harness.stack.produce(events)
             try await harness.waitForOutcomes(events.count, timeout: .seconds(60))
@@ -180,14 +180,14 @@ import Testing
 
     @Test func anExpiredSessionMetByTheProbeAfterAnOutageDoesNotStopTheTarget() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
-            await harness.fault(FaultPlan(status: 503, count: 6, operation: "DongBoHoSoMC"))
+            await harness.fault(on: "dvcqg", FaultPlan(status: 503, count: 6, operation: "DongBoHoSoMC"))
             try await harness.stack.produce([try event(dossier: 1)])
             let end = ContinuousClock.now + .seconds(20)
             while !harness.gateway.statistics.snapshot.pausedTargets.contains("dvcqg"), ContinuousClock.now < end {
                 try await Task.sleep(for: .milliseconds(20))
             }
             // The outage ends, and with it every session: the probe meets "phiên làm việc … hết hạn".
-            await harness.stack.dvcqg.control.expireSessions()
+            await harness.stack.mocks.control("dvcqg").expireSessions()
             let events = try (2...10).map { try event(dossier: $0) }
             try await harness.stack.produce(events)
             try await harness.waitForOutcomes(events.count + 1, timeout: .seconds(60))

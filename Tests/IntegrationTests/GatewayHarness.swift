@@ -81,12 +81,12 @@ struct GatewayHarness {
         try await stack.read(DevStack.topics.dlq, count: count, timeout: .seconds(30))
     }
 
-    func journal() async -> [JournalEntry] {
-        await stack.dvcqg.control.journal.all()
+    func journal(of target: TargetName) async -> [JournalEntry] {
+        await stack.mocks.control(target).journal.all()
     }
 
-    func fault(_ plan: FaultPlan) async {
-        await stack.dvcqg.control.faults.add(plan)
+    func fault(on target: TargetName, _ plan: FaultPlan) async {
+        await stack.mocks.control(target).faults.add(plan)
     }
 }
 

@@ -93,16 +93,16 @@ import Testing
             let gateway = try harness.startGateway(group: "crash", name: "crash-\(round)")
             try await gateway.waitUntilJoined()
             // Kill it mid-delivery: once it has applied calls of its own, at a random moment after.
-            let before = try await harness.applied()
+            let before = try await harness.applied(by: "dvcqg")
             let end = ContinuousClock.now + .seconds(30)
-            while try await harness.applied() < before + 50, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+            while try await harness.applied(by: "dvcqg") < before + 50, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...1_500, using: &random)))
             gateway.kill()
         }
         let survivor = try harness.startGateway(group: "crash", name: "crash-final")
         let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(600))
         let exitStatus = await survivor.terminate()
-        let journal = try await harness.journal()
+        let journal = try await harness.journal(of: "dvcqg")
         let emcJournal = try await harness.journal(of: "emc")
         await producer.shutdown()
 
@@ -156,7 +156,7 @@ import Testing
 
         let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(300))
         let firstExit = await first.terminate()
-        let journal = try await harness.journal()
+        let journal = try await harness.journal(of: "dvcqg")
         await producer.shutdown()
         let verdict = Self.judge(events, journal)
         let applied = journal.filter { $0.accepted && !$0.absorbed }.map(\.receivedAt).sorted()
@@ -176,18 +176,18 @@ import Testing
         let producer = try harness.producer()
         let gateway = try harness.startGateway(group: "outage", name: "outage", overrides: ["GATEWAY__delivery__maxBacklogPerPartition": "300"])
         try await gateway.waitUntilJoined()
-        try await harness.fault(FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
+        try await harness.fault(on: "dvcqg", FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
         try await harness.produce(events, with: producer)
         try await Task.sleep(for: .seconds(15))
         let duringOutage = gateway.peakResidentKilobytes ?? 0
         let emcDuringOutage = try await harness.journal(of: "emc").filter(\.accepted).count
         let pausedPartitions = gateway.logText.components(separatedBy: "partition paused").count - 1
 
-        try await harness.clearFaults()
+        try await harness.clearFaults(on: "dvcqg")
         let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(300))
         let peak = gateway.peakResidentKilobytes ?? 0
         let exit = await gateway.terminate()
-        let journal = try await harness.journal()
+        let journal = try await harness.journal(of: "dvcqg")
         await producer.shutdown()
         let verdict = Self.judge(events, journal)
         print("outage test: \(events.count) events, 15 s of DVCQG 503s; EMC accepted \(emcDuringOutage) meanwhile; peak RSS \(duringOutage / 1024) MiB during the outage, \(peak / 1024) MiB overall; \(pausedPartitions) partition pauses; \(verdict)")
@@ -218,16 +218,16 @@ import Testing
         try await gateway.waitUntilJoined()
         try await Task.sleep(for: .seconds(1))
         let before = gateway.peakResidentKilobytes ?? 0
-        try await harness.fault(FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
+        try await harness.fault(on: "dvcqg", FaultPlan(status: 503, retryAfterSeconds: 1, count: 1_000_000))
         try await harness.produce(events, with: producer)
         try await Task.sleep(for: .seconds(10))
         let duringOutage = gateway.peakResidentKilobytes ?? 0
         let pausedForBytes = gateway.logText.components(separatedBy: "backlog of all partitions at its limit").count - 1
 
-        try await harness.clearFaults()
+        try await harness.clearFaults(on: "dvcqg")
         let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(300))
         let exit = await gateway.terminate()
-        let journal = try await harness.journal()
+        let journal = try await harness.journal(of: "dvcqg")
         await producer.shutdown()
         let verdict = Self.judge(events, journal)
         let growth = (duringOutage - before) / 1024

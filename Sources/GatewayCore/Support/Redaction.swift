@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Masks secrets and citizens' personal data before text reaches a log, an error or a dead letter.
 ///
@@ -12,15 +13,27 @@ import Foundation
 public enum Redaction {
     /// Normalised names that are sensitive wherever they appear.
     static let sensitiveNames: Set<[UInt8]> = Set([
-        "session", "authorization", "cookie", "madoituong", "idlocal", "idqg", "user", "diachichitiet",
-        "diachitaisan", "dinhdanhchs", "thongtinnguoinopdon", "nguoiyeucau", "credentials", "cccd", "cmnd",
+        "session", "authorization", "cookie", "user", "credentials", "cccd", "cmnd", "nguoiyeucau", "idqg",
     ].map { Array($0.utf8) })
 
     /// Normalised endings that make a name sensitive: `meHoTen`, `chaSoDinhDanh`, `accessToken`, `client_secret`.
     static let sensitiveEndings: [[UInt8]] = [
-        "password", "matkhau", "token", "secret", "apikey", "hoten", "fullname", "chuhoso", "dinhdanh",
+        "password", "matkhau", "token", "secret", "apikey", "hoten", "fullname", "dinhdanh",
         "chungminh", "identitynumber", "diachi", "address", "dienthoai", "phone", "email", "ngaysinh", "noisinh",
     ].map { Array($0.utf8) }
+
+    /// Names one national system's wire format uses for personal data, matched like endings.
+    private static let systemEndings = Mutex<[[UInt8]]>([])
+
+    /// Adds the names a national system declares sensitive (`ChuHoSo`, `DiaChiTaiSan`): from then
+    /// on a member whose name is one of them, or ends with one, is masked like the shared names.
+    /// The registry of national systems calls this once for each system it lists.
+    public static func register(sensitiveNames names: some Sequence<String>) {
+        let normalised = names.map { normalise(Array($0.utf8)) ?? [] }.filter { !$0.isEmpty }
+        systemEndings.withLock { endings in
+            for name in normalised where !endings.contains(name) { endings.append(name) }
+        }
+    }
 
     static let placeholder = Array("***".utf8)
 
@@ -81,20 +94,27 @@ public enum Redaction {
     /// Whether a JSON member or form field name is sensitive. A name with an escape in it is
     /// treated as sensitive: it cannot be judged without decoding.
     static func isSensitiveName(_ name: some Collection<UInt8>) -> Bool {
+        guard let normalised = normalise(name) else { return true }
+        if sensitiveNames.contains(normalised) { return true }
+        let ends = { (ending: [UInt8]) in
+            normalised.count >= ending.count && normalised[(normalised.count - ending.count)...].elementsEqual(ending)
+        }
+        return sensitiveEndings.contains(where: ends) || systemEndings.withLock { $0.contains(where: ends) }
+    }
+
+    /// Lower case, without `_`, `-` and `.`; nil when the name holds an escape.
+    private static func normalise(_ name: some Collection<UInt8>) -> [UInt8]? {
         var normalised: [UInt8] = []
         normalised.reserveCapacity(name.count)
         for byte in name {
             switch byte {
-            case UInt8(ascii: "\\"): return true
+            case UInt8(ascii: "\\"): return nil
             case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."): continue
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): normalised.append(byte | 0x20)
             default: normalised.append(byte)
             }
         }
-        if sensitiveNames.contains(normalised) { return true }
-        return sensitiveEndings.contains { ending in
-            normalised.count >= ending.count && normalised[(normalised.count - ending.count)...].elementsEqual(ending)
-        }
+        return normalised
     }
 
     static func mask(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {

@@ -7,7 +7,7 @@ import Testing
         let raw = try Fixtures.bytes("examples/events/received.json")
         let delivery = Delivery(event: event, target: "dvcqg", operations: ["DongBoHoSoMC"], origin: Fixtures.origin(offset: 41, value: raw))
         let failure = OperationAnswer(verdict: .permanent, httpStatus: 400, code: "-1",
-                                      excerpt: #"{"message":"Sai dữ liệu","session":"s3cr3t","ChuHoSo":"Nguyễn Thị Lan"}"#,
+                                      excerpt: #"{"message":"Sai dữ liệu","session":"s3cr3t","hoTenNguoiNop":"Nguyễn Thị Lan"}"#,
                                       url: "https://dvcqg.example/api/dvcqg/integration", errorClass: "http-400")
         let outcome = DeliveryOutcome(delivery: delivery, status: .deadLettered, operations: [
             .init(operation: "DongBoHoSoMC", verdict: .permanent, httpStatus: 400, answerCode: "-1", attempts: 1, idempotencyKey: delivery.idempotencyKey(for: "DongBoHoSoMC")),

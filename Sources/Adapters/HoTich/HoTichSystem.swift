@@ -1,0 +1,55 @@
+import AdapterSupport
+import Foundation
+import GatewayCore
+import Logging
+
+/// The civil registry as the runtime builds it.
+public enum HoTichSystem: NationalSystem {
+    public static let target = HoTichAdapter.target
+    public static let operations = [HoTichAdapter.receive]
+    /// Lĩnh vực codes of civil-status procedures.
+    public static let civilStatusFields = ["HT"]
+    /// Civil-status dossiers are handed over on reception.
+    public static let defaultRoutes = [RouteRule(events: ["received"], fields: civilStatusFields, target: target, operations: [HoTichAdapter.receive])]
+    /// The `hoTich` record uses names every system shares (`hoTen`, `ngaySinh`, `soDinhDanh`).
+    public static let sensitiveFields: [String] = []
+    public static var defaultConnection: JSONValue {
+        .object([
+            "tokenPath": .string("/oauth2/token"),
+            "receivePath": .string("/api/hotich/NhanDKHT"),
+            "resultPath": .string("/api/hotich/KetQuaDKHT"),
+            "clientSecret": .object(["env": .string("HOTICH_CLIENT_SECRET")]),
+            "timeoutMilliseconds": .number(10_000),
+        ])
+    }
+
+    public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
+        let configuration = try decodeConnection(HoTichConfiguration.self, from: connection)
+        let secret = try configuration.clientSecret.resolve(environment: context.environment)
+        return HoTichAdapter(configuration: configuration, clientSecret: secret, classification: context.classification, transport: context.transport)
+    }
+
+    public static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
+        let configuration = try decodeConnection(HoTichConfiguration.self, from: connection)
+        let secret = try configuration.clientSecret.resolve(environment: context.environment)
+        let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)
+        let credentials = ClientCredentials(tokenURL: configuration.baseURL + configuration.tokenPath, clientID: configuration.clientId, clientSecret: secret, scope: configuration.scope, timeout: timeout)
+        var checks: [ConformanceCheck] = []
+        let token: String
+        switch await credentials.fetch(with: context.transport) {
+        case .success(let granted):
+            token = granted.value
+            checks.append(.passed("token", "client credentials granted a bearer token"))
+        case .failure(let failure):
+            return [.failed("token", "HTTP \(failure.answer.httpStatus.map(String.init) ?? "-"): \(failure.answer.excerpt)"),
+                    .skipped(HoTichAdapter.receive, "needs a token")]
+        }
+        if let resultPath = configuration.resultPath {
+            let body = Array(#"{"maDinhDanhHoSo":["000.00.00.G00-000000-00000"],"maTinh":"00"}"#.utf8)
+            let request = OutboundRequest(url: configuration.baseURL + resultPath, headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")], body: body, timeout: timeout)
+            checks.append(await .call("KetQuaDKHT", request, on: context.transport, fields: ["status", "value"]))
+        }
+        checks.append(.skipped(HoTichAdapter.receive, "writes a registration; covered by the contract tests against the mock"))
+        return checks
+    }
+}
