@@ -37,8 +37,7 @@ let package = Package(
             name: "GatewayCore",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            resources: []
+            ]
         ),
 
         // Outbound HTTPS behind GatewayCore's `HTTPTransport` seam.
@@ -55,7 +54,11 @@ let package = Package(
         ),
 
         // One module per national system, on a small shared support module.
-        .target(name: "AdapterSupport", dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")], path: "Sources/Adapters/Support"),
+        .target(
+            name: "AdapterSupport",
+            dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Adapters/Support"
+        ),
         .target(name: "DVCQGAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/DVCQG"),
         .target(name: "BCAAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/BCA"),
         .target(name: "VBDLISAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/VBDLIS"),
@@ -102,15 +105,34 @@ let package = Package(
             ],
             path: "Mocks/DVCQG"
         ),
-        .target(name: "BCAMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/BCA"),
-        .target(name: "VBDLISMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/VBDLIS"),
-        .target(name: "HoTichMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/HoTich"),
-        .target(name: "EMCMock", dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")], path: "Mocks/EMC"),
+        .target(
+            name: "BCAMock",
+            dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Mocks/BCA"
+        ),
+        .target(
+            name: "VBDLISMock",
+            dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Mocks/VBDLIS"
+        ),
+        .target(
+            name: "HoTichMock",
+            dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Mocks/HoTich"
+        ),
+        .target(
+            name: "EMCMock",
+            dependencies: ["MockSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Mocks/EMC"
+        ),
 
         // The embedded stack behind `gateway dev` and the integration tests.
         .target(
             name: "GatewayDev",
-            dependencies: ["GatewayRuntime", "Kafka", "GatewayCore", "GatewayHTTP", "DVCQGMock", "BCAMock", "VBDLISMock", "HoTichMock", "EMCMock", "MockSupport", "SampleTraffic"]
+            dependencies: [
+                "GatewayRuntime", "Kafka", "GatewayCore", "GatewayHTTP", "MockSupport",
+                "DVCQGMock", "BCAMock", "VBDLISMock", "HoTichMock", "EMCMock",
+            ]
         ),
 
         .executableTarget(
@@ -121,7 +143,6 @@ let package = Package(
                 "GatewayHTTP",
                 "Kafka",
                 "GatewayCore",
-                "DVCQGMock",
                 "MockSupport",
                 "SampleTraffic",
                 "GatewayDev",
@@ -134,7 +155,8 @@ let package = Package(
         .executableTarget(
             name: "gateway-bench",
             dependencies: [
-                "GatewayDev", "GatewayCore", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "MockSupport", "SampleTraffic",
+                "GatewayDev", "GatewayCore", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "MockSupport",
+                "SampleTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,10 +169,16 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(
             name: "ContractTests",
-            dependencies: ["GatewayRuntime", "AdapterSupport", "GatewayCore", "GatewayDev", "GatewayHTTP", "MockSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "GatewayRuntime", "AdapterSupport", "GatewayCore", "GatewayDev", "GatewayHTTP", "MockSupport", "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
-        .testTarget(name: "GatewayRuntimeTests", dependencies: ["GatewayRuntime", "GatewayCore", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "GatewayRuntimeTests",
+            dependencies: ["GatewayRuntime", "GatewayCore", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "GatewayHTTPTests", dependencies: [
             "GatewayHTTP", "GatewayCore", "MockSupport",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -158,23 +186,44 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
-        .testTarget(name: "DVCQGMockTests", dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
+        .testTarget(
+            name: "DVCQGMockTests",
+            dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "AdapterSupportTests", dependencies: ["AdapterSupport", "GatewayCore"]),
         .testTarget(name: "VBDLISAdapterTests", dependencies: ["VBDLISAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "BCAAdapterTests", dependencies: ["BCAAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "EMCAdapterTests", dependencies: ["EMCAdapter", "AdapterSupport", "GatewayCore"]),
         .testTarget(name: "HoTichAdapterTests", dependencies: ["HoTichAdapter", "AdapterSupport", "GatewayCore"]),
-        .testTarget(name: "BCAMockTests", dependencies: ["BCAMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
-        .testTarget(name: "VBDLISMockTests", dependencies: ["VBDLISMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
-        .testTarget(name: "EMCMockTests", dependencies: ["EMCMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
-        .testTarget(name: "HoTichMockTests", dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore"]),
-        .testTarget(name: "ProcessTests", dependencies: ["Kafka", "GatewayCore", "GatewayHTTP", "MockSupport", "SampleTraffic", "GatewayDev"]),
+        .testTarget(
+            name: "BCAMockTests",
+            dependencies: ["BCAMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "VBDLISMockTests",
+            dependencies: ["VBDLISMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "EMCMockTests",
+            dependencies: ["EMCMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "HoTichMockTests",
+            dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "ProcessTests", dependencies: ["GatewayCore", "MockSupport", "SampleTraffic", "GatewayDev"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GatewayRuntime", "Kafka", "GatewayCore", "DVCQGMock", "MockSupport", "GatewayHTTP", "SampleTraffic", "GatewayDev",
+                "GatewayRuntime", "Kafka", "GatewayCore", "MockSupport", "SampleTraffic", "GatewayDev",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `any` is written wherever a protocol is used as a type.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("ExistentialAny")]
+}

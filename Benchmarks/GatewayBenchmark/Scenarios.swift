@@ -96,7 +96,7 @@ enum Scenarios {
         // not from when this producer queued it.
         let acknowledged = Arrivals()
         // Each dossier's events keep their order: the next one waits for its predecessor's ack.
-        var lastOfDossier: [String: Task<Void, Error>] = [:]
+        var lastOfDossier: [String: Task<Void, any Error>] = [:]
         for (index, event) in events.enumerated() {
             try await clock.sleep(until: begin + .seconds(Double(index) / Double(rate)))
             let value = Array(try encoder.encode(event))

@@ -24,7 +24,7 @@ struct GatewayHarness {
 
     let stack: DevStack
     let gateway: Gateway
-    private let running: Task<Void, Error>
+    private let running: Task<Void, any Error>
 
     static func run<T>(partitions: Int = 3, overrides: [String: String] = [:], _ body: (GatewayHarness) async throws -> T) async throws -> T {
         var logger = Logger(label: "integration")

@@ -32,7 +32,7 @@ public struct DVCQGConfiguration: Codable, Sendable {
         case baseURL, authPath, integrationPath, sharingPath, username, password, unitCode, timeoutMilliseconds, progressRowsPerCall
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             baseURL: try c.decode(String.self, forKey: .baseURL),

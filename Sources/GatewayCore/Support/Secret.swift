@@ -24,7 +24,7 @@ public enum SecretSource: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case env, file }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let name = try container.decodeIfPresent(String.self, forKey: .env) {
             self = .environment(name)
@@ -35,7 +35,7 @@ public enum SecretSource: Codable, Sendable, Equatable {
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .environment(let name): try container.encode(name, forKey: .env)
