@@ -133,38 +133,28 @@ public struct GatewayConfiguration: Codable, Sendable {
         "logLevel": "info",
     ] }
 
+    /// A target's defaults, read from the Swift types that own them (`TargetSettings`,
+    /// `RetryPolicy`, `BreakerPolicy`, `TLSSettings`) and the system's default connection.
     static func targetDefaults(connection: JSONValue) -> [String: Any] {
-        [
+        let settings = TargetSettings()
+        // Optional settings are listed as null, so that a file may name them.
+        let optionalTLS: [String: Any] = ["caFile": NSNull(), "certificateFile": NSNull(), "keyFile": NSNull()]
+        return [
             "enabled": true,
             "allowInsecure": false,
-            "maxInFlight": 32,
-            "ratePerSecond": 0,
-            "rateBurst": 20,
-            "breaker": [
-                "windowMilliseconds": 30000,
-                "minimumCalls": 10,
-                "failureRatio": 0.6,
-                "consecutiveFailures": 5,
-                "initialPauseMilliseconds": 1000,
-                "maxPauseMilliseconds": 30000,
-                "maxFailedProbesPerDelivery": 20,
-            ],
-            "tls": [
-                "caFile": NSNull(),
-                "certificateFile": NSNull(),
-                "keyFile": NSNull(),
-                "minimumVersion": "1.2",
-            ],
-            "retry": [
-                "maxAttempts": 6,
-                "initialBackoffMilliseconds": 200,
-                "maxBackoffMilliseconds": 10000,
-                "budgetMilliseconds": 120000,
-                "maxRetryAfterMilliseconds": 30000,
-                "maxReauthentications": 2,
-            ],
-            "connection": (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(connection))) ?? [String: Any](),
+            "maxInFlight": settings.maxInFlight,
+            "ratePerSecond": settings.ratePerSecond,
+            "rateBurst": settings.rateBurst,
+            "breaker": tree(of: settings.breaker),
+            "tls": optionalTLS.merging(tree(of: TLSSettings())) { $1 },
+            "retry": tree(of: settings.retry),
+            "connection": tree(of: connection),
         ]
+    }
+
+    /// `value` as the JSON object tree the overrides are laid over.
+    private static func tree(of value: some Encodable) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(value))) as? [String: Any] ?? [:]
     }
 
     /// Reads `path` (or only the defaults when nil) and applies environment overrides.

@@ -37,7 +37,7 @@ final class PortalTransport: HTTPTransport {
 
     @Test func aReceptionPushesReceivedThenEligibleInOrder() async throws {
         let transport = PortalTransport()
-        let answer = await try adapter(transport).perform(BCAAdapter.pushStatus, for: try event("interconnect-received"), idempotencyKey: "e/bca/op")
+        let answer = try await adapter(transport).perform(BCAAdapter.pushStatus, for: try event("interconnect-received"), idempotencyKey: "e/bca/op")
         #expect(answer.verdict == .delivered)
         let pushes = transport.pushes
         #expect(pushes.map { $0["trangThai"] as? Int } == [1, 3])
@@ -49,7 +49,7 @@ final class PortalTransport: HTTPTransport {
 
     @Test func theResultTravelsAsAJSONStringWithStatusFour() async throws {
         let transport = PortalTransport()
-        _ = await try adapter(transport).perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k")
+        _ = try await adapter(transport).perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k")
         let push = try #require(transport.pushes.first)
         #expect(push["trangThai"] as? Int == 4)
         let result = try #require((push["ketQuaXuLy"] as? String).flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
@@ -78,7 +78,7 @@ final class PortalTransport: HTTPTransport {
         event.data.rejectedAt = event.time
         event.data.returnedAt = event.time
         let transport = PortalTransport()
-        _ = await try adapter(transport).perform(BCAAdapter.pushStatus, for: event, idempotencyKey: "k")
+        _ = try await adapter(transport).perform(BCAAdapter.pushStatus, for: event, idempotencyKey: "k")
         #expect(transport.pushes.map { $0["trangThai"] as? Int } == statuses)
     }
 
@@ -94,7 +94,7 @@ final class PortalTransport: HTTPTransport {
 
     @Test func anEventWithoutAnInterconnectBlockIsRefusedWithoutACall() async throws {
         let transport = PortalTransport()
-        let answer = await try adapter(transport).perform(BCAAdapter.pushStatus, for: try event("received"), idempotencyKey: "k")
+        let answer = try await adapter(transport).perform(BCAAdapter.pushStatus, for: try event("received"), idempotencyKey: "k")
         #expect(answer.verdict == .permanent && answer.errorClass == "missing-data")
         #expect(transport.requests.withLock { $0.isEmpty })
     }

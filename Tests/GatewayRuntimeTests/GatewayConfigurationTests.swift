@@ -130,3 +130,26 @@ struct RefusingTransport: HTTPTransport {
         #expect(SafeLogHandler.clean(#"{"hoTen":"Lê Văn Tám"}"#) == #"{"hoTen":"***"}"#)
     }
 }
+
+/// The README's configuration table states the defaults the Swift types hold.
+@Suite struct DocumentedDefaultsTests {
+    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("README.md")
+
+    @Test func theTargetDefaultsInTheREADMEAreTheEffectiveOnes() throws {
+        let text = try String(contentsOf: Self.readme, encoding: .utf8)
+        let target = try #require(try GatewayConfiguration.load(path: nil, environment: [:]).targets["emc"])
+        let row = { (key: String) in text.split(separator: "\n").first { $0.hasPrefix("| `targets.<name>.\(key)") }.map(String.init) ?? "" }
+        #expect(row("maxInFlight").contains("| `\(target.maxInFlight)` |"), "\(row("maxInFlight"))")
+        #expect(row("ratePerSecond").contains("/ `\(target.rateBurst)` |"), "\(row("ratePerSecond"))")
+        let breaker = row("breaker.*")
+        for (name, value) in [("consecutiveFailures", target.breaker.consecutiveFailures), ("minimumCalls", target.breaker.minimumCalls),
+                              ("windowMilliseconds", target.breaker.windowMilliseconds), ("maxPauseMilliseconds", target.breaker.maxPauseMilliseconds)] {
+            #expect(breaker.contains("\(name) \(value)`"), "README says otherwise for breaker.\(name): \(breaker)")
+        }
+        let retry = row("retry.*")
+        for (name, value) in [("maxAttempts", target.retry.maxAttempts), ("budgetMilliseconds", target.retry.budgetMilliseconds)] {
+            #expect(retry.contains("\(name) \(value)"), "README says otherwise for retry.\(name): \(retry)")
+        }
+    }
+}

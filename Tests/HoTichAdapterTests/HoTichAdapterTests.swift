@@ -38,7 +38,7 @@ final class CivilRegistryTransport: HTTPTransport {
 
     @Test func sendsTheRecordAsAJSONStringWithABearerToken() async throws {
         let transport = CivilRegistryTransport(answers: [])
-        let answer = await try adapter(transport).perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k")
+        let answer = try await adapter(transport).perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k")
         #expect(answer.verdict == .delivered)
         let requests = transport.requests.withLock { $0 }
         #expect(requests.map(\.url) == ["http://hotich/oauth2/token", "http://hotich/NhanDKHT"])
@@ -67,7 +67,7 @@ final class CivilRegistryTransport: HTTPTransport {
         var event = try received()
         event.data.civilStatus = nil
         let transport = CivilRegistryTransport(answers: [])
-        let answer = await try adapter(transport).perform(HoTichAdapter.receive, for: event, idempotencyKey: "k")
+        let answer = try await adapter(transport).perform(HoTichAdapter.receive, for: event, idempotencyKey: "k")
         #expect(answer.verdict == .permanent && answer.errorClass == "missing-data")
         #expect(transport.requests.withLock { $0.isEmpty })
     }

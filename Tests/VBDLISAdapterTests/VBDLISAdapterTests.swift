@@ -33,7 +33,7 @@ final class LGSPTransport: HTTPTransport {
 
     @Test func aHandOverCarriesParcelsAndItsAttachmentsAsBase64() async throws {
         let transport = LGSPTransport()
-        let answer = await try adapter(transport, auth: .clientCredentials).perform(VBDLISAdapter.handOver, for: try landReceived(), idempotencyKey: "k")
+        let answer = try await adapter(transport, auth: .clientCredentials).perform(VBDLISAdapter.handOver, for: try landReceived(), idempotencyKey: "k")
         #expect(answer.verdict == .delivered)
         let requests = transport.requests.withLock { $0 }
         #expect(requests.map(\.url) == ["http://lgsp/token", "http://lgsp/vbdlis/tiepnhan"])
@@ -49,7 +49,7 @@ final class LGSPTransport: HTTPTransport {
 
     @Test func withoutAuthNoTokenIsAskedForOrSent() async throws {
         let transport = LGSPTransport()
-        _ = await try adapter(transport, auth: .none).perform(VBDLISAdapter.returnResult, for: try landReceived(), idempotencyKey: "k")
+        _ = try await adapter(transport, auth: .none).perform(VBDLISAdapter.returnResult, for: try landReceived(), idempotencyKey: "k")
         let requests = transport.requests.withLock { $0 }
         #expect(requests.map(\.url) == ["http://lgsp/vbdlis/capnhattrangthaitraketquahoso"])
         #expect(!requests[0].headers.contains { $0.name == "Authorization" })
@@ -59,7 +59,7 @@ final class LGSPTransport: HTTPTransport {
         var event = try landReceived()
         event.data.land = nil
         let transport = LGSPTransport()
-        let answer = await try adapter(transport, auth: .none).perform(VBDLISAdapter.handOver, for: event, idempotencyKey: "k")
+        let answer = try await adapter(transport, auth: .none).perform(VBDLISAdapter.handOver, for: event, idempotencyKey: "k")
         #expect(answer.verdict == .permanent && answer.errorClass == "missing-data")
         #expect(transport.requests.withLock { $0.isEmpty })
     }

@@ -26,7 +26,7 @@ public struct AdapterContext: Sendable {
 /// A system is one type conforming to this, listed once in `AdapterRegistry`. The runtime,
 /// the configuration, masking and `gateway contracts verify` learn about it from here and
 /// never name it.
-public protocol NationalSystem {
+public protocol NationalSystem: Sendable {
     static var target: TargetName { get }
     /// Operations in the order a dossier's life usually calls them.
     static var operations: [String] { get }
