@@ -31,9 +31,9 @@ struct OutcomeRecorder: Sendable {
             let letter = DeadLetter(outcome: outcome, contractVersion: contractVersion)
             logger.log(level: outcome.status == .parked ? .warning : .error, "\(outcome.status.rawValue)", metadata: [
                 "dossier": "\(delivery.event.dossierCode)", "target": "\(delivery.target)",
-                "operation": "\(outcome.operations.last?.operation ?? "-")", "reason": "\(outcome.reason ?? "-")",
+                "operation": "\(outcome.operations.last?.operation ?? "-")", "reason": "\(outcome.reason?.rawValue ?? "-")",
                 "http.status": "\(outcome.failure?.httpStatus.map(String.init) ?? "none")",
-                "error.class": "\(outcome.failure?.errorClass ?? "-")", "attempts": "\(outcome.attempts)",
+                "error.class": "\(outcome.failure?.errorClass?.rawValue ?? "-")", "attempts": "\(outcome.attempts)",
             ])
             guard await deadLetter(letter) else { return false }
         }

@@ -95,7 +95,7 @@ final class PortalTransport: HTTPTransport {
     @Test func anEventWithoutAnInterconnectBlockIsRefusedWithoutACall() async throws {
         let transport = PortalTransport()
         let answer = try await adapter(transport).perform(BCAAdapter.pushStatus, for: try event("received"), idempotencyKey: "k")
-        #expect(answer.verdict == .permanent && answer.errorClass == "missing-data")
+        #expect(answer.verdict == .permanent && answer.errorClass == .missingData)
         #expect(transport.requests.withLock { $0.isEmpty })
     }
 }

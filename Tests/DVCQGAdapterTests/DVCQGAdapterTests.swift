@@ -137,7 +137,7 @@ final class StubTransport: HTTPTransport {
         #expect(answer.verdict == .permanent)
         #expect(answer.httpStatus == 400)
         #expect(answer.code == "-1")
-        #expect(answer.errorClass == "http-400")
+        #expect(answer.errorClass == .http(400))
         #expect(!answer.excerpt.contains("Nguyễn"))
     }
 
@@ -145,13 +145,13 @@ final class StubTransport: HTTPTransport {
         let transport = StubTransport(answers: [Self.login])
         let answer = try await adapter(transport).perform("DongBoHoSoMC", for: event("received"), idempotencyKey: "k")
         #expect(answer.verdict == .retryable)
-        #expect(answer.errorClass == "connection-refused")
+        #expect(answer.errorClass == .transport(.connectionRefused))
     }
 
     @Test func aRefusedLoginIsPermanent() async throws {
         let transport = StubTransport(answers: [(200, #"{"error_code":"-1","message":"Sai mật khẩu"}"#)])
         let answer = try await adapter(transport).perform("DongBoHoSoMC", for: event("received"), idempotencyKey: "k")
         #expect(answer.verdict == .permanent)
-        #expect(answer.errorClass == "login-refused")
+        #expect(answer.errorClass == .loginRefused)
     }
 }

@@ -68,7 +68,7 @@ final class CivilRegistryTransport: HTTPTransport {
         event.data.civilStatus = nil
         let transport = CivilRegistryTransport(answers: [])
         let answer = try await adapter(transport).perform(HoTichAdapter.receive, for: event, idempotencyKey: "k")
-        #expect(answer.verdict == .permanent && answer.errorClass == "missing-data")
+        #expect(answer.verdict == .permanent && answer.errorClass == .missingData)
         #expect(transport.requests.withLock { $0.isEmpty })
     }
 }

@@ -60,7 +60,7 @@ final class LGSPTransport: HTTPTransport {
         event.data.land = nil
         let transport = LGSPTransport()
         let answer = try await adapter(transport, auth: .none).perform(VBDLISAdapter.handOver, for: event, idempotencyKey: "k")
-        #expect(answer.verdict == .permanent && answer.errorClass == "missing-data")
+        #expect(answer.verdict == .permanent && answer.errorClass == .missingData)
         #expect(transport.requests.withLock { $0.isEmpty })
     }
 }

@@ -33,10 +33,10 @@ public struct BCAAdapter: TargetAdapter {
 
     public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.pushStatus else {
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown BCA operation \(operation)", errorClass: "unknown-operation", scope: .local)
+            return .unknownOperation(operation, of: "BCA")
         }
         guard event.data.interconnect != nil else {
-            return OperationAnswer(verdict: .permanent, excerpt: "the event carries no interconnect block; the BCA portal needs soHoSoLT", errorClass: "missing-data", scope: .local)
+            return .missingData("the event carries no interconnect block; the BCA portal needs soHoSoLT")
         }
         let statuses = configuration.statuses(for: event.type)
         var last = OperationAnswer(verdict: .delivered, excerpt: "no BCA status for \(event.type.shortName)", url: configuration.baseURL + configuration.statusPath)

@@ -66,7 +66,7 @@ public struct DVCQGAdapter: TargetAdapter {
             }
             return last
         default:
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown DVCQG operation \(operation)", errorClass: "unknown-operation", scope: .local)
+            return .unknownOperation(operation, of: "DVCQG")
         }
     }
 
@@ -107,7 +107,7 @@ struct DVCQGLogin: Sendable {
         }
         var failure = AuthenticationFailure.from(response, url: url).answer
         failure.code = code
-        failure.errorClass = failure.verdict == .retryable ? "login-http-\(response.status)" : "login-refused"
+        failure.errorClass = failure.verdict == .retryable ? .loginHTTP(response.status) : .loginRefused
         return .failure(AuthenticationFailure(failure))
     }
 }

@@ -24,7 +24,7 @@ public struct EMCAdapter: TargetAdapter {
 
     public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.tracking else {
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown EMC operation \(operation)", errorClass: "unknown-operation", scope: .local)
+            return .unknownOperation(operation, of: "EMC")
         }
         let body = EMCMapping.tracking(event, configuration: configuration)
         return await call.post(body, to: configuration.baseURL + configuration.trackingPath, operation: operation, idempotencyKey: idempotencyKey)

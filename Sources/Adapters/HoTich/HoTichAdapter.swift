@@ -35,10 +35,10 @@ public struct HoTichAdapter: TargetAdapter {
 
     public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.receive else {
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown civil-registry operation \(operation)", errorClass: "unknown-operation", scope: .local)
+            return .unknownOperation(operation, of: "civil-registry")
         }
         guard let body = HoTichMapping.registration(event, configuration: configuration) else {
-            return OperationAnswer(verdict: .permanent, excerpt: "the event carries no civilStatus block; the civil registry needs one", errorClass: "missing-data", scope: .local)
+            return .missingData("the event carries no civilStatus block; the civil registry needs one")
         }
         let token: String
         switch await tokens.current() {

@@ -38,7 +38,7 @@ public struct JSONCall: Sendable {
         do {
             encoded = Array(try Self.encoder.encode(body))
         } catch {
-            return OperationAnswer(verdict: .permanent, excerpt: "request could not be encoded", url: url, errorClass: "encoding", scope: .local)
+            return OperationAnswer(verdict: .permanent, excerpt: "request could not be encoded", url: url, errorClass: .encoding, scope: .local)
         }
         var all: [(name: String, value: String)] = [("Content-Type", "application/json")]
         if let idempotencyKey { all.append(("Idempotency-Key", idempotencyKey)) }

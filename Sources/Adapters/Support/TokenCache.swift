@@ -75,7 +75,7 @@ public struct AuthenticationFailure: Error, Sendable {
             excerpt: Redaction.excerpt(response.body),
             retryAfter: AnswerReading.retryAfter(response),
             url: url,
-            errorClass: retryable ? "token-http-\(response.status)" : "token-refused",
+            errorClass: retryable ? .tokenHTTP(response.status) : .tokenRefused,
             scope: retryable ? .call : .target
         ))
     }

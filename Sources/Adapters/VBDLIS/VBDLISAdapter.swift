@@ -39,13 +39,13 @@ public struct VBDLISAdapter: TargetAdapter {
         switch operation {
         case Self.handOver:
             guard let handOver = VBDLISMapping.handOver(event) else {
-                return OperationAnswer(verdict: .permanent, excerpt: "the event carries no land block; VBDLIS needs one", errorClass: "missing-data", scope: .local)
+                return .missingData("the event carries no land block; VBDLIS needs one")
             }
             body = handOver
         case Self.supplement: body = VBDLISMapping.supplement(event)
         case Self.returnResult: body = VBDLISMapping.returnResult(event)
         default:
-            return OperationAnswer(verdict: .permanent, excerpt: "unknown VBDLIS operation \(operation)", errorClass: "unknown-operation", scope: .local)
+            return .unknownOperation(operation, of: "VBDLIS")
         }
         var headers: [(name: String, value: String)] = []
         if let tokens {

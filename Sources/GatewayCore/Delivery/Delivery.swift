@@ -90,11 +90,11 @@ public struct DeliveryOutcome: Sendable {
     /// For a dead letter: the last answer of the operation that failed.
     public let failure: OperationAnswer?
     /// For a dead letter: why it was given up (`permanent`, `retries-exhausted`, `budget-exhausted`, …).
-    public let reason: String?
+    public let reason: GiveUpReason?
     /// For a parked delivery: the dead-lettered event it waits behind.
     public let parkedBehind: ParkedDossier?
 
-    public init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: String?, parkedBehind: ParkedDossier? = nil) {
+    public init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: GiveUpReason?, parkedBehind: ParkedDossier? = nil) {
         self.delivery = delivery
         self.status = status
         self.operations = operations

@@ -219,7 +219,7 @@ actor TargetLane {
         }
         let parkedBehind = await parking.parked(dossier, target: delivery.target)
         if let entry = parkedBehind, entry.eventId != delivery.event.id {
-            return DeliveryOutcome(delivery: delivery, status: .parked, operations: [], failure: nil, reason: "parked", parkedBehind: entry)
+            return DeliveryOutcome(delivery: delivery, status: .parked, operations: [], failure: nil, reason: .parked, parkedBehind: entry)
         }
         guard let outcome = await executor.run(delivery) else { return nil }
         if parkedBehind != nil, outcome.status == .delivered || outcome.status == .duplicate {
@@ -228,7 +228,7 @@ actor TargetLane {
             logger.notice("dossier released: the event it was parked behind is delivered", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)"])
         }
         if outcome.status == .deadLettered {
-            let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: outcome.reason ?? "dead-lettered")
+            let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: outcome.reason?.rawValue ?? "dead-lettered")
             guard await parking.park(entry) else { return nil }
             logger.warning("dossier parked for target", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)", "behind": "\(delivery.event.id)"])
         }

@@ -48,7 +48,7 @@ struct DeliveryExecutor: Sendable {
                     operation: operation, verdict: answer.verdict, httpStatus: answer.httpStatus,
                     answerCode: answer.code, attempts: attempts, idempotencyKey: key
                 )
-                var giveUp: String?
+                var giveUp: GiveUpReason?
                 switch answer.verdict {
                 case .delivered, .duplicate:
                     await breaker.record(current, .succeeded)
@@ -75,7 +75,7 @@ struct DeliveryExecutor: Sendable {
                         // it again would build the same request.
                         await breaker.release(current)
                         permit = nil
-                        giveUp = "permanent"
+                        giveUp = .permanent
                         break
                     }
                     if answer.scope == .target {
@@ -91,7 +91,7 @@ struct DeliveryExecutor: Sendable {
                         if current.isProbe {
                             failedProbes += 1
                             if failedProbes >= breakerPolicy.maxFailedProbesPerDelivery {
-                                giveUp = "held-too-long"
+                                giveUp = .heldTooLong
                                 break
                             }
                         }
@@ -102,17 +102,17 @@ struct DeliveryExecutor: Sendable {
                         continue
                     }
                     if answer.verdict == .permanent {
-                        giveUp = "permanent"
+                        giveUp = .permanent
                         break
                     }
                     let delay = policy.delay(afterFailedAttempts: attempts, retryAfter: answer.retryAfter)
                     if attempts >= policy.maxAttempts {
-                        giveUp = "retries-exhausted"
+                        giveUp = .retriesExhausted
                     } else if budgetStart.duration(to: clock.now) + delay > budget {
-                        giveUp = "budget-exhausted"
+                        giveUp = .budgetExhausted
                     } else {
                         logger.debug("retrying", metadata: metadata(delivery, operation).merging([
-                            "attempt": "\(attempts)", "delay": "\(delay)", "error.class": "\(answer.errorClass ?? "-")",
+                            "attempt": "\(attempts)", "delay": "\(delay)", "error.class": "\(answer.errorClass?.rawValue ?? "-")",
                         ]) { $1 })
                         do { try await Task.sleep(for: delay) } catch { return nil }
                         continue
@@ -130,7 +130,7 @@ struct DeliveryExecutor: Sendable {
     }
 
     private func describe(_ answer: OperationAnswer) -> String {
-        "\(answer.errorClass ?? answer.verdict.rawValue) \(answer.httpStatus.map(String.init) ?? "-") \(answer.code ?? "")"
+        "\(answer.errorClass?.rawValue ?? answer.verdict.rawValue) \(answer.httpStatus.map(String.init) ?? "-") \(answer.code ?? "")"
     }
 
     private func metadata(_ delivery: Delivery, _ operation: String) -> Logger.Metadata {

@@ -28,17 +28,17 @@ public enum AnswerReading {
     /// The answer for a call that never got an HTTP answer: always worth retrying.
     public static func transportFailure(_ error: TransportError, method: String = "POST", url: String) -> OperationAnswer {
         if error.kind == .invalidRequest {
-            return OperationAnswer(verdict: .permanent, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: error.kind.rawValue, scope: .local)
+            return OperationAnswer(verdict: .permanent, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: .transport(error.kind), scope: .local)
         }
-        return OperationAnswer(verdict: .retryable, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: error.kind.rawValue)
+        return OperationAnswer(verdict: .retryable, excerpt: Redaction.mask(error.detail), method: method, url: url, errorClass: .transport(error.kind))
     }
 
     /// The error class recorded for an answer: `http-<status>` unless the body said more.
-    public static func errorClass(status: Int, verdict: Verdict) -> String? {
+    public static func errorClass(status: Int, verdict: Verdict) -> ErrorClass? {
         switch verdict {
         case .delivered, .duplicate: return nil
-        case .reauthenticate: return "authentication"
-        case .retryable, .permanent: return "http-\(status)"
+        case .reauthenticate: return .authentication
+        case .retryable, .permanent: return .http(status)
         }
     }
 }

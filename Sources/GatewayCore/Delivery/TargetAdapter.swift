@@ -55,9 +55,9 @@ public struct OperationAnswer: Sendable {
     /// The URL called, without credentials.
     public var url: String
     /// A short class name for dead letters and metrics: `http-500`, `connection-reset`, `contract`, …
-    public var errorClass: String?
+    public var errorClass: ErrorClass?
 
-    public init(verdict: Verdict, httpStatus: Int? = nil, code: String? = nil, excerpt: String = "", retryAfter: Duration? = nil, method: String = "POST", url: String = "", errorClass: String? = nil, scope: FailureScope = .call) {
+    public init(verdict: Verdict, httpStatus: Int? = nil, code: String? = nil, excerpt: String = "", retryAfter: Duration? = nil, method: String = "POST", url: String = "", errorClass: ErrorClass? = nil, scope: FailureScope = .call) {
         self.verdict = verdict
         self.scope = scope
         self.httpStatus = httpStatus

@@ -80,8 +80,8 @@ public struct DeadLetter: Sendable {
             (Header.answerCode, failure?.code),
             (Header.answerExcerpt, failure.map { Redaction.mask($0.excerpt, hiding: delivery.event.personalTexts) }),
             (Header.attempts, String(outcome.attempts)),
-            (Header.errorClass, outcome.status == .parked ? "parked" : failure?.errorClass ?? failure?.verdict.rawValue),
-            (Header.reason, outcome.reason),
+            (Header.errorClass, outcome.status == .parked ? ErrorClass.parked.rawValue : failure?.errorClass?.rawValue ?? failure?.verdict.rawValue),
+            (Header.reason, outcome.reason?.rawValue),
             (Header.idempotencyKey, failed?.idempotencyKey ?? delivery.operations.first.map(delivery.idempotencyKey(for:))),
             (Header.eventId, delivery.event.id),
             (Header.parkedBehind, outcome.parkedBehind?.eventId),
@@ -95,8 +95,8 @@ public struct DeadLetter: Sendable {
         self.init(origin: origin, fields: [
             (Header.target, "none"),
             (Header.attempts, "0"),
-            (Header.errorClass, "invalid-event"),
-            (Header.reason, "invalid-event: \(Redaction.mask(reason))"),
+            (Header.errorClass, ErrorClass.invalidEvent.rawValue),
+            (Header.reason, "\(ErrorClass.invalidEvent): \(Redaction.mask(reason))"),
             (Header.contractVersion, DossierEventDecoder.contractVersion),
         ], at: date)
     }

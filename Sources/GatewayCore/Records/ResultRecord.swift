@@ -38,7 +38,7 @@ public struct ResultRecord: Codable, Sendable, Equatable {
         self.answerCode = outcome.failure?.code ?? outcome.operations.last?.answerCode
         self.httpStatus = outcome.failure?.httpStatus ?? outcome.operations.last?.httpStatus
         self.attempts = outcome.attempts
-        self.reason = outcome.reason
+        self.reason = outcome.reason?.rawValue
         self.parkedBehind = outcome.parkedBehind?.eventId
         self.source = Source(topic: delivery.origin.topic, partition: delivery.origin.partition, offset: delivery.origin.offset)
         self.completedAt = completedAt

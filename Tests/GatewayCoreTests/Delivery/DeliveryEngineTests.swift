@@ -84,7 +84,7 @@ final class ScriptedAdapter: TargetAdapter {
         let adapter = ScriptedAdapter(answers: Array(repeating: .retryable, count: 10))
         let outcome = try #require(await run(adapter, [try Fixtures.event(dossier: 1, step: 0)]).first)
         #expect(outcome.status == .deadLettered)
-        #expect(outcome.reason == "retries-exhausted")
+        #expect(outcome.reason == .retriesExhausted)
         #expect(outcome.attempts == 4)
     }
 
@@ -92,7 +92,7 @@ final class ScriptedAdapter: TargetAdapter {
         let adapter = ScriptedAdapter(answers: [.permanent])
         let outcome = try #require(await run(adapter, [try Fixtures.event(dossier: 1, step: 0)]).first)
         #expect(outcome.status == .deadLettered)
-        #expect(outcome.reason == "permanent")
+        #expect(outcome.reason == .permanent)
         #expect(adapter.calls.count == 1)
     }
 
@@ -238,7 +238,7 @@ final class ScriptedAdapter: TargetAdapter {
     }
 
     @Test func aRefusedSignInPausesTheTargetAndDeadLettersNothing() async throws {
-        let refused = OperationAnswer(verdict: .permanent, httpStatus: 403, errorClass: "login-refused", scope: .target)
+        let refused = OperationAnswer(verdict: .permanent, httpStatus: 403, errorClass: .loginRefused, scope: .target)
         let adapter = ScriptedAdapter(script: [refused, refused, refused])
         let (outcomes, engine) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 2, step: 0)], maxInFlight: 2)
         #expect(outcomes.count == 2)
@@ -254,16 +254,16 @@ final class ScriptedAdapter: TargetAdapter {
     }
 
     @Test func aRequestThatCannotBeBuiltIsDeadLetteredWithoutPausingTheTarget() async throws {
-        let local = OperationAnswer(verdict: .permanent, errorClass: "missing-data", scope: .local)
+        let local = OperationAnswer(verdict: .permanent, errorClass: .missingData, scope: .local)
         let adapter = ScriptedAdapter(script: [local, local, local, local])
         let (outcomes, engine) = await run(adapter, (1...4).map { try! Fixtures.event(dossier: $0, step: 0) })
         #expect(outcomes.count == 4)
-        #expect(outcomes.allSatisfy { $0.status == .deadLettered && $0.reason == "permanent" })
+        #expect(outcomes.allSatisfy { $0.status == .deadLettered && $0.reason == .permanent })
         #expect(await engine.breakerStates()["scripted"] == .closed, "our own request errors say nothing of the target's health")
     }
 
     @Test func aPoisonEventIsDeadLetteredAsHeldTooLongWhileOthersFlow() async throws {
-        let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: "http-500")
+        let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: .http(500))
         let adapter = ScriptedAdapter(script: [], always: ("e-1-0", poison))
         let (outcomes, _) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 2, step: 0), try Fixtures.event(dossier: 3, step: 0)], maxInFlight: 3)
         let byEvent = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.delivery.event.id, $0) })
@@ -271,15 +271,15 @@ final class ScriptedAdapter: TargetAdapter {
         #expect(byEvent["e-3-0"]?.status == .delivered)
         let held = try #require(byEvent["e-1-0"])
         #expect(held.status == .deadLettered)
-        #expect(["held-too-long", "retries-exhausted"].contains(held.reason ?? ""), "given up, not held for ever: \(held.reason ?? "-")")
+        #expect([.heldTooLong, .retriesExhausted].contains(held.reason), "given up, not held for ever: \(held.reason?.rawValue ?? "-")")
     }
 
     @Test func aPoisonEventAloneIsHeldTooLong() async throws {
-        let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: "http-500")
+        let poison = OperationAnswer(verdict: .retryable, httpStatus: 500, errorClass: .http(500))
         let adapter = ScriptedAdapter(script: [], always: ("e-1-0", poison))
         let (outcomes, _) = await run(adapter, [try Fixtures.event(dossier: 1, step: 0)])
         #expect(outcomes.first?.status == .deadLettered)
-        #expect(outcomes.first?.reason == "held-too-long")
+        #expect(outcomes.first?.reason == .heldTooLong)
     }
 
     @Test func aDossierDroppedByARevocationAndQueuedAgainStartsItsHeadOnce() async throws {

@@ -8,10 +8,10 @@ import Testing
         let delivery = Delivery(event: event, target: "dvcqg", operations: ["DongBoHoSoMC"], origin: Fixtures.origin(offset: 41, value: raw))
         let failure = OperationAnswer(verdict: .permanent, httpStatus: 400, code: "-1",
                                       excerpt: #"{"message":"Sai dữ liệu","session":"s3cr3t","hoTenNguoiNop":"Nguyễn Thị Lan"}"#,
-                                      url: "https://dvcqg.example/api/dvcqg/integration", errorClass: "http-400")
+                                      url: "https://dvcqg.example/api/dvcqg/integration", errorClass: .http(400))
         let outcome = DeliveryOutcome(delivery: delivery, status: .deadLettered, operations: [
             .init(operation: "DongBoHoSoMC", verdict: .permanent, httpStatus: 400, answerCode: "-1", attempts: 1, idempotencyKey: delivery.idempotencyKey(for: "DongBoHoSoMC")),
-        ], failure: failure, reason: "permanent")
+        ], failure: failure, reason: .permanent)
         let letter = DeadLetter(outcome: outcome, contractVersion: "1.0.0")
 
         #expect(letter.value == raw)
@@ -38,8 +38,8 @@ import Testing
         let event = try Fixtures.event("received")
         let name = event.data.applicant.fullName
         let delivery = Delivery(event: event, target: "vbdlis", operations: ["tiepnhan"], origin: Fixtures.origin())
-        let failure = OperationAnswer(verdict: .permanent, httpStatus: 400, excerpt: "Dữ liệu không hợp lệ (\(name))", url: "https://user:pw@lgsp.example/vbdlis/tiepnhan?apikey=k1", errorClass: "http-400")
-        let outcome = DeliveryOutcome(delivery: delivery, status: .deadLettered, operations: [], failure: failure, reason: "permanent")
+        let failure = OperationAnswer(verdict: .permanent, httpStatus: 400, excerpt: "Dữ liệu không hợp lệ (\(name))", url: "https://user:pw@lgsp.example/vbdlis/tiepnhan?apikey=k1", errorClass: .http(400))
+        let outcome = DeliveryOutcome(delivery: delivery, status: .deadLettered, operations: [], failure: failure, reason: .permanent)
         let headers = Dictionary(DeadLetter(outcome: outcome, contractVersion: "1").headers.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
         #expect(headers[DeadLetter.Header.answerExcerpt] == "Dữ liệu không hợp lệ (***)")
         #expect(headers[DeadLetter.Header.url] == "https://lgsp.example/vbdlis/tiepnhan", "no user information, no query")
