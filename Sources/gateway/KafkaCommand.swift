@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import Logging
 
 struct KafkaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +27,7 @@ struct KafkaCommand: AsyncParsableCommand {
         print("bootstrap.servers=\(cluster.bootstrapServers)")
         print("topics: \(topics.joined(separator: ", ")) (\(partitions) partitions each); Ctrl-C stops the broker")
         fflush(nil)
-        await Termination.wait()
+        try await Termination.wait(logger: Logger(label: "kafka"))
         withExtendedLifetime(cluster) {}
     }
 }

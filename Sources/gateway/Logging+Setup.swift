@@ -1,6 +1,7 @@
 import Foundation
 import GatewayRuntime
 import Logging
+import ServiceLifecycle
 
 enum LogSetup {
     /// Structured logs on standard error, made safe by `SafeLogHandler`; `LOG_LEVEL` overrides
@@ -15,37 +16,14 @@ enum LogSetup {
     }
 }
 
-/// Waits for SIGINT or SIGTERM.
+/// Waits for SIGINT or SIGTERM, with service-lifecycle's signal handling: a service group
+/// whose one service returns when graceful shutdown begins.
 enum Termination {
-    static func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = Once(continuation)
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { once.resume() }
-                source.resume()
-                Termination.sources.append(source)
-            }
+    static func wait(logger: Logger) async throws {
+        let untilShutdown = ClosureService {
+            try? await gracefulShutdown()
         }
-    }
-
-    // Written only inside `wait()`, which the CLI calls once from one task; it keeps the
-    // signal sources alive for the life of the process.
-    nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
-
-    /// Resumes its continuation at most once, whichever signal comes first.
-    final class Once: @unchecked Sendable {
-        // Unchecked: `continuation` is read and cleared only under `lock`.
-        private let lock = NSLock()
-        private var continuation: CheckedContinuation<Void, Never>?
-        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-        func resume() {
-            lock.lock()
-            let pending = continuation
-            continuation = nil
-            lock.unlock()
-            pending?.resume()
-        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: untilShutdown)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

@@ -60,7 +60,7 @@ struct MocksCommand: AsyncParsableCommand {
             print("\(target.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(url)  (journal: /_control/journal, faults: POST /_control/faults)")
         }
         fflush(nil)
-        await Termination.wait()
+        try await Termination.wait(logger: logger)
         mocks.shutdown()
     }
 }
