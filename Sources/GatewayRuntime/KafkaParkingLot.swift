@@ -21,6 +21,8 @@ public actor KafkaParkingLot: ParkingLot {
     /// applied, or the end reported by the reader, whichever is further.
     private var positions: [Int32: Int64] = [:]
     private var tailing: Task<Void, Never>?
+    /// Callers of `catchUp`, resumed whenever a position moves.
+    private var progress = Waiters()
 
     init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, logger: Logger) throws {
         self.producer = producer
@@ -54,10 +56,12 @@ public actor KafkaParkingLot: ParkingLot {
 
     private func reached(_ partition: Int32, _ offset: Int64) {
         positions[partition] = max(positions[partition] ?? 0, offset)
+        progress.resumeAll()
     }
 
     private func apply(_ message: KafkaConsumerMessage) {
         positions[message.partition] = max(positions[message.partition] ?? 0, message.offset + 1)
+        progress.resumeAll()
         guard let key = message.keyText else { return }
         if message.isTombstone {
             entries[key] = nil
@@ -74,12 +78,32 @@ public actor KafkaParkingLot: ParkingLot {
     public func catchUp(timeout: Duration = .seconds(30)) async throws {
         try await producer.confirmPartitionCount(of: topic, expected: partitions.count, fatal: fatal)
         let targets = try await producer.endsToRead(partitions, timeout: timeout)
-        let end = ContinuousClock.now + timeout
-        while targets.contains(where: { (positions[$0.key] ?? 0) < $0.value }) {
-            guard ContinuousClock.now < end else { throw ConfigurationError("parking topic \(topic) could not be read to its end in \(timeout)") }
-            try await Task.sleep(for: .milliseconds(10))
+        let read = await finishes(within: timeout) { await self.waitUntilRead(to: targets) }
+        guard read || hasRead(to: targets) else {
+            throw ConfigurationError("parking topic \(topic) could not be read to its end in \(timeout)")
         }
     }
+
+    private func hasRead(to ends: [Int32: Int64]) -> Bool {
+        !ends.contains { (positions[$0.key] ?? 0) < $0.value }
+    }
+
+    /// Returns once every partition is read to its end in `ends`, or when the calling task is cancelled.
+    private func waitUntilRead(to ends: [Int32: Int64]) async {
+        while !hasRead(to: ends), !Task.isCancelled {
+            let id = progress.nextID()
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    // Checked again here, in the same turn as the registration, so no update is missed.
+                    if hasRead(to: ends) || Task.isCancelled { continuation.resume() } else { progress.add(continuation, id: id) }
+                }
+            } onCancel: {
+                Task { await self.stopWaiting(id) }
+            }
+        }
+    }
+
+    private func stopWaiting(_ id: Int) { progress.resume(id) }
 
     public func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
         entries[ParkedDossier.key(dossierCode, target)]

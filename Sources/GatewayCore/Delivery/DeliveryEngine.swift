@@ -80,16 +80,13 @@ public final class DeliveryEngine: Sendable {
     /// Waits until every lane is idle or `deadline` passes, then cancels what still runs and
     /// waits for it to end, so that nothing delivers after this returns.
     public func shutdown(deadline: Duration) async {
-        let clock = ContinuousClock()
-        let end = clock.now + deadline
         for lane in lanes.values { await lane.close() }
-        while clock.now < end, !Task.isCancelled {
-            var busy = false
-            for lane in lanes.values where await lane.backlog > 0 { busy = true }
-            if !busy { return }
-            do { try await Task.sleep(for: .milliseconds(20)) } catch { break }
+        let lanes = Array(self.lanes.values)
+        let drained = await finishes(within: deadline) {
+            for lane in lanes { await lane.waitUntilIdle() }
         }
-        for lane in lanes.values { await lane.cancelAll() }
+        guard !drained else { return }
+        for lane in lanes { await lane.cancelAll() }
     }
 }
 
@@ -109,7 +106,11 @@ actor TargetLane {
     private var ready = FIFO<String>()
     private var running: [String: Task<Void, Never>] = [:]
     private var isClosed = false
-    private(set) var backlog = 0
+    private(set) var backlog = 0 {
+        didSet { if backlog == 0 { idle.resumeAll() } }
+    }
+    /// Callers of `waitUntilIdle`.
+    private var idle = Waiters()
 
     init(executor: DeliveryExecutor, parking: any ParkingLot, marks: any DeliveryMarks, maxInFlight: Int, logger: Logger) {
         self.executor = executor
@@ -131,6 +132,24 @@ actor TargetLane {
         ready.push(dossier)
         startReady()
     }
+
+    /// Returns once nothing is queued or running, or when the calling task is cancelled.
+    func waitUntilIdle() async {
+        let id = idle.nextID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if backlog == 0 || Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    idle.add(continuation, id: id)
+                }
+            }
+        } onCancel: {
+            Task { await self.stopWaiting(id) }
+        }
+    }
+
+    private func stopWaiting(_ id: Int) { idle.resume(id) }
 
     /// Accepts nothing more and drops what has not started: it stays unacknowledged
     /// in Kafka and is read again after restart.

@@ -136,6 +136,34 @@ final class ScriptedAdapter: TargetAdapter {
         await engine.shutdown(deadline: .milliseconds(100))
     }
 
+    @Test func shutdownReturnsWhenTheCallsInFlightEndNotAtItsDeadline() async throws {
+        let adapter = ScriptedAdapter(delay: .milliseconds(300))
+        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: 4)], logger: Logger(label: "test"))
+        let outcomes = Mutex<[DeliveryOutcome]>([])
+        for index in 0..<4 {
+            let delivery = Delivery(event: try Fixtures.event(dossier: index, step: 0), target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: Int64(index)))
+            await engine.submit(delivery) { outcome in outcomes.withLock { $0.append(outcome) } }
+        }
+        let started = ContinuousClock.now
+        await engine.shutdown(deadline: .seconds(30))
+        #expect(started.duration(to: .now) < .seconds(10), "drained in \(started.duration(to: .now)), long before the 30 s deadline")
+        #expect(outcomes.withLock { $0.map(\.status) } == Array(repeating: .delivered, count: 4), "every call in flight finished and reported")
+    }
+
+    @Test func shutdownCancelsWhatOutlivesItsDeadline() async throws {
+        let adapter = ScriptedAdapter(delay: .seconds(60))
+        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: 1)], logger: Logger(label: "test"))
+        let outcomes = Mutex<Int>(0)
+        await engine.submit(Delivery(event: try Fixtures.event(dossier: 1, step: 0), target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: 0))) { _ in
+            outcomes.withLock { $0 += 1 }
+        }
+        while adapter.calls.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+        let started = ContinuousClock.now
+        await engine.shutdown(deadline: .milliseconds(100))
+        #expect(started.duration(to: .now) < .seconds(30), "the 60 s call was cancelled, not waited for")
+        #expect(outcomes.withLock { $0 } == 0, "a cancelled delivery reports nothing: its event is read again")
+    }
+
     @Test func aDeadLetterParksItsDossierAndLaterEventsWaitBehindIt() async throws {
         let adapter = ScriptedAdapter(answers: [.permanent])
         let outcomes = await run(adapter, [try Fixtures.event(dossier: 1, step: 0), try Fixtures.event(dossier: 1, step: 1), try Fixtures.event(dossier: 2, step: 0)], maxInFlight: 1)
