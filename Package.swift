@@ -32,19 +32,30 @@ let package = Package(
             ]
         ),
 
-        // The domain and the delivery engine: no Kafka, no HTTP.
+        // What adapters are written against: the event model, the transport seam, answer
+        // classification, masking and secrets. No engine, no Kafka, no HTTP client.
         .target(
-            name: "GatewayCore",
+            name: "GatewayModel",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        // Outbound HTTPS behind GatewayCore's `HTTPTransport` seam.
+        // The delivery engine: lanes, retries, breaker, ledger, parking, routing, records.
+        // Adapters cannot import it.
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "GatewayModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Outbound HTTPS behind GatewayModel's `HTTPTransport` seam.
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "GatewayCore",
+                "GatewayModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -56,14 +67,14 @@ let package = Package(
         // One module per national system, on a small shared support module.
         .target(
             name: "AdapterSupport",
-            dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GatewayModel", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Adapters/Support"
         ),
-        .target(name: "DVCQGAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/DVCQG"),
-        .target(name: "BCAAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/BCA"),
-        .target(name: "VBDLISAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/VBDLIS"),
-        .target(name: "HoTichAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/HoTich"),
-        .target(name: "EMCAdapter", dependencies: ["AdapterSupport", "GatewayCore"], path: "Sources/Adapters/EMC"),
+        .target(name: "DVCQGAdapter", dependencies: ["AdapterSupport", "GatewayModel"], path: "Sources/Adapters/DVCQG"),
+        .target(name: "BCAAdapter", dependencies: ["AdapterSupport", "GatewayModel"], path: "Sources/Adapters/BCA"),
+        .target(name: "VBDLISAdapter", dependencies: ["AdapterSupport", "GatewayModel"], path: "Sources/Adapters/VBDLIS"),
+        .target(name: "HoTichAdapter", dependencies: ["AdapterSupport", "GatewayModel"], path: "Sources/Adapters/HoTich"),
+        .target(name: "EMCAdapter", dependencies: ["AdapterSupport", "GatewayModel"], path: "Sources/Adapters/EMC"),
 
         // Wires Kafka, the engine and the adapters into a running gateway.
         .target(
@@ -71,6 +82,7 @@ let package = Package(
             dependencies: [
                 "Kafka",
                 "GatewayCore",
+                "GatewayModel",
                 "GatewayHTTP",
                 "AdapterSupport",
                 "DVCQGAdapter",
@@ -85,7 +97,7 @@ let package = Package(
         ),
 
         // Realistic dossier traffic for the demo, tests and benchmarks.
-        .target(name: "SampleTraffic", dependencies: ["GatewayCore"]),
+        .target(name: "SampleTraffic", dependencies: ["GatewayModel"]),
 
         // Contract-driven mock national systems with fault injection.
         .target(
@@ -130,7 +142,7 @@ let package = Package(
         .target(
             name: "GatewayDev",
             dependencies: [
-                "GatewayRuntime", "Kafka", "GatewayCore", "GatewayHTTP", "MockSupport",
+                "GatewayRuntime", "Kafka", "GatewayCore", "GatewayModel", "GatewayHTTP", "MockSupport",
                 "DVCQGMock", "BCAMock", "VBDLISMock", "HoTichMock", "EMCMock",
             ]
         ),
@@ -143,6 +155,7 @@ let package = Package(
                 "GatewayHTTP",
                 "Kafka",
                 "GatewayCore",
+                "GatewayModel",
                 "MockSupport",
                 "SampleTraffic",
                 "GatewayDev",
@@ -155,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "gateway-bench",
             dependencies: [
-                "GatewayDev", "GatewayCore", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "MockSupport",
+                "GatewayDev", "GatewayCore", "GatewayModel", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "MockSupport",
                 "SampleTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -170,52 +183,53 @@ let package = Package(
         .testTarget(
             name: "ContractTests",
             dependencies: [
-                "GatewayRuntime", "AdapterSupport", "GatewayCore", "GatewayDev", "GatewayHTTP", "MockSupport", "Kafka",
+                "GatewayRuntime", "AdapterSupport", "GatewayCore", "GatewayModel", "GatewayDev", "GatewayHTTP", "MockSupport", "Kafka",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
+        .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "GatewayRuntimeTests",
-            dependencies: ["GatewayRuntime", "GatewayCore", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GatewayRuntime", "GatewayCore", "GatewayModel", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "GatewayHTTPTests", dependencies: [
-            "GatewayHTTP", "GatewayCore", "MockSupport",
+            "GatewayHTTP", "GatewayCore", "GatewayModel", "MockSupport",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayCore"]),
+        .testTarget(name: "DVCQGAdapterTests", dependencies: ["DVCQGAdapter", "GatewayModel"]),
         .testTarget(
             name: "DVCQGMockTests",
-            dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["DVCQGMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayModel", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "AdapterSupportTests", dependencies: ["AdapterSupport", "GatewayCore"]),
-        .testTarget(name: "VBDLISAdapterTests", dependencies: ["VBDLISAdapter", "AdapterSupport", "GatewayCore"]),
-        .testTarget(name: "BCAAdapterTests", dependencies: ["BCAAdapter", "AdapterSupport", "GatewayCore"]),
-        .testTarget(name: "EMCAdapterTests", dependencies: ["EMCAdapter", "AdapterSupport", "GatewayCore"]),
-        .testTarget(name: "HoTichAdapterTests", dependencies: ["HoTichAdapter", "AdapterSupport", "GatewayCore"]),
+        .testTarget(name: "AdapterSupportTests", dependencies: ["AdapterSupport", "GatewayModel"]),
+        .testTarget(name: "VBDLISAdapterTests", dependencies: ["VBDLISAdapter", "AdapterSupport", "GatewayModel"]),
+        .testTarget(name: "BCAAdapterTests", dependencies: ["BCAAdapter", "AdapterSupport", "GatewayModel"]),
+        .testTarget(name: "EMCAdapterTests", dependencies: ["EMCAdapter", "AdapterSupport", "GatewayModel"]),
+        .testTarget(name: "HoTichAdapterTests", dependencies: ["HoTichAdapter", "AdapterSupport", "GatewayModel"]),
         .testTarget(
             name: "BCAMockTests",
-            dependencies: ["BCAMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["BCAMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayModel", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "VBDLISMockTests",
-            dependencies: ["VBDLISMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VBDLISMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayModel", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "EMCMockTests",
-            dependencies: ["EMCMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["EMCMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayModel", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "HoTichMockTests",
-            dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayModel", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "ProcessTests", dependencies: ["GatewayCore", "MockSupport", "SampleTraffic", "GatewayDev"]),
+        .testTarget(name: "ProcessTests", dependencies: ["GatewayCore", "GatewayModel", "MockSupport", "SampleTraffic", "GatewayDev"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GatewayRuntime", "Kafka", "GatewayCore", "MockSupport", "SampleTraffic", "GatewayDev",
+                "GatewayRuntime", "Kafka", "GatewayCore", "GatewayModel", "MockSupport", "SampleTraffic", "GatewayDev",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayCore
 import GatewayDev
+import GatewayModel
 import GatewayRuntime
 import Kafka
 import Logging

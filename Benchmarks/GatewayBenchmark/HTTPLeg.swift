@@ -4,6 +4,7 @@ import Foundation
 import GatewayCore
 import GatewayDev
 import GatewayHTTP
+import GatewayModel
 import GatewayRuntime
 import Logging
 import NIOCore

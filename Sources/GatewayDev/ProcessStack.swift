@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayHTTP
+import GatewayModel
 import Kafka
 import Logging
 import MockSupport

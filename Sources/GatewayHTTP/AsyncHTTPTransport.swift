@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import GatewayCore
+import GatewayModel
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 import NIOSSL
 
 /// TLS towards one national system: the authority its certificate chains to (a government CA

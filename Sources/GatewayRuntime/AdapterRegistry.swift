@@ -3,6 +3,7 @@ import BCAAdapter
 import DVCQGAdapter
 import EMCAdapter
 import GatewayCore
+import GatewayModel
 import HoTichAdapter
 import VBDLISAdapter
 

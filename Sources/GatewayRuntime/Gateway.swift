@@ -2,6 +2,7 @@ import AdapterSupport
 import Foundation
 import GatewayCore
 import GatewayHTTP
+import GatewayModel
 import Kafka
 import Logging
 import NIOSSL

@@ -2,6 +2,7 @@ import AdapterSupport
 import Foundation
 import GatewayCore
 import GatewayHTTP
+import GatewayModel
 
 /// The gateway's whole configuration: one JSON file, laid over the defaults below,
 /// then overridden by `GATEWAY__section__key=value` environment variables.

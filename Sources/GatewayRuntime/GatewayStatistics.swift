@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayModel
 import Synchronization
 
 /// Counters an operator (or `gateway dev`) reads to see what the gateway did.

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayModel
 import Logging
 
 /// Writes every log line through the masker: secrets and personal data are masked, control

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// Realistic dossier traffic for the demo and tests: dossiers across several procedures,
 /// each living through a plausible sequence of events, interleaved across dossiers but

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import GatewayCore
 import GatewayHTTP
+import GatewayModel
 import GatewayRuntime
 import Logging
 

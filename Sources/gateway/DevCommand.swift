@@ -1,13 +1,14 @@
-import Synchronization
 import ArgumentParser
 import Foundation
 import GatewayCore
 import GatewayDev
+import GatewayModel
 import GatewayRuntime
 import Logging
 import MockSupport
 import SampleTraffic
 import ServiceLifecycle
+import Synchronization
 
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatewayCore
+import GatewayModel
 
 @main
 struct GatewayCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import AdapterSupport
 import BCAAdapter
 import Foundation
-import GatewayCore
+import GatewayModel
 import Synchronization
 import Testing
 

@@ -2,6 +2,7 @@ import AdapterSupport
 import Foundation
 import GatewayCore
 import GatewayDev
+import GatewayModel
 import GatewayRuntime
 import Logging
 import Synchronization

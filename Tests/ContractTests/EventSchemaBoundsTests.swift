@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayModel
 import Testing
 
 /// The decoder and the event schema state the same bounds: every `EventBounds` entry is the

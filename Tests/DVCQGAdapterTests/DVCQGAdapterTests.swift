@@ -1,6 +1,6 @@
 import DVCQGAdapter
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 import Synchronization
 import Testing

@@ -1,8 +1,8 @@
 import DVCQGMock
 import Foundation
-import GatewayCore
 import GatewayDev
 import GatewayHTTP
+import GatewayModel
 import Logging
 import MockSupport
 import Testing

@@ -1,7 +1,7 @@
 import AdapterSupport
 import EMCAdapter
 import Foundation
-import GatewayCore
+import GatewayModel
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayModel
 
 enum Fixtures {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,5 +1,6 @@
 import GatewayCore
 import GatewayHTTP
+import GatewayModel
 import Hummingbird
 import MockSupport
 import NIOCore

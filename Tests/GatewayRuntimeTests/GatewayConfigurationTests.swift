@@ -1,6 +1,7 @@
-import Foundation
 import AdapterSupport
+import Foundation
 import GatewayCore
+import GatewayModel
 import Logging
 import Testing
 @testable import GatewayRuntime

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayDev
+import GatewayModel
 import Kafka
 import MockSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayDev
+import GatewayModel
 import GatewayRuntime
 import Kafka
 import Logging

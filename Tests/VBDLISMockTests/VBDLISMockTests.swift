@@ -1,7 +1,7 @@
 import Foundation
-import GatewayCore
 import GatewayDev
 import GatewayHTTP
+import GatewayModel
 import Logging
 import MockSupport
 import Testing

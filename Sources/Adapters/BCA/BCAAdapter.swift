@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// The Ministry of Public Security's interconnected-services portal (DVC liên thông),

@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// How to reach the BCA portal. Paths and the token lifetime are deployment facts.

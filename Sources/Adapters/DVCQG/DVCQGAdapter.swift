@@ -1,6 +1,6 @@
-import Foundation
 import AdapterSupport
-import GatewayCore
+import Foundation
+import GatewayModel
 import Logging
 
 /// The National Public Service Portal (Cổng Dịch vụ công quốc gia).

@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// How to reach DVCQG. Paths differ per deployment (LGSP or direct), so all are configuration.
 public struct DVCQGConfiguration: Codable, Sendable {

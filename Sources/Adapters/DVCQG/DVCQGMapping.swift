@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// Our events in DVCQG's terms.
 enum DVCQGMapping {

@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// DVCQG as the runtime builds it.
 public enum DVCQGSystem: NationalSystem {

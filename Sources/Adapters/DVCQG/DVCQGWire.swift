@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// DVCQG's view of a dossier (`hoSo` in `DongBoHoSoMC`). Every value is a string.
 struct HoSo: Codable, Equatable {

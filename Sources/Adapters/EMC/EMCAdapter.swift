@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// The digital-government monitoring system (Hệ thống giám sát, đo lường; EMC).

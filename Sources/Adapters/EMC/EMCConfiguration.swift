@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// How to reach EMC and how this province is known to it.

@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// The electronic civil registry (Hệ thống đăng ký, quản lý hộ tịch, Ministry of Justice).

@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// How to reach the civil registry. Paths and the token endpoint are deployment facts.

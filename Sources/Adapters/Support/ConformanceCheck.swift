@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// One line of `gateway contracts verify`: an operation checked against a live endpoint.
 public struct ConformanceCheck: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// One JSON request to a national system, classified by its table.
 public struct JSONCall: Sendable {

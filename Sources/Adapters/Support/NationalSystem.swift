@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// What the runtime hands a national system when it builds its adapter.

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import GatewayModel
 
 /// A bearer token and when it stops being good.
 public struct AccessToken: Sendable {

@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// The land information system (VBDLIS), reached through the province's LGSP.

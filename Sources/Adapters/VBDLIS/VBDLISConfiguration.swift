@@ -1,6 +1,6 @@
 import AdapterSupport
 import Foundation
-import GatewayCore
+import GatewayModel
 import Logging
 
 /// How to reach VBDLIS. Whether the LGSP asks for a token is a deployment fact.

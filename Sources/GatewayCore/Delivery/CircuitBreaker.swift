@@ -1,3 +1,4 @@
+import GatewayModel
 import Logging
 
 /// When to treat a target's failures as systematic.

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Where an incoming record came from, kept whole so a dead letter can carry it untouched.
 public struct EventOrigin: Sendable {
     public struct Header: Sendable, Equatable {

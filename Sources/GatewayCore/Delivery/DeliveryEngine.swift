@@ -1,5 +1,6 @@
-import Synchronization
+import GatewayModel
 import Logging
+import Synchronization
 
 /// A target's delivery settings.
 public struct TargetSettings: Sendable {

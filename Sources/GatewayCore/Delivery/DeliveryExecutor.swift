@@ -1,3 +1,4 @@
+import GatewayModel
 import Logging
 
 /// Brings one delivery to its system: runs its operations in order under the target's

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Where each dossier stands at each target: the offset of its latest event the target is
 /// known to have received. An event read again after a crash or a rebalance, at or below that
 /// mark, was delivered already and is not sent again: the target sees each event's effect

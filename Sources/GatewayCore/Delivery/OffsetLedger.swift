@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// A partition of the events topic, independent of the Kafka client.
 public struct PartitionID: Hashable, Sendable, CustomStringConvertible {
     public let topic: String

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 /// A dossier whose deliveries to one target wait behind a dead-lettered event.
 public struct ParkedDossier: Codable, Sendable, Equatable {

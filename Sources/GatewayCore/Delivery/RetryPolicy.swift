@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// How a target's failed calls are retried: exponential backoff with full jitter
 /// under a ceiling, a bounded number of attempts and a time budget.
 public struct RetryPolicy: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 /// A record for `gateway.dlq`: the original event's key and value untouched, its own
 /// headers kept, and `dlq.*` headers with everything an operator needs to decide.

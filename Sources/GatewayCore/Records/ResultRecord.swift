@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 /// The record on `gateway.results`: exactly one per (event × target), keyed by dossier code.
 /// Its JSON Schema is `Contracts/records/result-record.schema.json`.

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Tasks suspended until something changes in the actor that owns this value. The actor
 /// suspends a caller with `add`, calls `resumeAll()` after a change, and `resume(_:)` when a
 /// waiting task is cancelled, so that nothing polls.

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayModel
 import Logging
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayModel
 import Logging
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayModel
 import Testing
 
 @Suite struct RetryPolicyTests {

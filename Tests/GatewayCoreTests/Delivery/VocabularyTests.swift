@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayModel
 import Testing
 
 /// The outcome vocabulary is a published contract: every value the types can take is documented.

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayModel
 import Testing
 
 struct NamedAdapter: TargetAdapter {

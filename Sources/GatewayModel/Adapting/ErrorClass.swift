@@ -1,18 +1,3 @@
-/// Why a delivery was given up: `dlq.reason` and a result's `reason`, as
-/// `Contracts/records/dead-letter.md` publishes them.
-public enum GiveUpReason: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
-    /// The system refused the request as it was, or it could not be built.
-    case permanent
-    case retriesExhausted = "retries-exhausted"
-    case budgetExhausted = "budget-exhausted"
-    /// The delivery failed every probe it was given while the target was paused: poison, not an outage.
-    case heldTooLong = "held-too-long"
-    /// Not sent: an earlier event of the dossier is dead-lettered for this target.
-    case parked
-
-    public var description: String { rawValue }
-}
-
 /// What kind of failure a call met: `dlq.error.class`, as `Contracts/records/dead-letter.md`
 /// publishes it. Compared by value, written once here.
 public struct ErrorClass: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {

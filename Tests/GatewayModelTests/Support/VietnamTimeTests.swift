@@ -1,6 +1,6 @@
 import Foundation
-@testable import GatewayCore
 import Testing
+@testable import GatewayModel
 
 @Suite struct VietnamTimeTests {
     // 2025-07-11T01:30:05Z is 08:30:05 in Hồ Chí Minh City.

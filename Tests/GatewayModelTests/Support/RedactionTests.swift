@@ -1,4 +1,4 @@
-import GatewayCore
+import GatewayModel
 import Testing
 
 @Suite struct RedactionTests {

@@ -1,6 +1,6 @@
 import Foundation
-@testable import GatewayCore
 import Testing
+@testable import GatewayModel
 
 @Suite struct RFC3339Tests {
     @Test func agreesWithFoundationOnRandomInstantsAndOffsets() throws {
