@@ -6,16 +6,16 @@ import MockSupport
 /// tokens from user name and password (and refresh tokens), the status push with the
 /// order 1 → 3 → 7 → 4 → 5 and the branches 2 and 6, and the read-only dossier list.
 /// Errors come as RFC 7807 problem details, as the portal sends them.
-public struct BCAMock: Sendable {
-    public struct Paths: Sendable {
-        public var token = "/api/auth/token"
-        public var refresh = "/api/auth/refresh"
-        public var status = "/api/hosolienthong/capnhattrangthai"
-        public var list = "/api/hosolienthong"
-        public init() {}
+package struct BCAMock: Sendable {
+    package struct Paths: Sendable {
+        package var token = "/api/auth/token"
+        package var refresh = "/api/auth/refresh"
+        package var status = "/api/hosolienthong/capnhattrangthai"
+        package var list = "/api/hosolienthong"
+        package init() {}
     }
 
-    public let control: MockControl
+    package let control: MockControl
     let tokens: MockTokens
     let refreshTokens = MockTokens(lifetime: .seconds(86_400))
     let state = BCAState()
@@ -23,7 +23,7 @@ public struct BCAMock: Sendable {
     let password: String
     let paths: Paths
 
-    public init(userName: String = BCAMock.devUserName, password: String = BCAMock.devPassword, paths: Paths = Paths()) {
+    package init(userName: String = BCAMock.devUserName, password: String = BCAMock.devPassword, paths: Paths = Paths()) {
         let tokens = MockTokens(lifetime: .seconds(1_800))
         self.tokens = tokens
         self.userName = userName
@@ -32,7 +32,7 @@ public struct BCAMock: Sendable {
         self.control = MockControl(expireSessions: { await tokens.expireAll() })
     }
 
-    public var server: MockServer {
+    package var server: MockServer {
         let router = Router()
         control.register(on: router)
         router.post(RouterPath(paths.token)) { request, _ in
@@ -111,15 +111,15 @@ public struct BCAMock: Sendable {
 }
 
 extension BCAMock: MockSystem {
-    public static let name = "bca"
-    public static let defaultPort = 18_082
-    public static let devUserName = "motcua-cantho"
-    public static let devPassword = "dev-password"
-    public static var devSecrets: [String: String] { ["BCA_PASSWORD": devPassword] }
+    package static let name = "bca"
+    package static let defaultPort = 18_082
+    package static let devUserName = "motcua-cantho"
+    package static let devPassword = "dev-password"
+    package static var devSecrets: [String: String] { ["BCA_PASSWORD": devPassword] }
 
-    public static func connection(baseURL: String) -> [String: String] {
+    package static func connection(baseURL: String) -> [String: String] {
         ["baseURL": baseURL, "userName": devUserName]
     }
 
-    public init() { self.init(userName: Self.devUserName, password: Self.devPassword, paths: Paths()) }
+    package init() { self.init(userName: Self.devUserName, password: Self.devPassword, paths: Paths()) }
 }

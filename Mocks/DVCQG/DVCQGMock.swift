@@ -4,26 +4,26 @@ import MockSupport
 
 /// A mock National Public Service Portal that enforces `Contracts/dvcqg/openapi.json`:
 /// login, integration (`DongBoHoSoMC`, `CapNhatTienDoHoSoMC`) and sharing (`TraCuuHoSo`, `LayThuTuc`).
-public struct DVCQGMock: Sendable {
-    public struct Paths: Sendable {
-        public var login = "/api/dvcqg/login"
-        public var integration = "/api/dvcqg/integration"
-        public var sharing = "/api/dvcqg/sharing"
-        public init() {}
+package struct DVCQGMock: Sendable {
+    package struct Paths: Sendable {
+        package var login = "/api/dvcqg/login"
+        package var integration = "/api/dvcqg/integration"
+        package var sharing = "/api/dvcqg/sharing"
+        package init() {}
     }
 
-    public let control: MockControl
+    package let control: MockControl
     let state: DVCQGState
     let paths: Paths
 
-    public init(username: String = DVCQGMock.devUsername, password: String = DVCQGMock.devPassword, paths: Paths = Paths()) {
+    package init(username: String = DVCQGMock.devUsername, password: String = DVCQGMock.devPassword, paths: Paths = Paths()) {
         let state = DVCQGState(username: username, password: password)
         self.state = state
         self.paths = paths
         self.control = MockControl(expireSessions: { await state.expireSessions() })
     }
 
-    public var server: MockServer {
+    package var server: MockServer {
         let router = Router()
         control.register(on: router)
         router.post(RouterPath(paths.login)) { request, _ in await handle(request, kind: .login) }
@@ -144,15 +144,15 @@ enum DVCQGAnswer {
 }
 
 extension DVCQGMock: MockSystem {
-    public static let name = "dvcqg"
-    public static let defaultPort = 18_081
-    public static let devUsername = "gateway"
-    public static let devPassword = "dev-password"
-    public static var devSecrets: [String: String] { ["DVCQG_PASSWORD": devPassword] }
+    package static let name = "dvcqg"
+    package static let defaultPort = 18_081
+    package static let devUsername = "gateway"
+    package static let devPassword = "dev-password"
+    package static var devSecrets: [String: String] { ["DVCQG_PASSWORD": devPassword] }
 
-    public static func connection(baseURL: String) -> [String: String] {
+    package static func connection(baseURL: String) -> [String: String] {
         ["baseURL": baseURL, "username": devUsername]
     }
 
-    public init() { self.init(username: Self.devUsername, password: Self.devPassword, paths: Paths()) }
+    package init() { self.init(username: Self.devUsername, password: Self.devPassword, paths: Paths()) }
 }

@@ -4,17 +4,17 @@ import MockSupport
 
 /// A mock EMC monitoring endpoint that enforces `Contracts/emc/openapi.json`:
 /// `TrackingMCDT` from a known `SiteId`, every field of its declared type, `User` a JSON string.
-public struct EMCMock: Sendable {
-    public let control = MockControl()
-    public let siteIds: Set<String>
-    public let trackingPath: String
+package struct EMCMock: Sendable {
+    package let control = MockControl()
+    package let siteIds: Set<String>
+    package let trackingPath: String
 
-    public init(siteIds: Set<String> = [EMCMock.devSiteId], trackingPath: String = "/TrackingMCDT") {
+    package init(siteIds: Set<String> = [EMCMock.devSiteId], trackingPath: String = "/TrackingMCDT") {
         self.siteIds = siteIds
         self.trackingPath = trackingPath
     }
 
-    public var server: MockServer {
+    package var server: MockServer {
         let router = Router()
         control.register(on: router)
         router.post(RouterPath(trackingPath)) { request, _ in
@@ -46,15 +46,15 @@ public struct EMCMock: Sendable {
 }
 
 extension EMCMock: MockSystem {
-    public static let name = "emc"
-    public static let defaultPort = 18_085
-    public static let devSiteId = "motcua-cantho"
+    package static let name = "emc"
+    package static let defaultPort = 18_085
+    package static let devSiteId = "motcua-cantho"
     /// EMC asks for no secret: the site id says who sends.
-    public static var devSecrets: [String: String] { [:] }
+    package static var devSecrets: [String: String] { [:] }
 
-    public static func connection(baseURL: String) -> [String: String] {
+    package static func connection(baseURL: String) -> [String: String] {
         ["baseURL": baseURL, "siteId": devSiteId, "provinceCode": "92"]
     }
 
-    public init() { self.init(siteIds: [Self.devSiteId], trackingPath: "/TrackingMCDT") }
+    package init() { self.init(siteIds: [Self.devSiteId], trackingPath: "/TrackingMCDT") }
 }

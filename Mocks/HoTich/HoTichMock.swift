@@ -5,22 +5,22 @@ import MockSupport
 /// A mock electronic civil registry that enforces `Contracts/hotich/openapi.json`:
 /// an OAuth2 client-credentials token endpoint, `NhanDKHT` (registrations, `data` a JSON
 /// string holding `hoTich`) and the read-only result poll.
-public struct HoTichMock: Sendable {
-    public struct Paths: Sendable {
-        public var token = "/oauth2/token"
-        public var receive = "/api/hotich/NhanDKHT"
-        public var results = "/api/hotich/KetQuaDKHT"
-        public init() {}
+package struct HoTichMock: Sendable {
+    package struct Paths: Sendable {
+        package var token = "/oauth2/token"
+        package var receive = "/api/hotich/NhanDKHT"
+        package var results = "/api/hotich/KetQuaDKHT"
+        package init() {}
     }
 
-    public let control: MockControl
+    package let control: MockControl
     let tokens: MockTokens
     let state = HoTichState()
     let clientID: String
     let clientSecret: String
     let paths: Paths
 
-    public init(clientID: String = HoTichMock.devClientID, clientSecret: String = HoTichMock.devClientSecret, paths: Paths = Paths()) {
+    package init(clientID: String = HoTichMock.devClientID, clientSecret: String = HoTichMock.devClientSecret, paths: Paths = Paths()) {
         let tokens = MockTokens()
         self.tokens = tokens
         self.clientID = clientID
@@ -29,7 +29,7 @@ public struct HoTichMock: Sendable {
         self.control = MockControl(expireSessions: { await tokens.expireAll() })
     }
 
-    public var server: MockServer {
+    package var server: MockServer {
         let router = Router()
         control.register(on: router)
         router.post(RouterPath(paths.token)) { request, _ in
@@ -96,15 +96,15 @@ public struct HoTichMock: Sendable {
 }
 
 extension HoTichMock: MockSystem {
-    public static let name = "hotich"
-    public static let defaultPort = 18_084
-    public static let devClientID = "motcua-cantho"
-    public static let devClientSecret = "dev-secret"
-    public static var devSecrets: [String: String] { ["HOTICH_CLIENT_SECRET": devClientSecret] }
+    package static let name = "hotich"
+    package static let defaultPort = 18_084
+    package static let devClientID = "motcua-cantho"
+    package static let devClientSecret = "dev-secret"
+    package static var devSecrets: [String: String] { ["HOTICH_CLIENT_SECRET": devClientSecret] }
 
-    public static func connection(baseURL: String) -> [String: String] {
+    package static func connection(baseURL: String) -> [String: String] {
         ["baseURL": baseURL, "clientId": devClientID]
     }
 
-    public init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, paths: Paths()) }
+    package init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, paths: Paths()) }
 }

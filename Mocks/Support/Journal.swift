@@ -1,29 +1,29 @@
 import Foundation
 
 /// One request a mock received and how it answered.
-public struct JournalEntry: Codable, Sendable, Equatable {
-    public var sequence: Int
-    public var receivedAt: Date
-    public var method: String
-    public var path: String
+package struct JournalEntry: Codable, Sendable, Equatable {
+    package var sequence: Int
+    package var receivedAt: Date
+    package var method: String
+    package var path: String
     /// The system's operation name (`DongBoHoSoMC`, `login`, …).
-    public var operation: String
+    package var operation: String
     /// Dossier codes the request was about, in body order.
-    public var dossiers: [String]
+    package var dossiers: [String]
     /// Per dossier, the status it reported (such as `TrangThaiHoSo`), when the operation carries one.
-    public var statuses: [String]
-    public var idempotencyKey: String?
-    public var status: Int
-    public var answerCode: String?
+    package var statuses: [String]
+    package var idempotencyKey: String?
+    package var status: Int
+    package var answerCode: String?
     /// True when the request met the contract and was processed.
-    public var accepted: Bool
+    package var accepted: Bool
     /// Why the request was refused or failed: a contract violation or an injected fault.
-    public var rejection: String?
+    package var rejection: String?
     /// A repeat of an idempotency key already processed: answered as before, not applied again.
-    public var absorbed: Bool
-    public var body: String
+    package var absorbed: Bool
+    package var body: String
 
-    public init(sequence: Int = 0, receivedAt: Date = Date(), method: String, path: String, operation: String, dossiers: [String] = [], statuses: [String] = [], idempotencyKey: String? = nil, status: Int = 200, answerCode: String? = nil, accepted: Bool = false, rejection: String? = nil, absorbed: Bool = false, body: String) {
+    package init(sequence: Int = 0, receivedAt: Date = Date(), method: String, path: String, operation: String, dossiers: [String] = [], statuses: [String] = [], idempotencyKey: String? = nil, status: Int = 200, answerCode: String? = nil, accepted: Bool = false, rejection: String? = nil, absorbed: Bool = false, body: String) {
         self.sequence = sequence
         self.receivedAt = receivedAt
         self.method = method
@@ -42,36 +42,36 @@ public struct JournalEntry: Codable, Sendable, Equatable {
 }
 
 /// The mock's record of everything it received, readable over its control API.
-public actor Journal {
+package actor Journal {
     private var entries: [JournalEntry] = []
     private var nextSequence = 1
 
-    public init() {}
+    package init() {}
 
-    public func append(_ entry: JournalEntry) {
+    package func append(_ entry: JournalEntry) {
         var entry = entry
         entry.sequence = nextSequence
         nextSequence += 1
         entries.append(entry)
     }
 
-    public func all() -> [JournalEntry] { entries }
-    public var count: Int { entries.count }
+    package func all() -> [JournalEntry] { entries }
+    package var count: Int { entries.count }
     /// Requests that were applied (accepted and not an absorbed repeat).
-    public var applied: Int { entries.reduce(0) { $0 + ($1.accepted && !$1.absorbed ? 1 : 0) } }
+    package var applied: Int { entries.reduce(0) { $0 + ($1.accepted && !$1.absorbed ? 1 : 0) } }
 
-    public func clear() { entries.removeAll() }
+    package func clear() { entries.removeAll() }
 }
 
 /// Answers already given, by idempotency key, so that a repeated request is absorbed:
 /// answered the same way without being applied twice.
-public actor IdempotencyStore {
-    public struct Answer: Sendable {
-        public let status: Int
-        public let code: String?
-        public let body: [UInt8]
+package actor IdempotencyStore {
+    package struct Answer: Sendable {
+        package let status: Int
+        package let code: String?
+        package let body: [UInt8]
 
-        public init(status: Int, code: String?, body: [UInt8]) {
+        package init(status: Int, code: String?, body: [UInt8]) {
             self.status = status
             self.code = code
             self.body = body
@@ -80,31 +80,31 @@ public actor IdempotencyStore {
 
     private var answers: [String: Answer] = [:]
 
-    public init() {}
+    package init() {}
 
-    public func answer(for key: String) -> Answer? { answers[key] }
+    package func answer(for key: String) -> Answer? { answers[key] }
 
-    public func remember(_ answer: Answer, for key: String) { answers[key] = answer }
+    package func remember(_ answer: Answer, for key: String) { answers[key] = answer }
 }
 
 /// A fault to inject into the next matching calls.
-public struct FaultPlan: Codable, Sendable, Equatable {
+package struct FaultPlan: Codable, Sendable, Equatable {
     /// Answer with this HTTP status instead of processing.
-    public var status: Int?
+    package var status: Int?
     /// The answer body to send with `status`.
-    public var body: String?
+    package var body: String?
     /// Sent with 429 or 503 as `Retry-After`, in seconds.
-    public var retryAfterSeconds: Int?
+    package var retryAfterSeconds: Int?
     /// Wait this long before answering (or before processing, without `status`).
-    public var latencyMilliseconds: Int?
+    package var latencyMilliseconds: Int?
     /// Close the connection without a complete answer.
-    public var dropConnection: Bool?
+    package var dropConnection: Bool?
     /// How many calls this applies to.
-    public var count: Int
+    package var count: Int
     /// Only calls of this operation; all when absent.
-    public var operation: String?
+    package var operation: String?
 
-    public init(status: Int? = nil, body: String? = nil, retryAfterSeconds: Int? = nil, latencyMilliseconds: Int? = nil, dropConnection: Bool? = nil, count: Int = 1, operation: String? = nil) {
+    package init(status: Int? = nil, body: String? = nil, retryAfterSeconds: Int? = nil, latencyMilliseconds: Int? = nil, dropConnection: Bool? = nil, count: Int = 1, operation: String? = nil) {
         self.status = status
         self.body = body
         self.retryAfterSeconds = retryAfterSeconds
@@ -116,20 +116,20 @@ public struct FaultPlan: Codable, Sendable, Equatable {
 }
 
 /// Faults waiting to be applied, first planned first used.
-public actor FaultInjector {
+package actor FaultInjector {
     private var plans: [FaultPlan] = []
 
-    public init() {}
+    package init() {}
 
-    public func add(_ plan: FaultPlan) {
+    package func add(_ plan: FaultPlan) {
         guard plan.count > 0 else { return }
         plans.append(plan)
     }
 
-    public func clear() { plans.removeAll() }
+    package func clear() { plans.removeAll() }
 
     /// The fault for this call, if one is planned; uses up one of its count.
-    public func take(operation: String) -> FaultPlan? {
+    package func take(operation: String) -> FaultPlan? {
         guard let index = plans.firstIndex(where: { $0.operation == nil || $0.operation == operation }) else { return nil }
         let plan = plans[index]
         if plan.count <= 1 {

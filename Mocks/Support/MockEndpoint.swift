@@ -3,14 +3,14 @@ import Hummingbird
 import NIOCore
 
 /// A mock's answer to one request, and how it is journalled.
-public struct MockAnswer: Sendable {
-    public var status: Int
-    public var code: String?
-    public var accepted: Bool
-    public var rejection: String?
-    public var body: [UInt8]
+package struct MockAnswer: Sendable {
+    package var status: Int
+    package var code: String?
+    package var accepted: Bool
+    package var rejection: String?
+    package var body: [UInt8]
 
-    public init(status: Int, code: String?, accepted: Bool, rejection: String?, body: [UInt8]) {
+    package init(status: Int, code: String?, accepted: Bool, rejection: String?, body: [UInt8]) {
         self.status = status
         self.code = code
         self.accepted = accepted
@@ -19,32 +19,32 @@ public struct MockAnswer: Sendable {
     }
 
     /// A JSON answer; `accepted` marks it as applied, `rejection` says why it was not.
-    public static func json(_ object: [String: Any], status: Int = 200, code: String? = nil, accepted: Bool, rejection: String? = nil) -> MockAnswer {
+    package static func json(_ object: [String: Any], status: Int = 200, code: String? = nil, accepted: Bool, rejection: String? = nil) -> MockAnswer {
         let body = Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8))
         return MockAnswer(status: status, code: code, accepted: accepted, rejection: rejection, body: body)
     }
 
-    public var response: Response {
+    package var response: Response {
         Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
 /// What a mock says about one request before answering it.
-public struct MockRequest {
-    public let operation: String
+package struct MockRequest {
+    package let operation: String
     /// The parsed body, or why it is not a JSON object.
-    public let body: Result<[String: Any], MockContractViolation>
-    public let text: String
-    public let headers: HTTPFields
-    public var dossiers: [String] = []
-    public var statuses: [String] = []
+    package let body: Result<[String: Any], MockContractViolation>
+    package let text: String
+    package let headers: HTTPFields
+    package var dossiers: [String] = []
+    package var statuses: [String] = []
 
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name.canonicalName == name.lowercased() }?.value
     }
 
     /// The bearer token of `Authorization`, if any.
-    public var bearerToken: String? {
+    package var bearerToken: String? {
         guard let value = header("authorization"), value.hasPrefix("Bearer ") else { return nil }
         return String(value.dropFirst("Bearer ".count))
     }
@@ -53,7 +53,7 @@ public struct MockRequest {
 extension MockControl {
     /// Serves one request the way every mock does: planned faults first, then a repeated
     /// idempotency key answered from memory, then `answer`; everything goes to the journal.
-    public func serve(
+    package func serve(
         _ request: Request,
         operation: (Result<[String: Any], MockContractViolation>) -> String,
         describe: (inout MockRequest) -> Void = { _ in },
@@ -97,22 +97,22 @@ extension MockControl {
 }
 
 /// Checks mocks share when they hold a request to its contract.
-public enum MockContract {
-    public static func string(_ object: [String: Any], _ field: String, in context: String = "body", allowEmpty: Bool = false) throws -> String {
+package enum MockContract {
+    package static func string(_ object: [String: Any], _ field: String, in context: String = "body", allowEmpty: Bool = false) throws -> String {
         guard let value = object[field], !(value is NSNull) else { throw MockContractViolation("\(context): missing \(field)") }
         guard let text = value as? String else { throw MockContractViolation("\(context).\(field) must be a string") }
         guard allowEmpty || !text.isEmpty else { throw MockContractViolation("\(context).\(field) is empty") }
         return text
     }
 
-    public static func optionalString(_ object: [String: Any], _ field: String, in context: String = "body") throws -> String? {
+    package static func optionalString(_ object: [String: Any], _ field: String, in context: String = "body") throws -> String? {
         guard let value = object[field], !(value is NSNull) else { return nil }
         guard let text = value as? String else { throw MockContractViolation("\(context).\(field) must be a string") }
         return text
     }
 
     /// An integer that JSON sent as a number, not as text or a fraction.
-    public static func integer(_ object: [String: Any], _ field: String, in context: String = "body", allowed: ClosedRange<Int>? = nil) throws -> Int {
+    package static func integer(_ object: [String: Any], _ field: String, in context: String = "body", allowed: ClosedRange<Int>? = nil) throws -> Int {
         guard let value = object[field] else { throw MockContractViolation("\(context): missing \(field)") }
         guard let number = value as? NSNumber, !(value is String), String(cString: number.objCType) != "c", number.doubleValue.rounded() == number.doubleValue else {
             throw MockContractViolation("\(context).\(field) must be an integer")
@@ -125,7 +125,7 @@ public enum MockContract {
     }
 
     /// A field holding JSON text whose content must be an object.
-    public static func embeddedObject(_ object: [String: Any], _ field: String, in context: String = "body") throws -> [String: Any] {
+    package static func embeddedObject(_ object: [String: Any], _ field: String, in context: String = "body") throws -> [String: Any] {
         let text = try string(object, field, in: context)
         guard let inner = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw MockContractViolation("\(context).\(field) must be a JSON object sent as a string")
@@ -133,14 +133,14 @@ public enum MockContract {
         return inner
     }
 
-    public static func array(_ object: [String: Any], _ field: String, in context: String = "body") throws -> [Any] {
+    package static func array(_ object: [String: Any], _ field: String, in context: String = "body") throws -> [Any] {
         guard let value = object[field] else { throw MockContractViolation("\(context): missing \(field)") }
         guard let array = value as? [Any] else { throw MockContractViolation("\(context).\(field) must be an array") }
         return array
     }
 
     /// `dd/MM/yyyy HH:mm:ss`.
-    public static func slashedDate(_ object: [String: Any], _ field: String, in context: String = "body") throws -> String {
+    package static func slashedDate(_ object: [String: Any], _ field: String, in context: String = "body") throws -> String {
         let text = try string(object, field, in: context)
         let pattern = #"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"#
         guard text.range(of: pattern, options: .regularExpression) != nil else {
@@ -151,31 +151,31 @@ public enum MockContract {
 }
 
 /// Bearer tokens a mock has issued, with their expiry.
-public actor MockTokens {
+package actor MockTokens {
     private var tokens: [String: ContinuousClock.Instant] = [:]
     private let lifetime: Duration
 
-    public init(lifetime: Duration = .seconds(3600)) {
+    package init(lifetime: Duration = .seconds(3600)) {
         self.lifetime = lifetime
     }
 
-    public func issue() -> (token: String, expiresIn: Int) {
+    package func issue() -> (token: String, expiresIn: Int) {
         let token = UUID().uuidString
         tokens[token] = .now + lifetime
         return (token, Int(lifetime.components.seconds))
     }
 
-    public func isValid(_ token: String?) -> Bool {
+    package func isValid(_ token: String?) -> Bool {
         guard let token, let expiry = tokens[token] else { return false }
         return ContinuousClock.now < expiry
     }
 
-    public func expireAll() { tokens.removeAll() }
+    package func expireAll() { tokens.removeAll() }
 }
 
 /// An OAuth2 client-credentials token endpoint, as the LGSP and the civil registry run it.
-public enum MockOAuth2 {
-    public static func grant(_ request: MockRequest, clientID: String, clientSecret: String, tokens: MockTokens) async -> MockAnswer {
+package enum MockOAuth2 {
+    package static func grant(_ request: MockRequest, clientID: String, clientSecret: String, tokens: MockTokens) async -> MockAnswer {
         let form = Dictionary(request.text.split(separator: "&").map { pair -> (String, String) in
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             return (parts[0], parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : "")

@@ -6,18 +6,18 @@ import NIOCore
 
 /// What every mock national system shares: its journal, its planned faults, and
 /// the control API under `/_control` that tests and operators drive.
-public struct MockControl: Sendable {
-    public let journal = Journal()
-    public let faults = FaultInjector()
-    public let idempotency = IdempotencyStore()
+package struct MockControl: Sendable {
+    package let journal = Journal()
+    package let faults = FaultInjector()
+    package let idempotency = IdempotencyStore()
     /// Called by `POST /_control/expire-sessions`.
-    public let expireSessions: @Sendable () async -> Void
+    package let expireSessions: @Sendable () async -> Void
 
-    public init(expireSessions: @escaping @Sendable () async -> Void = {}) {
+    package init(expireSessions: @escaping @Sendable () async -> Void = {}) {
         self.expireSessions = expireSessions
     }
 
-    public func register(on router: Router<BasicRequestContext>) {
+    package func register(on router: Router<BasicRequestContext>) {
         let group = router.group("_control")
         group.get("health") { _, _ in MockJSON.response(["status": "up"]) }
         group.get("journal/count") { _, _ in
@@ -56,7 +56,7 @@ public struct MockControl: Sendable {
     }
 
     /// Applies a planned fault, if any: returns the response that replaces normal processing.
-    public func injectedFault(operation: String) async -> (Response, String)? {
+    package func injectedFault(operation: String) async -> (Response, String)? {
         guard let plan = await faults.take(operation: operation) else { return nil }
         if let latency = plan.latencyMilliseconds {
             try? await Task.sleep(for: .milliseconds(latency))
@@ -76,13 +76,13 @@ public struct MockControl: Sendable {
 struct DroppedConnection: Error {}
 
 /// JSON answers for mocks.
-public enum MockJSON {
-    public static func response(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+package enum MockJSON {
+    package static func response(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    public static func response<T: Encodable>(encodable: T, status: HTTPResponse.Status = .ok) -> Response {
+    package static func response<T: Encodable>(encodable: T, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
@@ -91,7 +91,7 @@ public enum MockJSON {
     }
 
     /// The body as a JSON object, or why it is not one.
-    public static func object(_ buffer: ByteBuffer) -> Result<[String: Any], MockContractViolation> {
+    package static func object(_ buffer: ByteBuffer) -> Result<[String: Any], MockContractViolation> {
         guard let value = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) else {
             return .failure(MockContractViolation("body is not JSON"))
         }
@@ -103,23 +103,23 @@ public enum MockJSON {
 }
 
 /// A request that breaks the system's contract, with the reason.
-public struct MockContractViolation: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct MockContractViolation: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// A mock national system served on loopback.
-public struct MockServer: Sendable {
-    public let name: String
+package struct MockServer: Sendable {
+    package let name: String
     private let responder: RouterResponder<BasicRequestContext>
 
-    public init(name: String, router: Router<BasicRequestContext>) {
+    package init(name: String, router: Router<BasicRequestContext>) {
         self.name = name
         self.responder = router.buildResponder()
     }
 
     /// Serves until the task is cancelled; `onListening` receives the bound port.
-    public func run(host: String = "127.0.0.1", port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    package func run(host: String = "127.0.0.1", port: Int = 0, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(host, port: port), serverName: name),

@@ -3,7 +3,7 @@
 ///
 /// Each mock conforms once and is listed in `MockRegistry`; `gateway mocks`, the dev stack,
 /// the process harness and the scripts iterate that list and never name a system.
-public protocol MockSystem: Sendable {
+package protocol MockSystem: Sendable {
     /// The target it stands in for, as the adapter side names it (`dvcqg`).
     static var name: String { get }
     /// The port `gateway mocks` serves it on unless told otherwise.

@@ -5,16 +5,16 @@ import MockSupport
 /// A mock VBDLIS behind an LGSP that enforces `Contracts/vbdlis/openapi.json`: an OAuth2
 /// client-credentials token endpoint, `tiepnhan` (a known receipt answers "đã tồn tại"),
 /// and the two status updates, which need a dossier handed over first.
-public struct VBDLISMock: Sendable {
+package struct VBDLISMock: Sendable {
     /// Where the LGSP serves the token endpoint and VBDLIS's operations.
-    public struct Paths: Sendable {
-        public var token = "/oauth2/token"
+    package struct Paths: Sendable {
+        package var token = "/oauth2/token"
         /// The operations (`tiepnhan`, …) are served under this prefix.
-        public var operations = "/api/vbdlis"
-        public init() {}
+        package var operations = "/api/vbdlis"
+        package init() {}
     }
 
-    public let control: MockControl
+    package let control: MockControl
     let tokens: MockTokens
     let state = VBDLISState()
     let clientID: String
@@ -23,7 +23,7 @@ public struct VBDLISMock: Sendable {
     let requiresToken: Bool
     let paths: Paths
 
-    public init(clientID: String = VBDLISMock.devClientID, clientSecret: String = VBDLISMock.devClientSecret, requiresToken: Bool = true, paths: Paths = Paths()) {
+    package init(clientID: String = VBDLISMock.devClientID, clientSecret: String = VBDLISMock.devClientSecret, requiresToken: Bool = true, paths: Paths = Paths()) {
         self.paths = paths
         let tokens = MockTokens()
         self.tokens = tokens
@@ -33,7 +33,7 @@ public struct VBDLISMock: Sendable {
         self.control = MockControl(expireSessions: { await tokens.expireAll() })
     }
 
-    public var server: MockServer {
+    package var server: MockServer {
         let router = Router()
         control.register(on: router)
         router.post(RouterPath(paths.token)) { request, _ in
@@ -85,16 +85,16 @@ public struct VBDLISMock: Sendable {
 }
 
 extension VBDLISMock: MockSystem {
-    public static let name = "vbdlis"
-    public static let defaultPort = 18_083
-    public static let devClientID = "motcua-cantho"
-    public static let devClientSecret = "dev-secret"
-    public static var devSecrets: [String: String] { ["VBDLIS_CLIENT_SECRET": devClientSecret] }
+    package static let name = "vbdlis"
+    package static let defaultPort = 18_083
+    package static let devClientID = "motcua-cantho"
+    package static let devClientSecret = "dev-secret"
+    package static var devSecrets: [String: String] { ["VBDLIS_CLIENT_SECRET": devClientSecret] }
 
-    public static func connection(baseURL: String) -> [String: String] {
+    package static func connection(baseURL: String) -> [String: String] {
         let paths = Paths()
         return ["baseURL": baseURL + paths.operations, "tokenURL": baseURL + paths.token, "clientId": devClientID]
     }
 
-    public init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, requiresToken: true, paths: Paths()) }
+    package init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, requiresToken: true, paths: Paths()) }
 }

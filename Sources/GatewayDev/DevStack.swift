@@ -9,17 +9,17 @@ import MockSupport
 /// Everything `gateway dev` and the integration tests run in one process: the embedded
 /// Kafka broker with the gateway's topics, the mock national systems on loopback, and
 /// helpers to produce events and read what the gateway wrote back.
-public final class DevStack: Sendable {
-    public static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered")
+package final class DevStack: Sendable {
+    package static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered")
 
-    public let cluster: KafkaMockCluster
-    public let partitions: Int
-    public let mocks: MockSystems
-    public let contractsDirectory: String
+    package let cluster: KafkaMockCluster
+    package let partitions: Int
+    package let mocks: MockSystems
+    package let contractsDirectory: String
     private let producer: KafkaProducer
     private let logger: Logger
 
-    public static func start(partitions: Int = 6, contractsDirectory: String, logger: Logger) async throws -> DevStack {
+    package static func start(partitions: Int = 6, contractsDirectory: String, logger: Logger) async throws -> DevStack {
         let cluster = try KafkaMockCluster()
         try cluster.createTopic(topics.events, partitions: partitions)
         try cluster.createTopic(topics.results, partitions: partitions)
@@ -43,7 +43,7 @@ public final class DevStack: Sendable {
     }
 
     /// A gateway configuration pointing at this stack.
-    public func gatewayConfiguration(groupId: String = "national-gateway", overrides: [String: String] = [:]) throws -> GatewayConfiguration {
+    package func gatewayConfiguration(groupId: String = "national-gateway", overrides: [String: String] = [:]) throws -> GatewayConfiguration {
         var environment = [
             "GATEWAY__kafka__bootstrapServers": cluster.bootstrapServers,
             "GATEWAY__kafka__groupId": groupId,
@@ -55,20 +55,20 @@ public final class DevStack: Sendable {
     }
 
     /// The environment a gateway of this stack reads its secrets from.
-    public var secrets: [String: String] { MockSystems.secrets }
+    package var secrets: [String: String] { MockSystems.secrets }
 
     /// Publishes `events`, each dossier's in order.
-    public func produce(_ events: [DossierEvent]) async throws {
+    package func produce(_ events: [DossierEvent]) async throws {
         try await producer.sendInDossierOrder(events, topic: Self.topics.events)
     }
 
     /// Sends any bytes as an event record, valid or not.
-    public func produceRaw(key: String?, value: [UInt8], headers: [KafkaHeader] = []) async throws {
+    package func produceRaw(key: String?, value: [UInt8], headers: [KafkaHeader] = []) async throws {
         _ = try await producer.send(KafkaProducerMessage(topic: Self.topics.events, key: key, value: value, headers: headers))
     }
 
     /// Reads `topic` from the beginning until `count` records arrived or `timeout` passed.
-    public func read(_ topic: String, count: Int, timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
+    package func read(_ topic: String, count: Int, timeout: Duration = .seconds(60)) async throws -> [KafkaConsumerMessage] {
         let partitions = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "dev-reader"), subscription: .partitions(partitions)),
@@ -92,7 +92,7 @@ public final class DevStack: Sendable {
         return messages
     }
 
-    public func shutdown() async {
+    package func shutdown() async {
         mocks.shutdown()
         await producer.shutdown()
     }

@@ -6,7 +6,7 @@ extension KafkaProducer {
     /// Publishes `events` as the one-stop system does: each dossier's events one after another,
     /// so that they reach their partition in order; different dossiers side by side. (Sends
     /// started together may be enqueued in any order, which would reorder a dossier.)
-    public func sendInDossierOrder(_ events: [DossierEvent], topic: String) async throws {
+    package func sendInDossierOrder(_ events: [DossierEvent], topic: String) async throws {
         let encoder = JSONCoding.encoder
         var byDossier: [String: [(key: String, value: [UInt8])]] = [:]
         var dossiers: [String] = []

@@ -7,8 +7,8 @@ import VBDLISMock
 
 /// The mock national systems this build serves. A new mock is one more line here; `gateway
 /// mocks`, the dev stack, the process harness and the scripts read this list.
-public enum MockRegistry {
-    public static let systems: [any MockSystem.Type] = [
+package enum MockRegistry {
+    package static let systems: [any MockSystem.Type] = [
         DVCQGMock.self,
         BCAMock.self,
         VBDLISMock.self,
@@ -16,9 +16,9 @@ public enum MockRegistry {
         EMCMock.self,
     ]
 
-    public static func system(named name: String) -> (any MockSystem.Type)? {
+    package static func system(named name: String) -> (any MockSystem.Type)? {
         systems.first { $0.name == name }
     }
 
-    public static var names: String { systems.map { $0.name }.joined(separator: ", ") }
+    package static var names: String { systems.map { $0.name }.joined(separator: ", ") }
 }

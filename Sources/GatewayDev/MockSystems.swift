@@ -6,15 +6,15 @@ import Logging
 import MockSupport
 
 /// Every mock national system of `MockRegistry`, served on loopback, each on its own port.
-public final class MockSystems: Sendable {
+package final class MockSystems: Sendable {
     /// Each running mock, by the target it stands in for.
-    public let mocks: [TargetName: any MockSystem]
+    package let mocks: [TargetName: any MockSystem]
     /// Base URL of each system's mock.
-    public let urls: [TargetName: String]
+    package let urls: [TargetName: String]
     private let tasks: [Task<Void, Never>]
 
     /// Serves every mock; a port of 0 (or one not given) means any free port.
-    public static func start(ports: [TargetName: Int] = [:], logger: Logger) async throws -> MockSystems {
+    package static func start(ports: [TargetName: Int] = [:], logger: Logger) async throws -> MockSystems {
         var mocks: [TargetName: any MockSystem] = [:]
         var urls: [TargetName: String] = [:]
         var tasks: [Task<Void, Never>] = []
@@ -36,25 +36,25 @@ public final class MockSystems: Sendable {
     }
 
     /// The running mock of type `M`.
-    public subscript<M: MockSystem>(_ type: M.Type) -> M {
+    package subscript<M: MockSystem>(_ type: M.Type) -> M {
         guard let mock = mocks[TargetName(M.name)] as? M else { preconditionFailure("\(M.name) is not in MockRegistry") }
         return mock
     }
 
     /// The control API of `target`'s mock: journal, faults, expiring sessions.
-    public func control(_ target: TargetName) -> MockControl {
+    package func control(_ target: TargetName) -> MockControl {
         guard let mock = mocks[target] else { preconditionFailure("no mock for \(target); known: \(MockRegistry.names)") }
         return mock.control
     }
 
     /// Each system's control API.
-    public var controls: [TargetName: MockControl] { mocks.mapValues(\.control) }
+    package var controls: [TargetName: MockControl] { mocks.mapValues(\.control) }
 
     /// Where each mock is and who the gateway is there, as `GATEWAY__…` overrides.
-    public var configurationOverrides: [String: String] { Self.configurationOverrides(urls: urls) }
+    package var configurationOverrides: [String: String] { Self.configurationOverrides(urls: urls) }
 
     /// The overrides for mocks served at `urls` (by target name), by this process or another.
-    public static func configurationOverrides(urls: [TargetName: String]) -> [String: String] {
+    package static func configurationOverrides(urls: [TargetName: String]) -> [String: String] {
         var overrides: [String: String] = [:]
         for system in MockRegistry.systems {
             guard let url = urls[TargetName(system.name)] else { continue }
@@ -66,16 +66,16 @@ public final class MockSystems: Sendable {
     }
 
     /// The environment a gateway reads these mocks' secrets from.
-    public static var secrets: [String: String] {
+    package static var secrets: [String: String] {
         MockRegistry.systems.reduce(into: [:]) { secrets, system in secrets.merge(system.devSecrets) { $1 } }
     }
 
-    public func shutdown() {
+    package func shutdown() {
         for task in tasks { task.cancel() }
     }
 
     /// Serves a mock on a loopback port and returns the port once it listens.
-    public static func serve(_ server: MockServer, port: Int = 0, logger: Logger) async throws -> (Int, Task<Void, Never>) {
+    package static func serve(_ server: MockServer, port: Int = 0, logger: Logger) async throws -> (Int, Task<Void, Never>) {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             do {
@@ -90,7 +90,7 @@ public final class MockSystems: Sendable {
     }
 
     /// Serves `server` on a free port for the length of `body`, with an HTTP client for it.
-    public static func withServer<T>(_ server: MockServer, _ body: (_ baseURL: String, _ http: AsyncHTTPTransport) async throws -> T) async throws -> T {
+    package static func withServer<T>(_ server: MockServer, _ body: (_ baseURL: String, _ http: AsyncHTTPTransport) async throws -> T) async throws -> T {
         let (port, task) = try await serve(server, logger: Logger(label: "mock.\(server.name)"))
         let http = AsyncHTTPTransport(connectionsPerHost: 2)
         defer { task.cancel() }

@@ -10,15 +10,15 @@ import Synchronization
 /// Real processes: `gateway kafka`, `gateway mocks` and any number of `gateway run`,
 /// each of which can be killed with SIGKILL or stopped with SIGTERM. The process tests and
 /// the benchmark run on it.
-public final class ProcessStack: Sendable {
+package final class ProcessStack: Sendable {
     /// The `gateway` executable every process runs.
-    public let binary: URL
-    public let contractsDirectory: String
+    package let binary: URL
+    package let contractsDirectory: String
 
-    public let bootstrap: String
+    package let bootstrap: String
     /// Base URL of each mock national system.
-    public let urls: [String: String]
-    public let partitions: Int
+    package let urls: [String: String]
+    package let partitions: Int
     /// Configuration every gateway of this stack gets before its own overrides.
     private let gatewayDefaults: [String: String]
     private let broker: Process
@@ -26,7 +26,7 @@ public final class ProcessStack: Sendable {
     private let scratch: URL
 
     /// Starts the broker with `partitions` per topic and the mocks, from `binary`.
-    public init(partitions: Int = 6, binary: URL, contractsDirectory: String, gatewayDefaults: [String: String] = [:]) throws {
+    package init(partitions: Int = 6, binary: URL, contractsDirectory: String, gatewayDefaults: [String: String] = [:]) throws {
         self.partitions = partitions
         self.binary = binary
         self.contractsDirectory = contractsDirectory
@@ -78,13 +78,13 @@ public final class ProcessStack: Sendable {
     }
 
     /// A gateway process of group `group`; its log is kept for `hasJoined`.
-    public func startGateway(group: String, name: String, overrides: [String: String] = [:]) throws -> GatewayProcess {
+    package func startGateway(group: String, name: String, overrides: [String: String] = [:]) throws -> GatewayProcess {
         let log = scratch.appendingPathComponent("\(name).log")
         return GatewayProcess(process: try Self.launch(binary, ["run"], environment: gatewayEnvironment(group: group, overrides: overrides), log: log), log: log)
     }
 
     /// The environment a gateway of this stack runs with: the broker, the mocks and their secrets, then `overrides`.
-    public func gatewayEnvironment(group: String, overrides: [String: String] = [:]) -> [String: String] {
+    package func gatewayEnvironment(group: String, overrides: [String: String] = [:]) -> [String: String] {
         var environment = MockSystems.secrets.merging([
             "LOG_LEVEL": "info",
             "GATEWAY__kafka__bootstrapServers": bootstrap,
@@ -98,18 +98,18 @@ public final class ProcessStack: Sendable {
         return environment
     }
 
-    public func producer(maxMessageBytes: Int? = nil) throws -> KafkaProducer {
+    package func producer(maxMessageBytes: Int? = nil) throws -> KafkaProducer {
         var configuration = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "process-test"))
         if let maxMessageBytes { configuration.maxMessageBytes = maxMessageBytes }
         return try KafkaProducer(configuration: configuration)
     }
 
-    public func produce(_ events: [DossierEvent], with producer: KafkaProducer) async throws {
+    package func produce(_ events: [DossierEvent], with producer: KafkaProducer) async throws {
         try await producer.sendInDossierOrder(events, topic: "dossier.events")
     }
 
     /// Reads `gateway.results` until every `eventId/target` in `expected` has a result, or the timeout.
-    public func results(covering expected: Set<String>, timeout: Duration) async throws -> [ResultRecord] {
+    package func results(covering expected: Set<String>, timeout: Duration) async throws -> [ResultRecord] {
         let partitions = (0..<partitions).map { KafkaTopicPartition(topic: "gateway.results", partition: Int32($0)) }
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "results-reader"), subscription: .partitions(partitions)),
@@ -135,7 +135,7 @@ public final class ProcessStack: Sendable {
     }
 
     /// Records `topic` still holds (the embedded broker drops the oldest beyond about 5 MB a partition).
-    public func retained(_ topic: String) async throws -> Int {
+    package func retained(_ topic: String) async throws -> Int {
         let partitions = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "watermarks"), subscription: .partitions(partitions)),
@@ -146,7 +146,7 @@ public final class ProcessStack: Sendable {
         return Int(marks.values.reduce(0) { $0 + $1.high - $1.low })
     }
 
-    public func journal(of target: String) async throws -> [JournalEntry] {
+    package func journal(of target: String) async throws -> [JournalEntry] {
         let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal?bodies=false", timeout: .seconds(60)))
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -154,17 +154,17 @@ public final class ProcessStack: Sendable {
     }
 
     /// Requests the mock of `target` has applied so far.
-    public func applied(by target: String) async throws -> Int {
+    package func applied(by target: String) async throws -> Int {
         let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/journal/count"))
         return Int(AnswerReading.text("applied", in: response.body) ?? "") ?? 0
     }
 
     /// Plans `plan` at the mock of `target`.
-    public func fault(on target: String, _ plan: FaultPlan) async throws {
+    package func fault(on target: String, _ plan: FaultPlan) async throws {
         _ = try await control(OutboundRequest(url: urls[target]! + "/_control/faults", body: Array(try JSONEncoder().encode(plan))))
     }
 
-    public func clearFaults(on target: String) async throws {
+    package func clearFaults(on target: String) async throws {
         _ = try await control(OutboundRequest(method: "DELETE", url: urls[target]! + "/_control/faults"))
     }
 
@@ -183,22 +183,22 @@ public final class ProcessStack: Sendable {
 }
 
 /// One `gateway run` process.
-public final class GatewayProcess: Sendable {
-    public let process: Process
-    public let log: URL
+package final class GatewayProcess: Sendable {
+    package let process: Process
+    package let log: URL
 
     init(process: Process, log: URL) {
         self.process = process
         self.log = log
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    package var pid: Int32 { process.processIdentifier }
+    package var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// True once the group gave it partitions.
-    public var hasJoined: Bool { logText.contains("partitions assigned") }
+    package var hasJoined: Bool { logText.contains("partitions assigned") }
 
-    public func waitUntilJoined(timeout: Duration = .seconds(60)) async throws {
+    package func waitUntilJoined(timeout: Duration = .seconds(60)) async throws {
         let end = ContinuousClock.now + timeout
         while !hasJoined {
             guard process.isRunning, ContinuousClock.now < end else { throw ProcessStackError("gateway \(pid) did not join: \(logText.suffix(2_000))") }
@@ -206,13 +206,13 @@ public final class GatewayProcess: Sendable {
         }
     }
 
-    public func kill() {
+    package func kill() {
         Foundation.kill(pid, SIGKILL)
         process.waitUntilExit()
     }
 
     /// SIGTERM, then the exit status (nil when it did not exit in time).
-    public func terminate(timeout: Duration = .seconds(30)) async -> Int32? {
+    package func terminate(timeout: Duration = .seconds(30)) async -> Int32? {
         Foundation.kill(pid, SIGTERM)
         let end = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(50)) }
@@ -221,14 +221,14 @@ public final class GatewayProcess: Sendable {
     }
 
     /// Peak resident set size in kilobytes (VmHWM), while the process runs.
-    public var peakResidentKilobytes: Int? {
+    package var peakResidentKilobytes: Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
     /// CPU time the process has used, user and system, from `/proc/<pid>/stat`.
-    public var cpuSeconds: Double? {
+    package var cpuSeconds: Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let end = stat.lastIndex(of: ")") else { return nil }
         // Fields after the command name: state is the 3rd field, utime the 14th, stime the 15th.
@@ -238,7 +238,7 @@ public final class GatewayProcess: Sendable {
     }
 }
 
-public struct ProcessStackError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct ProcessStackError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -7,7 +7,7 @@ import NIOSSL
 
 /// `HTTPTransport` over async-http-client: pooled HTTPS, one deadline for the whole exchange
 /// (head and body), redirects never followed.
-public final class AsyncHTTPTransport: HTTPTransport {
+package final class AsyncHTTPTransport: HTTPTransport {
     private let client: HTTPClient
     private let maxBodyBytes: Int
     /// This target's TLS, when it differs from the client's default.
@@ -18,7 +18,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// - Parameters:
     ///   - connectionsPerHost: the pool's limit per national system (the client's default of 8 is too few).
     ///   - maxBodyBytes: how much of an answer is read; the rest is dropped and the answer is judged on what was read.
-    public init(connectionsPerHost: Int = 64, connectTimeout: Duration = .seconds(5), readTimeout: Duration = .seconds(30), maxBodyBytes: Int = 4 << 20) {
+    package init(connectionsPerHost: Int = 64, connectTimeout: Duration = .seconds(5), readTimeout: Duration = .seconds(30), maxBodyBytes: Int = 4 << 20) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.timeout = .init(connect: TimeAmount(connectTimeout), read: TimeAmount(readTimeout))
@@ -44,11 +44,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     /// The same pooled client, with one target's TLS: its CA, its client certificate, its minimum version.
-    public func using(_ tls: TLSConfiguration) -> AsyncHTTPTransport {
+    package func using(_ tls: TLSConfiguration) -> AsyncHTTPTransport {
         AsyncHTTPTransport(sharing: self, tls: tls)
     }
 
-    public func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
+    package func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
         var outbound = HTTPClientRequest(request)
         outbound.tlsConfiguration = tls
         let timeout = request.timeout
@@ -99,7 +99,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         return InboundResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         guard ownsClient else { return }
         try await client.shutdown()
     }

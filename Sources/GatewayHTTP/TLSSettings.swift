@@ -6,17 +6,17 @@ import NIOSSL
 /// the system roots do not carry), the gateway's own certificate and key for mutual TLS, and
 /// the lowest protocol version accepted. Verification of the system's certificate and host
 /// name is always on.
-public struct TLSSettings: Codable, Sendable, Equatable {
+package struct TLSSettings: Codable, Sendable, Equatable {
     /// PEM file of certificates trusted besides the system's roots.
-    public var caFile: String?
+    package var caFile: String?
     /// PEM file of the gateway's certificate chain, for systems that ask for one.
-    public var certificateFile: String?
+    package var certificateFile: String?
     /// The gateway's private key (PEM): a secret, so `{"file": …}` or `{"env": …}`.
-    public var keyFile: SecretSource?
+    package var keyFile: SecretSource?
     /// `1.2` or `1.3`.
-    public var minimumVersion: String
+    package var minimumVersion: String
 
-    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: SecretSource? = nil, minimumVersion: String = "1.2") {
+    package init(caFile: String? = nil, certificateFile: String? = nil, keyFile: SecretSource? = nil, minimumVersion: String = "1.2") {
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile
@@ -25,7 +25,7 @@ public struct TLSSettings: Codable, Sendable, Equatable {
 
     /// The client configuration these settings describe; a missing or unreadable file, or a
     /// certificate without its key, is a configuration error that names the setting.
-    public func makeConfiguration(environment: [String: String]) throws -> TLSConfiguration {
+    package func makeConfiguration(environment: [String: String]) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch minimumVersion {
         case "1.2": configuration.minimumTLSVersion = .tlsv12

@@ -9,10 +9,10 @@ import VBDLISAdapter
 
 /// The national systems this build knows. A new system is one more line here; the runtime,
 /// the configuration's defaults and routes, masking and `gateway contracts verify` read this list.
-public enum AdapterRegistry {
+package enum AdapterRegistry {
     /// Every system, in the order a dossier usually meets them. Reading the list registers each
     /// system's sensitive field names with `Redaction`, before any of its text can be masked.
-    public static let systems: [any NationalSystem.Type] = {
+    package static let systems: [any NationalSystem.Type] = {
         let systems: [any NationalSystem.Type] = [
             DVCQGSystem.self,
             BCASystem.self,
@@ -24,13 +24,13 @@ public enum AdapterRegistry {
         return systems
     }()
 
-    public static func system(named name: String) -> (any NationalSystem.Type)? {
+    package static func system(named name: String) -> (any NationalSystem.Type)? {
         systems.first { $0.target.rawValue == name }
     }
 
     /// The built-in routing table: every system's default routes.
-    public static var defaultRoutes: [RouteRule] { systems.flatMap { $0.defaultRoutes } }
+    package static var defaultRoutes: [RouteRule] { systems.flatMap { $0.defaultRoutes } }
 
     /// The names of the systems, for messages.
-    public static var names: String { systems.map { $0.target.rawValue }.joined(separator: ", ") }
+    package static var names: String { systems.map { $0.target.rawValue }.joined(separator: ", ") }
 }

@@ -42,6 +42,6 @@ final class FatalCondition: Sendable {
 }
 
 /// Why `gateway run` stopped on its own.
-public struct GatewayFailure: Error, CustomStringConvertible {
-    public let description: String
+package struct GatewayFailure: Error, CustomStringConvertible {
+    package let description: String
 }

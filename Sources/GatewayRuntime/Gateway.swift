@@ -13,19 +13,19 @@ import ServiceLifecycle
 ///
 /// Runs as a `Service`: graceful shutdown stops reading, lets calls in flight finish
 /// within the deadline, commits what is done and releases Kafka and HTTP clients.
-public final class Gateway: Service {
-    public let configuration: GatewayConfiguration
-    public let statistics = GatewayStatistics()
+package final class Gateway: Service {
+    package let configuration: GatewayConfiguration
+    package let statistics = GatewayStatistics()
     private let logger: Logger
     private let environment: [String: String]
 
-    public init(configuration: GatewayConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(configuration: GatewayConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.configuration = configuration
         self.logger = logger
         self.environment = environment
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let transport = AsyncHTTPTransport()
         do {
             try await run(transport: transport)

@@ -6,39 +6,39 @@ import GatewayModel
 
 /// The gateway's whole configuration: one JSON file, laid over the defaults below,
 /// then overridden by `GATEWAY__section__key=value` environment variables.
-public struct GatewayConfiguration: Codable, Sendable {
-    public var kafka: KafkaSettings
+package struct GatewayConfiguration: Codable, Sendable {
+    package var kafka: KafkaSettings
     /// Where `Contracts/` lives (classification tables are read from it).
-    public var contractsDirectory: String
-    public var delivery: DeliverySettings
+    package var contractsDirectory: String
+    package var delivery: DeliverySettings
     /// Keyed by target name (`dvcqg`, `bca`, `vbdlis`, `hotich`, `emc`).
-    public var targets: [String: TargetConfiguration]
-    public var routes: [RouteRule]
-    public var logLevel: String
+    package var targets: [String: TargetConfiguration]
+    package var routes: [RouteRule]
+    package var logLevel: String
 
-    public struct KafkaSettings: Codable, Sendable {
-        public var bootstrapServers: String
-        public var groupId: String
-        public var eventsTopic: String
-        public var resultsTopic: String
-        public var dlqTopic: String
+    package struct KafkaSettings: Codable, Sendable {
+        package var bootstrapServers: String
+        package var groupId: String
+        package var eventsTopic: String
+        package var resultsTopic: String
+        package var dlqTopic: String
         /// Compacted topic of parked dossiers (`cleanup.policy=compact` in production).
-        public var parkedTopic: String
+        package var parkedTopic: String
         /// Compacted topic of delivery marks: per (target × dossier), the latest event delivered.
-        public var deliveredTopic: String
+        package var deliveredTopic: String
         /// At least 3000: the group notices a dead instance after this long.
-        public var sessionTimeoutMilliseconds: Int
+        package var sessionTimeoutMilliseconds: Int
         /// Allows properties that turn off the verification of the brokers' certificates.
-        public var allowInsecure: Bool
+        package var allowInsecure: Bool
         /// The largest record the gateway writes; a dead letter that would be larger carries a
         /// reference to its original (topic, partition, offset) instead of a copy.
-        public var maxRecordBytes: Int
+        package var maxRecordBytes: Int
         /// Any other librdkafka property (TLS, SASL, tuning), passed through unchanged; a secret
         /// (`sasl.password`, `ssl.key.password`, …) may come from `{"env"}` or `{"file"}`.
-        public var properties: [String: KafkaPropertyValue]
+        package var properties: [String: KafkaPropertyValue]
 
         /// The properties as librdkafka takes them, secrets read from where they live.
-        public func resolvedProperties(environment: [String: String]) throws -> [String: String] {
+        package func resolvedProperties(environment: [String: String]) throws -> [String: String] {
             try properties.mapValues { value in
                 switch value {
                 case .text(let text): return text
@@ -49,11 +49,11 @@ public struct GatewayConfiguration: Codable, Sendable {
     }
 
     /// A librdkafka property's value: text, or a secret's source.
-    public enum KafkaPropertyValue: Codable, Sendable, Equatable {
+    package enum KafkaPropertyValue: Codable, Sendable, Equatable {
         case text(String)
         case secret(SecretSource)
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             if let text = try? decoder.singleValueContainer().decode(String.self) {
                 self = .text(text)
             } else {
@@ -61,7 +61,7 @@ public struct GatewayConfiguration: Codable, Sendable {
             }
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             switch self {
             case .text(let text):
                 var container = encoder.singleValueContainer()
@@ -72,34 +72,34 @@ public struct GatewayConfiguration: Codable, Sendable {
         }
     }
 
-    public struct DeliverySettings: Codable, Sendable {
+    package struct DeliverySettings: Codable, Sendable {
         /// Events of one partition read but not yet finished before that partition is paused.
-        public var maxBacklogPerPartition: Int
+        package var maxBacklogPerPartition: Int
         /// Bytes of event values read but not yet finished, over all partitions, before the
         /// partitions holding unfinished work are paused.
-        public var maxBacklogBytes: Int
-        public var commitIntervalMilliseconds: Int
+        package var maxBacklogBytes: Int
+        package var commitIntervalMilliseconds: Int
         /// How long shutdown waits for calls in flight.
-        public var shutdownDeadlineMilliseconds: Int
+        package var shutdownDeadlineMilliseconds: Int
         /// The largest event accepted; a larger one is dead-lettered as invalid (by reference).
-        public var maxEventBytes: Int
+        package var maxEventBytes: Int
     }
 
     /// One national system's settings: how hard to push it and how to reach it.
-    public struct TargetConfiguration: Codable, Sendable {
-        public var enabled: Bool
+    package struct TargetConfiguration: Codable, Sendable {
+        package var enabled: Bool
         /// Allows `http://` to a host other than loopback (a test network); refused otherwise.
-        public var allowInsecure: Bool
-        public var maxInFlight: Int
+        package var allowInsecure: Bool
+        package var maxInFlight: Int
         /// Calls per second; 0 for no limit.
-        public var ratePerSecond: Double
-        public var rateBurst: Int
-        public var retry: RetryPolicy
-        public var breaker: BreakerPolicy
+        package var ratePerSecond: Double
+        package var rateBurst: Int
+        package var retry: RetryPolicy
+        package var breaker: BreakerPolicy
         /// TLS towards the system: its CA, the gateway's client certificate, the minimum version.
-        public var tls: TLSSettings
+        package var tls: TLSSettings
         /// The adapter's own settings (URLs, paths, credentials); see its `…Configuration`.
-        public var connection: JSONValue
+        package var connection: JSONValue
 
         var settings: TargetSettings {
             TargetSettings(retry: retry, maxInFlight: maxInFlight, breaker: breaker, ratePerSecond: ratePerSecond, rateBurst: rateBurst)
@@ -159,7 +159,7 @@ public struct GatewayConfiguration: Codable, Sendable {
     }
 
     /// Reads `path` (or only the defaults when nil) and applies environment overrides.
-    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
+    package static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
         var tree = defaults
         if let path {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -270,7 +270,7 @@ public struct GatewayConfiguration: Codable, Sendable {
 
     /// The configuration as JSON, with anything that looks like a secret masked: what
     /// `gateway config check` prints.
-    public func effectiveJSON() -> String {
+    package func effectiveJSON() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)

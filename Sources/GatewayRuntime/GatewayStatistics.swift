@@ -3,28 +3,28 @@ import GatewayModel
 import Synchronization
 
 /// Counters an operator (or `gateway dev`) reads to see what the gateway did.
-public final class GatewayStatistics: Sendable {
-    public struct Snapshot: Sendable, Equatable {
-        public var eventsConsumed = 0
-        public var invalidEvents = 0
+package final class GatewayStatistics: Sendable {
+    package struct Snapshot: Sendable, Equatable {
+        package var eventsConsumed = 0
+        package var invalidEvents = 0
         /// (event × target) deliveries handed to the engine.
-        public var deliveriesRouted = 0
+        package var deliveriesRouted = 0
         /// Targets whose circuit breaker holds their deliveries.
-        public var pausedTargets: Set<TargetName> = []
-        public var outcomes: [TargetName: [DeliveryOutcome.Status: Int]] = [:]
+        package var pausedTargets: Set<TargetName> = []
+        package var outcomes: [TargetName: [DeliveryOutcome.Status: Int]] = [:]
 
-        public func count(_ status: DeliveryOutcome.Status) -> Int {
+        package func count(_ status: DeliveryOutcome.Status) -> Int {
             outcomes.values.reduce(0) { $0 + ($1[status] ?? 0) }
         }
 
-        public var totalOutcomes: Int { outcomes.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
+        package var totalOutcomes: Int { outcomes.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
     }
 
     private let state = Mutex(Snapshot())
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
     func consumed() { state.withLock { $0.eventsConsumed += 1 } }
     func pausedTargets(_ targets: [TargetName]) { state.withLock { $0.pausedTargets = Set(targets) } }

@@ -13,7 +13,7 @@ import Logging
 /// Only marks above the committed offset matter (nothing below it is read again), so those
 /// below are dropped from memory as commits move on; the topic itself stays one record per
 /// key, and retention may drop marks older than any backlog the gateway could hold.
-public actor KafkaDeliveryMarks: DeliveryMarks {
+package actor KafkaDeliveryMarks: DeliveryMarks {
     private let producer: KafkaProducer
     private let configuration: KafkaConfiguration
     private let topic: String
@@ -39,9 +39,9 @@ public actor KafkaDeliveryMarks: DeliveryMarks {
         self.logger = logger
     }
 
-    public func isDelivered(_ delivery: Delivery) -> Bool { table.covers(delivery) }
+    package func isDelivered(_ delivery: Delivery) -> Bool { table.covers(delivery) }
 
-    public func markDelivered(_ delivery: Delivery) async -> Bool {
+    package func markDelivered(_ delivery: Delivery) async -> Bool {
         let origin = delivery.origin, mark = DeliveryMark(delivery)
         let record = Record(topic: origin.topic, partition: origin.partition, offset: origin.offset, eventId: delivery.event.id)
         let message = KafkaProducerMessage(

@@ -10,7 +10,7 @@ import Logging
 /// partition already knows what is parked there; `catchUp()` waits until it has read
 /// everything written before it was called, and fails rather than let delivery go on
 /// with parking state half read.
-public actor KafkaParkingLot: ParkingLot {
+package actor KafkaParkingLot: ParkingLot {
     private let producer: KafkaProducer
     private let reader: KafkaConsumer
     private let topic: String
@@ -37,7 +37,7 @@ public actor KafkaParkingLot: ParkingLot {
     }
 
     /// Starts reading the topic; call once.
-    public func start() {
+    package func start() {
         let events = reader.events
         tailing = Task { [weak self] in
             for await event in events {
@@ -50,7 +50,7 @@ public actor KafkaParkingLot: ParkingLot {
         }
     }
 
-    public func stop() async {
+    package func stop() async {
         tailing?.cancel()
         await reader.close()
     }
@@ -76,7 +76,7 @@ public actor KafkaParkingLot: ParkingLot {
     /// Returns once every record written to the topic before the call has been read. The
     /// high watermarks are asked for all at once; a partition emptied by retention counts as
     /// read when its low and high watermarks meet or the reader reports its end.
-    public func catchUp(timeout: Duration = .seconds(30)) async throws {
+    package func catchUp(timeout: Duration = .seconds(30)) async throws {
         try await producer.confirmPartitionCount(of: topic, expected: partitions.count, fatal: fatal)
         let targets = try await producer.endsToRead(partitions, timeout: timeout)
         let read = await finishes(within: timeout) { await self.waitUntilRead(to: targets) }
@@ -106,11 +106,11 @@ public actor KafkaParkingLot: ParkingLot {
 
     private func stopWaiting(_ id: Int) { progress.resume(id) }
 
-    public func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
+    package func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
         entries[ParkedDossier.key(dossierCode, target)]
     }
 
-    public func park(_ entry: ParkedDossier) async -> Bool {
+    package func park(_ entry: ParkedDossier) async -> Bool {
         let value = Array(try! JSONCoding.encoder.encode(entry))
         guard await send(KafkaProducerMessage(topic: topic, key: entry.key, value: value)) else { return false }
         entries[entry.key] = entry
@@ -118,14 +118,14 @@ public actor KafkaParkingLot: ParkingLot {
     }
 
     /// Lets the dossier's next deliveries to `target` go out again.
-    public func release(_ dossierCode: String, target: TargetName) async -> Bool {
+    package func release(_ dossierCode: String, target: TargetName) async -> Bool {
         let key = ParkedDossier.key(dossierCode, target)
         guard await send(KafkaProducerMessage(topic: topic, key: key, value: nil)) else { return false }
         entries[key] = nil
         return true
     }
 
-    public var all: [ParkedDossier] { entries.values.sorted { $0.key < $1.key } }
+    package var all: [ParkedDossier] { entries.values.sorted { $0.key < $1.key } }
 
     private func send(_ message: KafkaProducerMessage) async -> Bool {
         await producer.sendDurably(message, what: "parking record", fatal: fatal, logger: logger)

@@ -5,30 +5,30 @@ import Logging
 /// Writes every log line through the masker: secrets and personal data are masked, control
 /// characters escaped (one event is one line, so a value cannot forge another), and each
 /// message and metadata value capped in length.
-public struct SafeLogHandler: LogHandler {
+package struct SafeLogHandler: LogHandler {
     private var base: StreamLogHandler
     static let maxValueBytes = 1_024
     /// Metadata that is never personal and whose digits an operator needs whole.
     static let plainKeys: Set<String> = ["offset", "partition", "attempts", "http.status", "failures", "calls", "consecutive", "limit", "unfinished"]
 
-    public init(_ base: StreamLogHandler) { self.base = base }
+    package init(_ base: StreamLogHandler) { self.base = base }
 
-    public var metadata: Logger.Metadata {
+    package var metadata: Logger.Metadata {
         get { base.metadata }
         set { base.metadata = newValue }
     }
 
-    public var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { base.logLevel }
         set { base.logLevel = newValue }
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { base[metadataKey: key] }
         set { base[metadataKey: key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var safe = event
         safe.message = "\(Self.clean(event.message.description))"
         safe.metadata = event.metadata.map { metadata in

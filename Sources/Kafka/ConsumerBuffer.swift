@@ -4,16 +4,16 @@ import Logging
 import Synchronization
 
 /// The consumer's events as an async sequence; reading one frees room in the buffer.
-public struct KafkaConsumerEvents: AsyncSequence, Sendable {
-    public typealias Element = KafkaConsumerEvent
+package struct KafkaConsumerEvents: AsyncSequence, Sendable {
+    package typealias Element = KafkaConsumerEvent
     let stream: AsyncStream<BufferedEvent>
     let context: ConsumerContext
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    package struct AsyncIterator: AsyncIteratorProtocol {
         fileprivate var base: AsyncStream<BufferedEvent>.AsyncIterator
         fileprivate let context: ConsumerContext
 
-        public mutating func next() async -> KafkaConsumerEvent? {
+        package mutating func next() async -> KafkaConsumerEvent? {
             while true {
                 switch await base.next() {
                 case .message(let message, let epoch):
@@ -32,7 +32,7 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator {
+    package func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: stream.makeAsyncIterator(), context: context)
     }
 }

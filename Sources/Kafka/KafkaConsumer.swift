@@ -8,9 +8,9 @@ import Synchronization
 ///
 /// Polling runs on a dedicated thread; what it reads waits in a bounded buffer
 /// for `events`, and polling pauses while that buffer is full.
-public final class KafkaConsumer: Sendable {
+package final class KafkaConsumer: Sendable {
     /// Messages and rebalances in the order they happened. Iterate it from one task.
-    public let events: KafkaConsumerEvents
+    package let events: KafkaConsumerEvents
 
     // librdkafka handles are thread-safe. The pointer is destroyed once, in `close` or
     // `deinit`, after the poll thread has stopped and every call holding `lease` has returned;
@@ -21,7 +21,7 @@ public final class KafkaConsumer: Sendable {
     private let lease = HandleLease()
     private let logger: Logger
 
-    public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
+    package init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
         let (stream, continuation) = AsyncStream.makeStream(of: BufferedEvent.self)
         let context = ConsumerContext(
             continuation: continuation, capacity: configuration.bufferCapacity, byteCapacity: configuration.bufferBytes,
@@ -129,7 +129,7 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Commits, for each partition, the offset of the next record to read.
-    public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws {
+    package func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws {
         guard !offsets.isEmpty else { return }
         try lease.acquire()
         defer { lease.release() }
@@ -146,7 +146,7 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// The offsets this group has committed for `partitions` (nil where none is).
-    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: Int64] {
+    package func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: Int64] {
         try lease.acquire()
         defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
@@ -172,14 +172,14 @@ public final class KafkaConsumer: Sendable {
 
     /// The low and high watermarks of each partition, asked of the broker all at once. While this
     /// consumer fetches, prefer `KafkaProducer.watermarks`: the answer waits behind its fetch.
-    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+    package func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
         try lease.acquire()
         defer { lease.release() }
         return try await RdKafka.watermarks(handle, partitions, timeout: timeout)
     }
 
     /// Moves the next fetch of each partition to its offset; what was fetched before is dropped.
-    public func seek(_ offsets: [KafkaTopicPartition: Int64], timeout: Duration = .seconds(10)) async throws {
+    package func seek(_ offsets: [KafkaTopicPartition: Int64], timeout: Duration = .seconds(10)) async throws {
         guard !offsets.isEmpty else { return }
         try lease.acquire()
         defer { lease.release() }
@@ -205,16 +205,16 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Stops fetching from `partitions` until `resume`; what is buffered still arrives.
-    public func pause(_ partitions: [KafkaTopicPartition]) throws {
+    package func pause(_ partitions: [KafkaTopicPartition]) throws {
         try changeFetching(partitions, rd_kafka_pause_partitions, "pause")
     }
 
-    public func resume(_ partitions: [KafkaTopicPartition]) throws {
+    package func resume(_ partitions: [KafkaTopicPartition]) throws {
         try changeFetching(partitions, rd_kafka_resume_partitions, "resume")
     }
 
     /// Leaves the group and releases the client. Commit what is done before calling it.
-    public func close() async {
+    package func close() async {
         guard lease.close() else { return }
         context.isClosing = true
         poller.stop()

@@ -1,12 +1,12 @@
 import CRdKafka
 
 /// An error reported by librdkafka, with its numeric code and text.
-public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
+package struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
     /// librdkafka's `rd_kafka_resp_err_t` value; negative codes are client-local.
-    public let code: Int32
-    public let message: String
+    package let code: Int32
+    package let message: String
 
-    public init(code: Int32, message: String) {
+    package init(code: Int32, message: String) {
         self.code = code
         self.message = message
     }
@@ -29,23 +29,23 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     /// The client was shut down before the operation finished.
-    public static let shutdown = KafkaError(code: RD_KAFKA_RESP_ERR__DESTROY.rawValue, message: "client is shut down")
+    package static let shutdown = KafkaError(code: RD_KAFKA_RESP_ERR__DESTROY.rawValue, message: "client is shut down")
 
-    public var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
+    package var isQueueFull: Bool { code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue }
 
     /// The client was shut down or destroyed (whatever the message says).
-    public var isShutdown: Bool {
+    package var isShutdown: Bool {
         code == RD_KAFKA_RESP_ERR__DESTROY.rawValue || code == RD_KAFKA_RESP_ERR__PURGE_QUEUE.rawValue || code == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT.rawValue
     }
 
     /// A produce error that sending the same record again can never cure: it is too large, the
     /// broker refuses its form, or the topic does not exist or may not be written.
-    public var isPermanentForRecord: Bool {
+    package var isPermanentForRecord: Bool {
         Self.permanentCodes.contains(code)
     }
 
     /// librdkafka raised a fatal error: the producer can send nothing more (idempotence broken).
-    public var isFatal: Bool { code == RD_KAFKA_RESP_ERR__FATAL.rawValue }
+    package var isFatal: Bool { code == RD_KAFKA_RESP_ERR__FATAL.rawValue }
 
     private static let permanentCodes: Set<Int32> = [
         RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue,
@@ -60,5 +60,5 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
         RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
     ]
 
-    public var description: String { "KafkaError(\(code)): \(message)" }
+    package var description: String { "KafkaError(\(code)): \(message)" }
 }

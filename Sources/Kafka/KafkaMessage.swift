@@ -1,53 +1,53 @@
 import Dispatch
 
 /// A topic and one of its partitions.
-public struct KafkaTopicPartition: Hashable, Sendable, CustomStringConvertible {
-    public let topic: String
-    public let partition: Int32
+package struct KafkaTopicPartition: Hashable, Sendable, CustomStringConvertible {
+    package let topic: String
+    package let partition: Int32
 
-    public init(topic: String, partition: Int32) {
+    package init(topic: String, partition: Int32) {
         self.topic = topic
         self.partition = partition
     }
 
-    public var description: String { "\(topic)[\(partition)]" }
+    package var description: String { "\(topic)[\(partition)]" }
 }
 
 /// A Kafka record header. Values are bytes; most of ours are UTF-8 text.
-public struct KafkaHeader: Hashable, Sendable {
-    public let key: String
-    public let value: [UInt8]
+package struct KafkaHeader: Hashable, Sendable {
+    package let key: String
+    package let value: [UInt8]
 
-    public init(key: String, value: [UInt8]) {
+    package init(key: String, value: [UInt8]) {
         self.key = key
         self.value = value
     }
 
-    public init(key: String, text: String) {
+    package init(key: String, text: String) {
         self.init(key: key, value: Array(text.utf8))
     }
 
-    public var text: String { String(decoding: value, as: UTF8.self) }
+    package var text: String { String(decoding: value, as: UTF8.self) }
 }
 
 extension Array where Element == KafkaHeader {
     /// The text of the first header named `key`.
-    public func text(_ key: String) -> String? {
+    package func text(_ key: String) -> String? {
         first { $0.key == key }?.text
     }
 }
 
 /// A record to send.
-public struct KafkaProducerMessage: Sendable {
-    public var topic: String
-    public var key: [UInt8]?
+package struct KafkaProducerMessage: Sendable {
+    package var topic: String
+    package var key: [UInt8]?
     /// Nil sends a tombstone, which deletes the key from a compacted topic.
-    public var value: [UInt8]?
-    public var headers: [KafkaHeader]
+    package var value: [UInt8]?
+    package var headers: [KafkaHeader]
     /// Nil lets the partitioner choose from the key.
-    public var partition: Int32?
+    package var partition: Int32?
 
-    public init(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int32? = nil) {
+    package init(topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int32? = nil) {
         self.topic = topic
         self.key = key
         self.value = value
@@ -55,35 +55,35 @@ public struct KafkaProducerMessage: Sendable {
         self.partition = partition
     }
 
-    public init(topic: String, key: String?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int32? = nil) {
+    package init(topic: String, key: String?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int32? = nil) {
         self.init(topic: topic, key: key.map { Array($0.utf8) }, value: value, headers: headers, partition: partition)
     }
 }
 
 /// Where the broker stored an acknowledged record.
-public struct KafkaDeliveryReport: Sendable {
-    public let topic: String
-    public let partition: Int32
-    public let offset: Int64
+package struct KafkaDeliveryReport: Sendable {
+    package let topic: String
+    package let partition: Int32
+    package let offset: Int64
 }
 
 /// A record read from a partition.
-public struct KafkaConsumerMessage: Sendable {
-    public let topic: String
-    public let partition: Int32
-    public let offset: Int64
-    public let key: [UInt8]?
-    public let value: [UInt8]
+package struct KafkaConsumerMessage: Sendable {
+    package let topic: String
+    package let partition: Int32
+    package let offset: Int64
+    package let key: [UInt8]?
+    package let value: [UInt8]
     /// The record has no value at all: a deletion in a compacted topic.
-    public let isTombstone: Bool
-    public let headers: [KafkaHeader]
+    package let isTombstone: Bool
+    package let headers: [KafkaHeader]
     /// Milliseconds since the epoch, or nil when the record has none.
-    public let timestampMilliseconds: Int64?
+    package let timestampMilliseconds: Int64?
 
-    public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
-    public var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
+    package var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+    package var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], isTombstone: Bool = false, headers: [KafkaHeader], timestampMilliseconds: Int64?) {
+    package init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], isTombstone: Bool = false, headers: [KafkaHeader], timestampMilliseconds: Int64?) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -96,7 +96,7 @@ public struct KafkaConsumerMessage: Sendable {
 }
 
 /// What a consumer reports, in the order it happened.
-public enum KafkaConsumerEvent: Sendable {
+package enum KafkaConsumerEvent: Sendable {
     case message(KafkaConsumerMessage)
     /// The group gave this instance these partitions; messages of them follow.
     case partitionsAssigned([KafkaTopicPartition])
@@ -110,13 +110,13 @@ public enum KafkaConsumerEvent: Sendable {
 }
 
 /// Lets a rebalance wait until the reader has let go of revoked partitions.
-public final class KafkaRevocation: Sendable {
+package final class KafkaRevocation: Sendable {
     private let released = DispatchSemaphore(value: 0)
 
     init() {}
 
     /// The reader is done with the revoked partitions.
-    public func finish() {
+    package func finish() {
         released.signal()
     }
 

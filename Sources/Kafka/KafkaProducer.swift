@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// An idempotent producer whose sends complete when the broker acknowledges them.
-public final class KafkaProducer: Sendable {
+package final class KafkaProducer: Sendable {
     // librdkafka handles are thread-safe. The raw pointer is destroyed once, by `shutdown` or
     // `deinit`, under `state`'s lock, and every produce call runs under that same lock after
     // checking that the handle is still open: no call can use a destroyed handle.
@@ -17,7 +17,7 @@ public final class KafkaProducer: Sendable {
 
     /// - Parameter onFatalError: called once, from librdkafka's thread, when the producer raises a
     ///   fatal error (with idempotence, a broken sequence): it can send nothing more.
-    public init(configuration: KafkaProducerConfiguration, onFatalError: (@Sendable (KafkaError) -> Void)? = nil) throws {
+    package init(configuration: KafkaProducerConfiguration, onFatalError: (@Sendable (KafkaError) -> Void)? = nil) throws {
         let conf = try RdKafka.makeConf(configuration.dictionary)
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
             guard let message, let opaque = message.pointee._private else { return }
@@ -57,7 +57,7 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Sends one record and returns once it is acknowledged by all in-sync replicas.
-    public func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
+    package func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
         while true {
             do {
                 return try await withCheckedThrowingContinuation { continuation in
@@ -78,7 +78,7 @@ public final class KafkaProducer: Sendable {
     }
 
     /// How many partitions `topic` has, asked of the broker.
-    public func partitionCount(of topic: String, timeout: Duration = .seconds(10)) async throws -> Int {
+    package func partitionCount(of topic: String, timeout: Duration = .seconds(10)) async throws -> Int {
         try lease.acquire()
         defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
@@ -102,7 +102,7 @@ public final class KafkaProducer: Sendable {
     }
 
     /// The low and high watermarks of each partition, asked of the broker all at once.
-    public func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
+    package func watermarks(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [KafkaTopicPartition: (low: Int64, high: Int64)] {
         try lease.acquire()
         defer { lease.release() }
         return try await RdKafka.watermarks(handle, partitions, timeout: timeout)
@@ -111,12 +111,12 @@ public final class KafkaProducer: Sendable {
     /// Per partition number, the high watermark a reader must reach to have read `partitions`
     /// to their end; a partition without records (never written, or emptied by retention, its
     /// low and high watermarks equal) is left out, as already read.
-    public func endsToRead(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [Int32: Int64] {
+    package func endsToRead(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws -> [Int32: Int64] {
         RdKafka.ends(try await watermarks(partitions, timeout: timeout))
     }
 
     /// Waits for every queued record to be acknowledged, up to `timeout`.
-    public func flush(timeout: Duration = .seconds(10)) async throws {
+    package func flush(timeout: Duration = .seconds(10)) async throws {
         try lease.acquire()
         defer { lease.release() }
         nonisolated(unsafe) let handle = self.handle
@@ -129,7 +129,7 @@ public final class KafkaProducer: Sendable {
 
     /// Flushes, fails whatever is still unacknowledged and releases the client. Sends after this
     /// fail with `KafkaError.shutdown`.
-    public func shutdown(timeout: Duration = .seconds(10)) async {
+    package func shutdown(timeout: Duration = .seconds(10)) async {
         try? await flush(timeout: timeout)
         guard state.withLock({ state in
             defer { state.closed = true }

@@ -4,16 +4,16 @@ import GatewayModel
 /// Realistic dossier traffic for the demo and tests: dossiers across several procedures,
 /// each living through a plausible sequence of events, interleaved across dossiers but
 /// always in order within one dossier. The same seed gives the same traffic.
-public struct SampleTraffic: Sendable {
-    public struct Procedure: Sendable {
-        public let code: String
-        public let name: String
-        public let field: DossierData.Field
-        public let module: String?
-        public let level: Int
+package struct SampleTraffic: Sendable {
+    package struct Procedure: Sendable {
+        package let code: String
+        package let name: String
+        package let field: DossierData.Field
+        package let module: String?
+        package let level: Int
     }
 
-    public static let procedures: [Procedure] = [
+    package static let procedures: [Procedure] = [
         Procedure(code: "1.001193", name: "Đăng ký khai sinh", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKS", level: 4),
         Procedure(code: "1.000656", name: "Đăng ký khai tử", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKT", level: 4),
         Procedure(code: "2.000635", name: "Cấp bản sao trích lục hộ tịch", field: .init(code: "HT", name: "Hộ tịch"), module: nil, level: 4),
@@ -44,13 +44,13 @@ public struct SampleTraffic: Sendable {
     private let seed: UInt64
     private let start: Date
 
-    public init(seed: UInt64 = 2025, start: Date = Date(timeIntervalSince1970: 1_752_192_000)) {
+    package init(seed: UInt64 = 2025, start: Date = Date(timeIntervalSince1970: 1_752_192_000)) {
         self.seed = seed
         self.start = start
     }
 
     /// `count` events, interleaved across dossiers.
-    public func events(count: Int) -> [DossierEvent] {
+    package func events(count: Int) -> [DossierEvent] {
         var random = SplitMix64(seed: seed)
         var active: [(code: String, remaining: [DossierEventType], template: DossierData, clock: Date)] = []
         var produced: [DossierEvent] = []

@@ -10,18 +10,18 @@ import Logging
 /// order: `trangThai` 1 → 3 → 7 → 4 → 5, with the branches 2 (supplement) and 6 (refused).
 /// The portal enforces that order. Auth: a bearer token from user name and password,
 /// refreshed before it expires.
-public struct BCAAdapter: TargetAdapter {
-    public static let target: TargetName = "bca"
-    public static let pushStatus = "CapNhatTrangThaiHoSoLT"
+package struct BCAAdapter: TargetAdapter {
+    package static let target: TargetName = "bca"
+    package static let pushStatus = "CapNhatTrangThaiHoSoLT"
 
-    public var target: TargetName { Self.target }
-    public var operations: Set<String> { [Self.pushStatus] }
+    package var target: TargetName { Self.target }
+    package var operations: Set<String> { [Self.pushStatus] }
 
     private let configuration: BCAConfiguration
     private let call: JSONCall
     private let tokens: TokenCache
 
-    public init(configuration: BCAConfiguration, password: Secret, classification: ClassificationTable, transport: any HTTPTransport) {
+    package init(configuration: BCAConfiguration, password: Secret, classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
         self.call = JSONCall(
             transport: transport, classification: classification,
@@ -31,7 +31,7 @@ public struct BCAAdapter: TargetAdapter {
         self.tokens = TokenCache(refreshMargin: .seconds(configuration.refreshMarginSeconds)) { await signIn.token() }
     }
 
-    public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.pushStatus else {
             return .unknownOperation(operation, of: "BCA")
         }
@@ -55,7 +55,7 @@ public struct BCAAdapter: TargetAdapter {
         return last
     }
 
-    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+    package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
         await tokens.invalidate(usedSince: callStarted)
     }
 }

@@ -4,31 +4,31 @@ import GatewayModel
 import Logging
 
 /// How to reach the BCA portal. Paths and the token lifetime are deployment facts.
-public struct BCAConfiguration: Codable, Sendable {
-    public var baseURL: String
-    public var tokenPath: String
+package struct BCAConfiguration: Codable, Sendable {
+    package var baseURL: String
+    package var tokenPath: String
     /// Where a refresh token buys a new token; signs in again when absent.
-    public var refreshPath: String?
-    public var statusPath: String
+    package var refreshPath: String?
+    package var statusPath: String
     /// Read-only list of interconnected dossiers, used by `gateway contracts verify`.
-    public var listPath: String?
-    public var userName: String
-    public var password: SecretSource
+    package var listPath: String?
+    package var userName: String
+    package var password: SecretSource
     /// How long a token is good for when the portal does not say.
-    public var tokenLifetimeSeconds: Int
+    package var tokenLifetimeSeconds: Int
     /// Renew this long before the token expires.
-    public var refreshMarginSeconds: Int
-    public var timeoutMilliseconds: Int
+    package var refreshMarginSeconds: Int
+    package var timeoutMilliseconds: Int
     /// The `trangThai` values each event stands for, in order, keyed by event short name;
     /// events not named keep the built-in mapping (received → 1, 3; progressed → 7; …).
-    public var statusesByEvent: [String: [Int]]?
+    package var statusesByEvent: [String: [Int]]?
 
     /// The statuses to push for an event of `type`.
-    public func statuses(for type: DossierEventType) -> [Int] {
+    package func statuses(for type: DossierEventType) -> [Int] {
         statusesByEvent?[type.shortName] ?? BCAMapping.trangThai(type)
     }
 
-    public init(baseURL: String, tokenPath: String = "/api/auth/token", refreshPath: String? = "/api/auth/refresh", statusPath: String = "/api/hosolienthong/capnhattrangthai", listPath: String? = "/api/hosolienthong", userName: String, password: SecretSource, tokenLifetimeSeconds: Int = 1_800, refreshMarginSeconds: Int = 60, timeoutMilliseconds: Int = 10_000, statusesByEvent: [String: [Int]]? = nil) {
+    package init(baseURL: String, tokenPath: String = "/api/auth/token", refreshPath: String? = "/api/auth/refresh", statusPath: String = "/api/hosolienthong/capnhattrangthai", listPath: String? = "/api/hosolienthong", userName: String, password: SecretSource, tokenLifetimeSeconds: Int = 1_800, refreshMarginSeconds: Int = 60, timeoutMilliseconds: Int = 10_000, statusesByEvent: [String: [Int]]? = nil) {
         self.statusesByEvent = statusesByEvent
         self.baseURL = baseURL
         self.tokenPath = tokenPath

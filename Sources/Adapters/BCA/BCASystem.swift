@@ -4,17 +4,17 @@ import GatewayModel
 import Logging
 
 /// The BCA portal as the runtime builds it.
-public enum BCASystem: NationalSystem {
-    public static let target = BCAAdapter.target
-    public static let operations = [BCAAdapter.pushStatus]
+package enum BCASystem: NationalSystem {
+    package static let target = BCAAdapter.target
+    package static let operations = [BCAAdapter.pushStatus]
     /// The interconnected birth and death procedures, from reception to refusal or return.
-    public static let defaultRoutes = [
+    package static let defaultRoutes = [
         RouteRule(events: ["received", "progressed", "supplement-requested", "resolved", "result-returned", "rejected"], modules: ["LTKS", "LTKT"],
                   target: target, operations: [BCAAdapter.pushStatus]),
     ]
     /// Its personal data travels under names every system shares (`soDinhDanh`, `hoTen`).
-    public static let sensitiveFields: [String] = []
-    public static var defaultConnection: JSONValue {
+    package static let sensitiveFields: [String] = []
+    package static var defaultConnection: JSONValue {
         .object([
             "tokenPath": .string("/api/auth/token"),
             "refreshPath": .string("/api/auth/refresh"),
@@ -27,7 +27,7 @@ public enum BCASystem: NationalSystem {
         ])
     }
 
-    public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
+    package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
         let configuration = try decodeConnection(BCAConfiguration.self, from: connection)
         for (event, statuses) in configuration.statusesByEvent ?? [:] {
             guard DossierEventType(shortName: event) != nil else { throw ConfigurationError("targets.bca.connection.statusesByEvent: unknown event \(event)") }
@@ -37,7 +37,7 @@ public enum BCASystem: NationalSystem {
         return BCAAdapter(configuration: configuration, password: password, classification: context.classification, transport: context.transport)
     }
 
-    public static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
+    package static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
         let configuration = try decodeConnection(BCAConfiguration.self, from: connection)
         let password = try configuration.password.resolve(environment: context.environment)
         let signIn = BCASignIn(configuration: configuration, password: password, transport: context.transport)

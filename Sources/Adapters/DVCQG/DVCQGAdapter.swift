@@ -8,20 +8,20 @@ import Logging
 /// Auth: a session from `login`, sent inside every request body. Operations:
 /// `DongBoHoSoMC` (dossier upsert; an insert answered "đã tồn tại" is resent as an
 /// update) and `CapNhatTienDoHoSoMC` (progress rows, at most 10 per call).
-public struct DVCQGAdapter: TargetAdapter {
-    public static let target: TargetName = "dvcqg"
-    public static let syncDossier = "DongBoHoSoMC"
-    public static let updateProgress = "CapNhatTienDoHoSoMC"
+package struct DVCQGAdapter: TargetAdapter {
+    package static let target: TargetName = "dvcqg"
+    package static let syncDossier = "DongBoHoSoMC"
+    package static let updateProgress = "CapNhatTienDoHoSoMC"
 
-    public var target: TargetName { Self.target }
-    public var operations: Set<String> { [Self.syncDossier, Self.updateProgress] }
+    package var target: TargetName { Self.target }
+    package var operations: Set<String> { [Self.syncDossier, Self.updateProgress] }
 
     private let configuration: DVCQGConfiguration
     private let call: JSONCall
     private let session: TokenCache
     private let logger: Logger
 
-    public init(configuration: DVCQGConfiguration, password: Secret, classification: ClassificationTable, transport: any HTTPTransport, logger: Logger) {
+    package init(configuration: DVCQGConfiguration, password: Secret, classification: ClassificationTable, transport: any HTTPTransport, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.call = JSONCall(
@@ -32,11 +32,11 @@ public struct DVCQGAdapter: TargetAdapter {
         self.session = TokenCache { await login.session() }
     }
 
-    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+    package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
         await session.invalidate(usedSince: callStarted)
     }
 
-    public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         let token: String
         switch await session.current() {
         case .success(let value): token = value

@@ -3,20 +3,20 @@ import Foundation
 import GatewayModel
 
 /// How to reach DVCQG. Paths differ per deployment (LGSP or direct), so all are configuration.
-public struct DVCQGConfiguration: Codable, Sendable {
-    public var baseURL: String
-    public var authPath: String
-    public var integrationPath: String
-    public var sharingPath: String
-    public var username: String
-    public var password: SecretSource
+package struct DVCQGConfiguration: Codable, Sendable {
+    package var baseURL: String
+    package var authPath: String
+    package var integrationPath: String
+    package var sharingPath: String
+    package var username: String
+    package var password: SecretSource
     /// `madonvi` sent with every write; the event's agency code when absent.
-    public var unitCode: String?
-    public var timeoutMilliseconds: Int
+    package var unitCode: String?
+    package var timeoutMilliseconds: Int
     /// Progress rows per `CapNhatTienDoHoSoMC` call; DVCQG's public clients send at most 10.
-    public var progressRowsPerCall: Int
+    package var progressRowsPerCall: Int
 
-    public init(baseURL: String, authPath: String = "/api/dvcqg/login", integrationPath: String = "/api/dvcqg/integration", sharingPath: String = "/api/dvcqg/sharing", username: String, password: SecretSource, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000, progressRowsPerCall: Int = 10) {
+    package init(baseURL: String, authPath: String = "/api/dvcqg/login", integrationPath: String = "/api/dvcqg/integration", sharingPath: String = "/api/dvcqg/sharing", username: String, password: SecretSource, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000, progressRowsPerCall: Int = 10) {
         self.baseURL = baseURL
         self.authPath = authPath
         self.integrationPath = integrationPath
@@ -32,7 +32,7 @@ public struct DVCQGConfiguration: Codable, Sendable {
         case baseURL, authPath, integrationPath, sharingPath, username, password, unitCode, timeoutMilliseconds, progressRowsPerCall
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             baseURL: try c.decode(String.self, forKey: .baseURL),

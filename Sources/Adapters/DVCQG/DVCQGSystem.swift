@@ -3,16 +3,16 @@ import Foundation
 import GatewayModel
 
 /// DVCQG as the runtime builds it.
-public enum DVCQGSystem: NationalSystem {
-    public static let target = DVCQGAdapter.target
-    public static let operations = [DVCQGAdapter.syncDossier, DVCQGAdapter.updateProgress]
+package enum DVCQGSystem: NationalSystem {
+    package static let target = DVCQGAdapter.target
+    package static let operations = [DVCQGAdapter.syncDossier, DVCQGAdapter.updateProgress]
     /// Every event syncs the dossier; progress events also send their progress rows.
-    public static let defaultRoutes = [
+    package static let defaultRoutes = [
         RouteRule(target: target, operations: [DVCQGAdapter.syncDossier]),
         RouteRule(events: [DossierEventType.progressed.shortName], target: target, operations: [DVCQGAdapter.updateProgress]),
     ]
-    public static let sensitiveFields = ["ChuHoSo", "MaDoiTuong", "DinhDanhCHS"]
-    public static var defaultConnection: JSONValue {
+    package static let sensitiveFields = ["ChuHoSo", "MaDoiTuong", "DinhDanhCHS"]
+    package static var defaultConnection: JSONValue {
         .object([
             "authPath": .string("/api/dvcqg/login"),
             "integrationPath": .string("/api/dvcqg/integration"),
@@ -23,13 +23,13 @@ public enum DVCQGSystem: NationalSystem {
         ])
     }
 
-    public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
+    package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
         let configuration = try decodeConnection(DVCQGConfiguration.self, from: connection)
         let password = try configuration.password.resolve(environment: context.environment)
         return DVCQGAdapter(configuration: configuration, password: password, classification: context.classification, transport: context.transport, logger: context.logger)
     }
 
-    public static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
+    package static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
         let configuration = try decodeConnection(DVCQGConfiguration.self, from: connection)
         let password = try configuration.password.resolve(environment: context.environment)
         let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)

@@ -7,22 +7,22 @@ import Logging
 ///
 /// One operation, `TrackingMCDT`, on every status transition. No auth: the configured
 /// `SiteId` identifies the sender, and only the HTTP status of the answer counts.
-public struct EMCAdapter: TargetAdapter {
-    public static let target: TargetName = "emc"
-    public static let tracking = "TrackingMCDT"
+package struct EMCAdapter: TargetAdapter {
+    package static let target: TargetName = "emc"
+    package static let tracking = "TrackingMCDT"
 
-    public var target: TargetName { Self.target }
-    public var operations: Set<String> { [Self.tracking] }
+    package var target: TargetName { Self.target }
+    package var operations: Set<String> { [Self.tracking] }
 
     private let configuration: EMCConfiguration
     private let call: JSONCall
 
-    public init(configuration: EMCConfiguration, classification: ClassificationTable, transport: any HTTPTransport) {
+    package init(configuration: EMCConfiguration, classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
         self.call = JSONCall(transport: transport, classification: classification, fields: .none, timeout: .milliseconds(configuration.timeoutMilliseconds))
     }
 
-    public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.tracking else {
             return .unknownOperation(operation, of: "EMC")
         }
@@ -30,5 +30,5 @@ public struct EMCAdapter: TargetAdapter {
         return await call.post(body, to: configuration.baseURL + configuration.trackingPath, operation: operation, idempotencyKey: idempotencyKey)
     }
 
-    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {}
+    package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {}
 }

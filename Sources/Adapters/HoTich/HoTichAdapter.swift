@@ -8,18 +8,18 @@ import Logging
 /// One operation, `NhanDKHT`: hand a civil-status registration over, with the `hoTich`
 /// record sent as a JSON string in `data`. Auth is OAuth2 client credentials with a
 /// cached token. An answer saying the dossier "đã được tiếp nhận" means it is already there.
-public struct HoTichAdapter: TargetAdapter {
-    public static let target: TargetName = "hotich"
-    public static let receive = "NhanDKHT"
+package struct HoTichAdapter: TargetAdapter {
+    package static let target: TargetName = "hotich"
+    package static let receive = "NhanDKHT"
 
-    public var target: TargetName { Self.target }
-    public var operations: Set<String> { [Self.receive] }
+    package var target: TargetName { Self.target }
+    package var operations: Set<String> { [Self.receive] }
 
     private let configuration: HoTichConfiguration
     private let call: JSONCall
     private let tokens: TokenCache
 
-    public init(configuration: HoTichConfiguration, clientSecret: Secret, classification: ClassificationTable, transport: any HTTPTransport) {
+    package init(configuration: HoTichConfiguration, clientSecret: Secret, classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
         let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)
         self.call = JSONCall(
@@ -33,7 +33,7 @@ public struct HoTichAdapter: TargetAdapter {
         self.tokens = TokenCache { await credentials.fetch(with: transport) }
     }
 
-    public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         guard operation == Self.receive else {
             return .unknownOperation(operation, of: "civil-registry")
         }
@@ -51,7 +51,7 @@ public struct HoTichAdapter: TargetAdapter {
         )
     }
 
-    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+    package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
         await tokens.invalidate(usedSince: callStarted)
     }
 }

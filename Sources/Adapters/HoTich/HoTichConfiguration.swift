@@ -4,20 +4,20 @@ import GatewayModel
 import Logging
 
 /// How to reach the civil registry. Paths and the token endpoint are deployment facts.
-public struct HoTichConfiguration: Codable, Sendable {
-    public var baseURL: String
-    public var tokenPath: String
-    public var receivePath: String
-    public var clientId: String
-    public var clientSecret: SecretSource
-    public var scope: String?
+package struct HoTichConfiguration: Codable, Sendable {
+    package var baseURL: String
+    package var tokenPath: String
+    package var receivePath: String
+    package var clientId: String
+    package var clientSecret: SecretSource
+    package var scope: String?
     /// The read-only result poll, used by `gateway contracts verify`.
-    public var resultPath: String?
+    package var resultPath: String?
     /// `maDonVi` sent with every registration; the event's agency code when absent.
-    public var unitCode: String?
-    public var timeoutMilliseconds: Int
+    package var unitCode: String?
+    package var timeoutMilliseconds: Int
 
-    public init(baseURL: String, tokenPath: String, receivePath: String, resultPath: String? = nil, clientId: String, clientSecret: SecretSource, scope: String? = nil, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000) {
+    package init(baseURL: String, tokenPath: String, receivePath: String, resultPath: String? = nil, clientId: String, clientSecret: SecretSource, scope: String? = nil, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000) {
         self.resultPath = resultPath
         self.baseURL = baseURL
         self.tokenPath = tokenPath

@@ -4,16 +4,16 @@ import GatewayModel
 import Logging
 
 /// The civil registry as the runtime builds it.
-public enum HoTichSystem: NationalSystem {
-    public static let target = HoTichAdapter.target
-    public static let operations = [HoTichAdapter.receive]
+package enum HoTichSystem: NationalSystem {
+    package static let target = HoTichAdapter.target
+    package static let operations = [HoTichAdapter.receive]
     /// Lĩnh vực codes of civil-status procedures.
-    public static let civilStatusFields = ["HT"]
+    package static let civilStatusFields = ["HT"]
     /// Civil-status dossiers are handed over on reception.
-    public static let defaultRoutes = [RouteRule(events: ["received"], fields: civilStatusFields, target: target, operations: [HoTichAdapter.receive])]
+    package static let defaultRoutes = [RouteRule(events: ["received"], fields: civilStatusFields, target: target, operations: [HoTichAdapter.receive])]
     /// The `hoTich` record uses names every system shares (`hoTen`, `ngaySinh`, `soDinhDanh`).
-    public static let sensitiveFields: [String] = []
-    public static var defaultConnection: JSONValue {
+    package static let sensitiveFields: [String] = []
+    package static var defaultConnection: JSONValue {
         .object([
             "tokenPath": .string("/oauth2/token"),
             "receivePath": .string("/api/hotich/NhanDKHT"),
@@ -23,13 +23,13 @@ public enum HoTichSystem: NationalSystem {
         ])
     }
 
-    public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
+    package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
         let configuration = try decodeConnection(HoTichConfiguration.self, from: connection)
         let secret = try configuration.clientSecret.resolve(environment: context.environment)
         return HoTichAdapter(configuration: configuration, clientSecret: secret, classification: context.classification, transport: context.transport)
     }
 
-    public static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
+    package static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
         let configuration = try decodeConnection(HoTichConfiguration.self, from: connection)
         let secret = try configuration.clientSecret.resolve(environment: context.environment)
         let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)

@@ -33,6 +33,13 @@ public struct JSONCall: Sendable {
     }
 
     /// Sends `body` as JSON with the idempotency key and any other headers, then classifies the answer.
+    /// - Parameters:
+    ///   - body: the request body, encoded with the shared encoder.
+    ///   - url: the full URL of the operation.
+    ///   - operation: the operation's name, looked up in the classification table.
+    ///   - idempotencyKey: sent as `Idempotency-Key` when given.
+    ///   - headers: any others (`Authorization`).
+    /// - Returns: the classified answer; a transport failure or an encoding failure is an answer too.
     public func post(_ body: some Encodable, to url: String, operation: String, idempotencyKey: String?, headers: [(name: String, value: String)] = []) async -> OperationAnswer {
         let encoded: [UInt8]
         do {

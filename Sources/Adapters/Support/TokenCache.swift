@@ -32,6 +32,9 @@ public actor TokenCache {
     /// Tokens fetched so far.
     public private(set) var fetches = 0
 
+    /// - Parameters:
+    ///   - refreshMargin: how long before its expiry a token is fetched again.
+    ///   - fetch: signs in; called by one task at a time, however many wait for the token.
     public init(refreshMargin: Duration = .seconds(30), fetch: @escaping Fetch) {
         self.refreshMargin = refreshMargin
         self.fetch = fetch

@@ -9,20 +9,20 @@ import Logging
 /// `capnhattrangthaibosunghoso` (supplement requested) and `capnhattrangthaitraketquahoso`
 /// (result returned). Auth is OAuth2 client credentials with a cached token, or none,
 /// as configured. An answer saying "đã tồn tại" means the dossier is already there.
-public struct VBDLISAdapter: TargetAdapter {
-    public static let target: TargetName = "vbdlis"
-    public static let handOver = "tiepnhan"
-    public static let supplement = "capnhattrangthaibosunghoso"
-    public static let returnResult = "capnhattrangthaitraketquahoso"
+package struct VBDLISAdapter: TargetAdapter {
+    package static let target: TargetName = "vbdlis"
+    package static let handOver = "tiepnhan"
+    package static let supplement = "capnhattrangthaibosunghoso"
+    package static let returnResult = "capnhattrangthaitraketquahoso"
 
-    public var target: TargetName { Self.target }
-    public var operations: Set<String> { [Self.handOver, Self.supplement, Self.returnResult] }
+    package var target: TargetName { Self.target }
+    package var operations: Set<String> { [Self.handOver, Self.supplement, Self.returnResult] }
 
     private let configuration: VBDLISConfiguration
     private let call: JSONCall
     private let tokens: TokenCache?
 
-    public init(configuration: VBDLISConfiguration, clientSecret: Secret?, classification: ClassificationTable, transport: any HTTPTransport) {
+    package init(configuration: VBDLISConfiguration, clientSecret: Secret?, classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
         let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)
         self.call = JSONCall(transport: transport, classification: classification, fields: .init(code: ["data"], message: ["status.message"]), timeout: timeout)
@@ -34,7 +34,7 @@ public struct VBDLISAdapter: TargetAdapter {
         }
     }
 
-    public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
         let body: any Encodable
         switch operation {
         case Self.handOver:
@@ -57,7 +57,7 @@ public struct VBDLISAdapter: TargetAdapter {
         return await call.post(body, to: configuration.baseURL + "/" + operation, operation: operation, idempotencyKey: idempotencyKey, headers: headers)
     }
 
-    public func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+    package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
         await tokens?.invalidate(usedSince: callStarted)
     }
 }

@@ -4,22 +4,22 @@ import GatewayModel
 import Logging
 
 /// How to reach VBDLIS. Whether the LGSP asks for a token is a deployment fact.
-public struct VBDLISConfiguration: Codable, Sendable {
-    public enum Auth: String, Codable, Sendable {
+package struct VBDLISConfiguration: Codable, Sendable {
+    package enum Auth: String, Codable, Sendable {
         case none
         case clientCredentials = "client-credentials"
     }
 
     /// Operations are posted to `<baseURL>/<operation>`.
-    public var baseURL: String
-    public var auth: Auth
-    public var tokenURL: String?
-    public var clientId: String?
-    public var clientSecret: SecretSource?
-    public var scope: String?
-    public var timeoutMilliseconds: Int
+    package var baseURL: String
+    package var auth: Auth
+    package var tokenURL: String?
+    package var clientId: String?
+    package var clientSecret: SecretSource?
+    package var scope: String?
+    package var timeoutMilliseconds: Int
 
-    public init(baseURL: String, auth: Auth = .none, tokenURL: String? = nil, clientId: String? = nil, clientSecret: SecretSource? = nil, scope: String? = nil, timeoutMilliseconds: Int = 15_000) {
+    package init(baseURL: String, auth: Auth = .none, tokenURL: String? = nil, clientId: String? = nil, clientSecret: SecretSource? = nil, scope: String? = nil, timeoutMilliseconds: Int = 15_000) {
         self.baseURL = baseURL
         self.auth = auth
         self.tokenURL = tokenURL

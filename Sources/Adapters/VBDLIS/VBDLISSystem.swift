@@ -4,19 +4,19 @@ import GatewayModel
 import Logging
 
 /// VBDLIS as the runtime builds it.
-public enum VBDLISSystem: NationalSystem {
-    public static let target = VBDLISAdapter.target
-    public static let operations = [VBDLISAdapter.handOver, VBDLISAdapter.supplement, VBDLISAdapter.returnResult]
+package enum VBDLISSystem: NationalSystem {
+    package static let target = VBDLISAdapter.target
+    package static let operations = [VBDLISAdapter.handOver, VBDLISAdapter.supplement, VBDLISAdapter.returnResult]
     /// Lĩnh vực codes of land procedures.
-    public static let landFields = ["DD"]
+    package static let landFields = ["DD"]
     /// Land dossiers: handed over on reception, then supplement requests and the returned result.
-    public static let defaultRoutes = [
+    package static let defaultRoutes = [
         RouteRule(events: ["received"], fields: landFields, target: target, operations: [VBDLISAdapter.handOver]),
         RouteRule(events: ["supplement-requested"], fields: landFields, target: target, operations: [VBDLISAdapter.supplement]),
         RouteRule(events: ["result-returned"], fields: landFields, target: target, operations: [VBDLISAdapter.returnResult]),
     ]
-    public static let sensitiveFields = ["DiaChiTaiSan", "ThongTinNguoiNopDon"]
-    public static var defaultConnection: JSONValue {
+    package static let sensitiveFields = ["DiaChiTaiSan", "ThongTinNguoiNopDon"]
+    package static var defaultConnection: JSONValue {
         .object([
             "auth": .string("client-credentials"),
             "clientSecret": .object(["env": .string("VBDLIS_CLIENT_SECRET")]),
@@ -24,7 +24,7 @@ public enum VBDLISSystem: NationalSystem {
         ])
     }
 
-    public static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
+    package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
         let configuration = try decodeConnection(VBDLISConfiguration.self, from: connection)
         let secret = try secret(configuration, context)
         return VBDLISAdapter(configuration: configuration, clientSecret: secret, classification: context.classification, transport: context.transport)
@@ -38,7 +38,7 @@ public enum VBDLISSystem: NationalSystem {
         return try source.resolve(environment: context.environment)
     }
 
-    public static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
+    package static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {
         let configuration = try decodeConnection(VBDLISConfiguration.self, from: connection)
         var checks: [ConformanceCheck] = []
         if let secret = try secret(configuration, context), let tokenURL = configuration.tokenURL, let clientId = configuration.clientId {

@@ -2,23 +2,23 @@ import GatewayModel
 import Logging
 
 /// When to treat a target's failures as systematic.
-public struct BreakerPolicy: Codable, Sendable, Equatable {
+package struct BreakerPolicy: Codable, Sendable, Equatable {
     /// Calls considered: the most recent ones within `windowMilliseconds`.
-    public var windowMilliseconds: Int
+    package var windowMilliseconds: Int
     /// Fewest calls in the window before the failure ratio counts.
-    public var minimumCalls: Int
+    package var minimumCalls: Int
     /// Share of failed calls in the window that opens the breaker.
-    public var failureRatio: Double
+    package var failureRatio: Double
     /// Failures in a row that open the breaker whatever the window says.
-    public var consecutiveFailures: Int
+    package var consecutiveFailures: Int
     /// First pause before a probe; doubles after each failed probe, up to the maximum.
-    public var initialPauseMilliseconds: Int
-    public var maxPauseMilliseconds: Int
+    package var initialPauseMilliseconds: Int
+    package var maxPauseMilliseconds: Int
     /// Probes one delivery may fail before it is dead-lettered as `held-too-long`: a delivery that
     /// fails every probe while others wait their turn is more likely poison than an outage.
-    public var maxFailedProbesPerDelivery: Int
+    package var maxFailedProbesPerDelivery: Int
 
-    public init(
+    package init(
         windowMilliseconds: Int = 30_000, minimumCalls: Int = 10, failureRatio: Double = 0.6, consecutiveFailures: Int = 5,
         initialPauseMilliseconds: Int = 1_000, maxPauseMilliseconds: Int = 30_000, maxFailedProbesPerDelivery: Int = 20
     ) {
@@ -31,7 +31,7 @@ public struct BreakerPolicy: Codable, Sendable, Equatable {
         self.maxFailedProbesPerDelivery = maxFailedProbesPerDelivery
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let defaults = BreakerPolicy()
         let container = try decoder.container(keyedBy: CodingKeys.self)
         windowMilliseconds = try container.decodeIfPresent(Int.self, forKey: .windowMilliseconds) ?? defaults.windowMilliseconds
@@ -49,16 +49,16 @@ public struct BreakerPolicy: Codable, Sendable, Equatable {
 /// Every permit must come back to its breaker exactly once, through `record(_:_:)` when the
 /// call was answered or `release(_:)` when it ended without an answer (cancelled, refused a
 /// rate slot). A probe's permit is what lets the breaker know its probe has ended.
-public struct BreakerPermit: Sendable, Equatable {
+package struct BreakerPermit: Sendable, Equatable {
     let probe: UInt64?
     /// Who asked: a caller that fails a probe lets another waiting caller probe next.
     let caller: String
     /// Whether this call is the probe of a paused target.
-    public var isProbe: Bool { probe != nil }
+    package var isProbe: Bool { probe != nil }
 }
 
 /// What a call admitted by the breaker amounted to, for the target's health.
-public enum CallHealth: Sendable, Equatable {
+package enum CallHealth: Sendable, Equatable {
     case succeeded
     /// The call failed; whether that is systematic is for the breaker to judge.
     case failed(detail: String)
@@ -73,8 +73,8 @@ public enum CallHealth: Sendable, Equatable {
 ///
 /// Waiting callers sleep on continuations and are woken by state changes and by the probe
 /// timer, never by polling.
-public actor CircuitBreaker {
-    public enum State: String, Sendable {
+package actor CircuitBreaker {
+    package enum State: String, Sendable {
         case closed, open, probing
     }
 
@@ -85,7 +85,7 @@ public actor CircuitBreaker {
     private var calls: [(at: ContinuousClock.Instant, failed: Bool)] = []
     private var consecutive = 0
     /// The wait before the next probe while open.
-    public private(set) var pause: Duration
+    package private(set) var pause: Duration
     private var reopenAt: ContinuousClock.Instant?
     private var nextProbe: UInt64 = 0
     private var currentProbe: UInt64?
@@ -97,26 +97,26 @@ public actor CircuitBreaker {
     private var nextWaiter: UInt64 = 0
     private var timer: Task<Void, Never>?
     private var onChange: (@Sendable (TargetName, State) -> Void)?
-    public private(set) var state: State = .closed
+    package private(set) var state: State = .closed
     /// How many times the breaker opened.
-    public private(set) var openings = 0
+    package private(set) var openings = 0
     /// Probes sent so far.
-    public private(set) var probes = 0
+    package private(set) var probes = 0
 
-    public init(target: TargetName, policy: BreakerPolicy, logger: Logger) {
+    package init(target: TargetName, policy: BreakerPolicy, logger: Logger) {
         self.target = target
         self.policy = policy
         self.logger = logger
         self.pause = .milliseconds(max(1, policy.initialPauseMilliseconds))
     }
 
-    public func observe(_ handler: @escaping @Sendable (TargetName, State) -> Void) {
+    package func observe(_ handler: @escaping @Sendable (TargetName, State) -> Void) {
         onChange = handler
     }
 
     /// Waits until a call may go out. `caller` names the delivery, so that one that failed the
     /// last probe lets another waiting delivery probe next. Returns nil when cancelled first.
-    public func admit(for caller: String = "") async -> BreakerPermit? {
+    package func admit(for caller: String = "") async -> BreakerPermit? {
         contenders += 1
         defer { contenders -= 1 }
         while true {
@@ -147,7 +147,7 @@ public actor CircuitBreaker {
     /// Records the answer to an admitted call; returns whether the target is now paused, so that
     /// a failed delivery is held rather than given up on.
     @discardableResult
-    public func record(_ permit: BreakerPermit, _ health: CallHealth) -> Bool {
+    package func record(_ permit: BreakerPermit, _ health: CallHealth) -> Bool {
         let now = clock.now
         if let probe = permit.probe {
             guard probe == currentProbe, state == .probing else { return state != .closed && health != .succeeded }
@@ -196,7 +196,7 @@ public actor CircuitBreaker {
 
     /// Gives back a permit whose call got no answer. A probe that ends this way is no verdict on
     /// the target: another probe may go at once.
-    public func release(_ permit: BreakerPermit) {
+    package func release(_ permit: BreakerPermit) {
         guard let probe = permit.probe, probe == currentProbe, state == .probing else { return }
         currentProbe = nil
         open(at: clock.now, after: .zero)
@@ -262,7 +262,7 @@ public actor CircuitBreaker {
 }
 
 /// Spaces a target's calls to at most `perSecond`, with bursts up to `burst`.
-public actor RateLimiter {
+package actor RateLimiter {
     private let interval: Duration
     private let burst: Int
     private let clock = ContinuousClock()
@@ -270,7 +270,7 @@ public actor RateLimiter {
 
     /// `perSecond` of zero or less means no limit; the rate is clamped to at most a million a second
     /// and at least one an hour.
-    public init(perSecond: Double, burst: Int) {
+    package init(perSecond: Double, burst: Int) {
         if perSecond > 0, perSecond.isFinite {
             let clamped = min(max(perSecond, 1.0 / 3_600), 1_000_000)
             self.interval = .nanoseconds(Int64(1e9 / clamped))
@@ -282,7 +282,7 @@ public actor RateLimiter {
     }
 
     /// Waits for a slot. Returns false when cancelled while waiting.
-    public func acquire() async -> Bool {
+    package func acquire() async -> Bool {
         guard interval > .zero else { return true }
         let now = clock.now
         let earliest = now - interval * (burst - 1)

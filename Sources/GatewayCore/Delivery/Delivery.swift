@@ -1,25 +1,25 @@
 import GatewayModel
 
 /// Where an incoming record came from, kept whole so a dead letter can carry it untouched.
-public struct EventOrigin: Sendable {
-    public struct Header: Sendable, Equatable {
-        public let key: String
-        public let value: [UInt8]
-        public init(key: String, value: [UInt8]) {
+package struct EventOrigin: Sendable {
+    package struct Header: Sendable, Equatable {
+        package let key: String
+        package let value: [UInt8]
+        package init(key: String, value: [UInt8]) {
             self.key = key
             self.value = value
         }
     }
 
-    public let topic: String
-    public let partition: Int32
-    public let offset: Int64
-    public let timestampMilliseconds: Int64?
-    public let key: [UInt8]?
-    public let value: [UInt8]
-    public let headers: [Header]
+    package let topic: String
+    package let partition: Int32
+    package let offset: Int64
+    package let timestampMilliseconds: Int64?
+    package let key: [UInt8]?
+    package let value: [UInt8]
+    package let headers: [Header]
 
-    public init(topic: String, partition: Int32, offset: Int64, timestampMilliseconds: Int64?, key: [UInt8]?, value: [UInt8], headers: [Header]) {
+    package init(topic: String, partition: Int32, offset: Int64, timestampMilliseconds: Int64?, key: [UInt8]?, value: [UInt8], headers: [Header]) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -29,17 +29,17 @@ public struct EventOrigin: Sendable {
         self.headers = headers
     }
 
-    public var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
+    package var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
 }
 
 /// One event to bring to one national system: its operations, in order.
-public struct Delivery: Sendable {
-    public let event: DossierEvent
-    public let target: TargetName
-    public let operations: [String]
-    public let origin: EventOrigin
+package struct Delivery: Sendable {
+    package let event: DossierEvent
+    package let target: TargetName
+    package let operations: [String]
+    package let origin: EventOrigin
 
-    public init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin) {
+    package init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin) {
         self.event = event
         self.target = target
         self.operations = operations
@@ -49,14 +49,14 @@ public struct Delivery: Sendable {
     /// The key a system sees for `operation` of this event, the same across retries,
     /// redeliveries and replays: `<dossier code>/<event id>/<target>/<operation>`. The dossier is
     /// part of it so that two dossiers' events that share an id never look like one.
-    public func idempotencyKey(for operation: String) -> String {
+    package func idempotencyKey(for operation: String) -> String {
         "\(event.dossierCode)/\(event.id)/\(target)/\(operation)"
     }
 }
 
 /// How a delivery ended.
-public struct DeliveryOutcome: Sendable {
-    public enum Status: String, Codable, Sendable {
+package struct DeliveryOutcome: Sendable {
+    package enum Status: String, Codable, Sendable {
         case delivered
         case duplicate
         case deadLettered = "dead-lettered"
@@ -68,15 +68,15 @@ public struct DeliveryOutcome: Sendable {
     }
 
     /// One operation's final answer.
-    public struct OperationReport: Codable, Sendable, Equatable {
-        public var operation: String
-        public var verdict: Verdict
-        public var httpStatus: Int?
-        public var answerCode: String?
-        public var attempts: Int
-        public var idempotencyKey: String
+    package struct OperationReport: Codable, Sendable, Equatable {
+        package var operation: String
+        package var verdict: Verdict
+        package var httpStatus: Int?
+        package var answerCode: String?
+        package var attempts: Int
+        package var idempotencyKey: String
 
-        public init(operation: String, verdict: Verdict, httpStatus: Int?, answerCode: String?, attempts: Int, idempotencyKey: String) {
+        package init(operation: String, verdict: Verdict, httpStatus: Int?, answerCode: String?, attempts: Int, idempotencyKey: String) {
             self.operation = operation
             self.verdict = verdict
             self.httpStatus = httpStatus
@@ -86,17 +86,17 @@ public struct DeliveryOutcome: Sendable {
         }
     }
 
-    public let delivery: Delivery
-    public let status: Status
-    public let operations: [OperationReport]
+    package let delivery: Delivery
+    package let status: Status
+    package let operations: [OperationReport]
     /// For a dead letter: the last answer of the operation that failed.
-    public let failure: OperationAnswer?
+    package let failure: OperationAnswer?
     /// For a dead letter: why it was given up (`permanent`, `retries-exhausted`, `budget-exhausted`, …).
-    public let reason: GiveUpReason?
+    package let reason: GiveUpReason?
     /// For a parked delivery: the dead-lettered event it waits behind.
-    public let parkedBehind: ParkedDossier?
+    package let parkedBehind: ParkedDossier?
 
-    public init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: GiveUpReason?, parkedBehind: ParkedDossier? = nil) {
+    package init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: GiveUpReason?, parkedBehind: ParkedDossier? = nil) {
         self.delivery = delivery
         self.status = status
         self.operations = operations
@@ -106,10 +106,10 @@ public struct DeliveryOutcome: Sendable {
     }
 
     /// True when this outcome goes to the dead-letter topic too (dead letters and parked events).
-    public var isDeadLetter: Bool { status == .deadLettered || status == .parked }
+    package var isDeadLetter: Bool { status == .deadLettered || status == .parked }
 
     /// True when the target received the event through this delivery (a mark records it).
-    public var reachedTarget: Bool { status == .delivered || status == .duplicate }
+    package var reachedTarget: Bool { status == .delivered || status == .duplicate }
 
-    public var attempts: Int { operations.reduce(0) { $0 + $1.attempts } }
+    package var attempts: Int { operations.reduce(0) { $0 + $1.attempts } }
 }

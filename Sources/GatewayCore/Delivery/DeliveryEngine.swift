@@ -3,16 +3,16 @@ import Logging
 import Synchronization
 
 /// A target's delivery settings.
-public struct TargetSettings: Sendable {
-    public var retry: RetryPolicy
+package struct TargetSettings: Sendable {
+    package var retry: RetryPolicy
     /// Deliveries running at once against this target (each a different dossier).
-    public var maxInFlight: Int
-    public var breaker: BreakerPolicy
+    package var maxInFlight: Int
+    package var breaker: BreakerPolicy
     /// Calls per second; zero for no limit.
-    public var ratePerSecond: Double
-    public var rateBurst: Int
+    package var ratePerSecond: Double
+    package var rateBurst: Int
 
-    public init(retry: RetryPolicy = .default, maxInFlight: Int = 32, breaker: BreakerPolicy = BreakerPolicy(), ratePerSecond: Double = 0, rateBurst: Int = 20) {
+    package init(retry: RetryPolicy = .default, maxInFlight: Int = 32, breaker: BreakerPolicy = BreakerPolicy(), ratePerSecond: Double = 0, rateBurst: Int = 20) {
         self.retry = retry
         self.maxInFlight = maxInFlight
         self.breaker = breaker
@@ -24,13 +24,13 @@ public struct TargetSettings: Sendable {
 /// Runs deliveries in independent lanes, one per target. Within a lane, a dossier's
 /// deliveries run one after another in the order submitted; different dossiers run
 /// side by side up to the target's in-flight cap.
-public final class DeliveryEngine: Sendable {
-    public typealias OutcomeHandler = @Sendable (DeliveryOutcome) async -> Void
+package final class DeliveryEngine: Sendable {
+    package typealias OutcomeHandler = @Sendable (DeliveryOutcome) async -> Void
 
     private let lanes: [TargetName: TargetLane]
     private let breakers: [TargetName: CircuitBreaker]
 
-    public init(
+    package init(
         adapters: [any TargetAdapter], settings: [TargetName: TargetSettings],
         parking: any ParkingLot = InMemoryParkingLot(), marks: any DeliveryMarks = InMemoryDeliveryMarks(), logger: Logger
     ) {
@@ -49,7 +49,7 @@ public final class DeliveryEngine: Sendable {
     }
 
     /// Each target's circuit-breaker state: `open` and `probing` mean the target is paused.
-    public func breakerStates() async -> [TargetName: CircuitBreaker.State] {
+    package func breakerStates() async -> [TargetName: CircuitBreaker.State] {
         var states: [TargetName: CircuitBreaker.State] = [:]
         for (target, breaker) in breakers { states[target] = await breaker.state }
         return states
@@ -57,14 +57,14 @@ public final class DeliveryEngine: Sendable {
 
     /// Stops all work on events from `partitions` (they moved to another instance):
     /// drops what has not started, cancels what runs, and returns once none of it runs.
-    public func abandon(_ partitions: Set<PartitionID>) async {
+    package func abandon(_ partitions: Set<PartitionID>) async {
         for lane in lanes.values { await lane.abandon(partitions) }
     }
 
-    public var targets: [TargetName] { lanes.keys.sorted() }
+    package var targets: [TargetName] { lanes.keys.sorted() }
 
     /// Queues a delivery; `onOutcome` runs when it ends (not when it is cancelled by shutdown).
-    public func submit(_ delivery: Delivery, onOutcome: @escaping OutcomeHandler) async {
+    package func submit(_ delivery: Delivery, onOutcome: @escaping OutcomeHandler) async {
         guard let lane = lanes[delivery.target] else {
             preconditionFailure("no lane for target \(delivery.target); the router only routes to configured targets")
         }
@@ -72,7 +72,7 @@ public final class DeliveryEngine: Sendable {
     }
 
     /// Deliveries queued or running, per target.
-    public func backlog() async -> [TargetName: Int] {
+    package func backlog() async -> [TargetName: Int] {
         var result: [TargetName: Int] = [:]
         for (target, lane) in lanes { result[target] = await lane.backlog }
         return result
@@ -80,7 +80,7 @@ public final class DeliveryEngine: Sendable {
 
     /// Waits until every lane is idle or `deadline` passes, then cancels what still runs and
     /// waits for it to end, so that nothing delivers after this returns.
-    public func shutdown(deadline: Duration) async {
+    package func shutdown(deadline: Duration) async {
         for lane in lanes.values { await lane.close() }
         let lanes = Array(self.lanes.values)
         let drained = await finishes(within: deadline) {

@@ -2,7 +2,7 @@ import GatewayModel
 
 /// Why a delivery was given up: `dlq.reason` and a result's `reason`, as
 /// `Contracts/records/dead-letter.md` publishes them.
-public enum GiveUpReason: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+package enum GiveUpReason: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     /// The system refused the request as it was, or it could not be built.
     case permanent
     case retriesExhausted = "retries-exhausted"
@@ -12,5 +12,5 @@ public enum GiveUpReason: String, Codable, Sendable, CaseIterable, CustomStringC
     /// Not sent: an earlier event of the dossier is dead-lettered for this target.
     case parked
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

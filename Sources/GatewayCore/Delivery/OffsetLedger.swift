@@ -1,24 +1,24 @@
 import GatewayModel
 
 /// A partition of the events topic, independent of the Kafka client.
-public struct PartitionID: Hashable, Sendable, CustomStringConvertible {
-    public let topic: String
-    public let partition: Int32
-    public init(topic: String, partition: Int32) {
+package struct PartitionID: Hashable, Sendable, CustomStringConvertible {
+    package let topic: String
+    package let partition: Int32
+    package init(topic: String, partition: Int32) {
         self.topic = topic
         self.partition = partition
     }
-    public var description: String { "\(topic)[\(partition)]" }
+    package var description: String { "\(topic)[\(partition)]" }
 }
 
 /// Tracks, per assigned partition, which records still wait for outcomes, and so which
 /// offset may be committed: never past a record whose outcomes are not all durable.
-public actor OffsetLedger {
+package actor OffsetLedger {
     /// Identifies one record within one assignment of its partition.
-    public struct Ticket: Sendable {
+    package struct Ticket: Sendable {
         let partition: PartitionID
         let generation: Int
-        public let offset: Int64
+        package let offset: Int64
     }
 
     private struct Progress {
@@ -47,11 +47,11 @@ public actor OffsetLedger {
     private var partitions: [PartitionID: Progress] = [:]
     private var generation = 0
     /// Bytes of the records read but not yet finished, over all partitions.
-    public private(set) var pendingBytes = 0
+    package private(set) var pendingBytes = 0
 
-    public init() {}
+    package init() {}
 
-    public func assign(_ assigned: [PartitionID]) {
+    package func assign(_ assigned: [PartitionID]) {
         for partition in assigned {
             pendingBytes -= partitions[partition]?.bytes ?? 0
             generation += 1
@@ -60,18 +60,18 @@ public actor OffsetLedger {
     }
 
     /// Forgets revoked partitions; outcomes still arriving for them change nothing here.
-    public func revoke(_ revoked: [PartitionID]) {
+    package func revoke(_ revoked: [PartitionID]) {
         for partition in revoked {
             pendingBytes -= partitions[partition]?.bytes ?? 0
             partitions[partition] = nil
         }
     }
 
-    public var assigned: [PartitionID] { Array(partitions.keys) }
+    package var assigned: [PartitionID] { Array(partitions.keys) }
 
     /// Records that `offset`, a record of `bytes`, waits for `outcomes` outcomes (zero
     /// finishes it at once).
-    public func begin(_ partition: PartitionID, offset: Int64, outcomes: Int, bytes: Int = 0) -> Ticket? {
+    package func begin(_ partition: PartitionID, offset: Int64, outcomes: Int, bytes: Int = 0) -> Ticket? {
         guard var progress = partitions[partition] else { return nil }
         progress.nextOffset = offset + 1
         if outcomes > 0 {
@@ -85,7 +85,7 @@ public actor OffsetLedger {
     }
 
     /// One outcome of the ticket's record is durable.
-    public func complete(_ ticket: Ticket) {
+    package func complete(_ ticket: Ticket) {
         guard var progress = partitions[ticket.partition], progress.generation == ticket.generation,
               let left = progress.remaining[ticket.offset] else { return }
         if left.outcomes > 1 {
@@ -100,7 +100,7 @@ public actor OffsetLedger {
     }
 
     /// Offsets to commit now: for each partition whose watermark moved since the last commit.
-    public func committable() -> [PartitionID: Int64] {
+    package func committable() -> [PartitionID: Int64] {
         var result: [PartitionID: Int64] = [:]
         for (partition, var progress) in partitions {
             if let mark = progress.watermark(), mark != progress.committed {
@@ -111,24 +111,24 @@ public actor OffsetLedger {
         return result
     }
 
-    public func markCommitted(_ offsets: [PartitionID: Int64]) {
+    package func markCommitted(_ offsets: [PartitionID: Int64]) {
         for (partition, offset) in offsets {
             partitions[partition]?.committed = offset
         }
     }
 
     /// Records of `partition` read but not yet finished.
-    public func pending(_ partition: PartitionID) -> Int {
+    package func pending(_ partition: PartitionID) -> Int {
         partitions[partition]?.remaining.count ?? 0
     }
 
     /// Records and their bytes of `partition` read but not yet finished, with the bytes over
     /// all partitions.
-    public func load(_ partition: PartitionID) -> (records: Int, bytes: Int, totalBytes: Int) {
+    package func load(_ partition: PartitionID) -> (records: Int, bytes: Int, totalBytes: Int) {
         let progress = partitions[partition]
         return (progress?.remaining.count ?? 0, progress?.bytes ?? 0, pendingBytes)
     }
 
     /// Records read but not yet finished, over all partitions.
-    public var pending: Int { partitions.values.reduce(0) { $0 + $1.remaining.count } }
+    package var pending: Int { partitions.values.reduce(0) { $0 + $1.remaining.count } }
 }

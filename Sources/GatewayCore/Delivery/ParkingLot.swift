@@ -2,15 +2,15 @@ import Foundation
 import GatewayModel
 
 /// A dossier whose deliveries to one target wait behind a dead-lettered event.
-public struct ParkedDossier: Codable, Sendable, Equatable {
-    public var dossierCode: String
-    public var target: TargetName
+package struct ParkedDossier: Codable, Sendable, Equatable {
+    package var dossierCode: String
+    package var target: TargetName
     /// The dead-lettered event the dossier waits behind.
-    public var eventId: String
-    public var reason: String
-    public var parkedAt: Date
+    package var eventId: String
+    package var reason: String
+    package var parkedAt: Date
 
-    public init(dossierCode: String, target: TargetName, eventId: String, reason: String, parkedAt: Date = Date()) {
+    package init(dossierCode: String, target: TargetName, eventId: String, reason: String, parkedAt: Date = Date()) {
         self.dossierCode = dossierCode
         self.target = target
         self.eventId = eventId
@@ -19,14 +19,14 @@ public struct ParkedDossier: Codable, Sendable, Equatable {
     }
 
     /// The key of its record on the compacted `gateway.parked` topic.
-    public var key: String { Self.key(dossierCode, target) }
+    package var key: String { Self.key(dossierCode, target) }
 
-    public static func key(_ dossierCode: String, _ target: TargetName) -> String { "\(target)/\(dossierCode)" }
+    package static func key(_ dossierCode: String, _ target: TargetName) -> String { "\(target)/\(dossierCode)" }
 }
 
 /// Where parking state lives. The runtime keeps it in a compacted Kafka topic so it
 /// follows a partition to whichever instance owns it.
-public protocol ParkingLot: Sendable {
+package protocol ParkingLot: Sendable {
     func parked(_ dossierCode: String, target: TargetName) async -> ParkedDossier?
     /// Parks durably; false when the gateway stops before it is.
     func park(_ entry: ParkedDossier) async -> Bool
@@ -35,24 +35,24 @@ public protocol ParkingLot: Sendable {
 }
 
 /// Parking state held in memory only, for tests and single-process tools.
-public actor InMemoryParkingLot: ParkingLot {
+package actor InMemoryParkingLot: ParkingLot {
     private var entries: [String: ParkedDossier] = [:]
 
-    public init() {}
+    package init() {}
 
-    public func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
+    package func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
         entries[ParkedDossier.key(dossierCode, target)]
     }
 
-    public func park(_ entry: ParkedDossier) -> Bool {
+    package func park(_ entry: ParkedDossier) -> Bool {
         entries[entry.key] = entry
         return true
     }
 
-    public func release(_ dossierCode: String, target: TargetName) -> Bool {
+    package func release(_ dossierCode: String, target: TargetName) -> Bool {
         entries[ParkedDossier.key(dossierCode, target)] = nil
         return true
     }
 
-    public var all: [ParkedDossier] { Array(entries.values) }
+    package var all: [ParkedDossier] { Array(entries.values) }
 }

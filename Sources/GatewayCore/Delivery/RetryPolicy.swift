@@ -2,19 +2,19 @@ import GatewayModel
 
 /// How a target's failed calls are retried: exponential backoff with full jitter
 /// under a ceiling, a bounded number of attempts and a time budget.
-public struct RetryPolicy: Codable, Sendable, Equatable {
+package struct RetryPolicy: Codable, Sendable, Equatable {
     /// Attempts in all, the first included.
-    public var maxAttempts: Int
-    public var initialBackoffMilliseconds: Int
-    public var maxBackoffMilliseconds: Int
+    package var maxAttempts: Int
+    package var initialBackoffMilliseconds: Int
+    package var maxBackoffMilliseconds: Int
     /// Total time a delivery may spend retrying before it is dead-lettered.
-    public var budgetMilliseconds: Int
+    package var budgetMilliseconds: Int
     /// The longest `Retry-After` honoured.
-    public var maxRetryAfterMilliseconds: Int
+    package var maxRetryAfterMilliseconds: Int
     /// Re-authentications allowed per delivery; they do not count as attempts.
-    public var maxReauthentications: Int
+    package var maxReauthentications: Int
 
-    public init(maxAttempts: Int = 6, initialBackoffMilliseconds: Int = 200, maxBackoffMilliseconds: Int = 10_000, budgetMilliseconds: Int = 120_000, maxRetryAfterMilliseconds: Int = 30_000, maxReauthentications: Int = 2) {
+    package init(maxAttempts: Int = 6, initialBackoffMilliseconds: Int = 200, maxBackoffMilliseconds: Int = 10_000, budgetMilliseconds: Int = 120_000, maxRetryAfterMilliseconds: Int = 30_000, maxReauthentications: Int = 2) {
         self.maxAttempts = maxAttempts
         self.initialBackoffMilliseconds = initialBackoffMilliseconds
         self.maxBackoffMilliseconds = maxBackoffMilliseconds
@@ -23,11 +23,11 @@ public struct RetryPolicy: Codable, Sendable, Equatable {
         self.maxReauthentications = maxReauthentications
     }
 
-    public static let `default` = RetryPolicy()
+    package static let `default` = RetryPolicy()
 
     /// The wait before attempt `failedAttempts + 1`: random in [0, min(ceiling, initial·2^(n−1))],
     /// or the system's `Retry-After` when it asked for one, up to the cap.
-    public func delay(afterFailedAttempts failedAttempts: Int, retryAfter: Duration?, random: (ClosedRange<Int>) -> Int = { Int.random(in: $0) }) -> Duration {
+    package func delay(afterFailedAttempts failedAttempts: Int, retryAfter: Duration?, random: (ClosedRange<Int>) -> Int = { Int.random(in: $0) }) -> Duration {
         if let retryAfter {
             return min(retryAfter, .milliseconds(maxRetryAfterMilliseconds))
         }

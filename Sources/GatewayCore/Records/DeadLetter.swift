@@ -4,50 +4,50 @@ import GatewayModel
 /// A record for `gateway.dlq`: the original event's key and value untouched, its own
 /// headers kept, and `dlq.*` headers with everything an operator needs to decide.
 /// The header set is described in `Contracts/records/dead-letter.md` and the AsyncAPI document.
-public struct DeadLetter: Sendable {
-    public let key: [UInt8]?
-    public let value: [UInt8]
-    public let headers: [EventOrigin.Header]
+package struct DeadLetter: Sendable {
+    package let key: [UInt8]?
+    package let value: [UInt8]
+    package let headers: [EventOrigin.Header]
 
     /// Header names, all prefixed `dlq.`.
-    public enum Header {
-        public static let originalTopic = "dlq.original.topic"
-        public static let originalPartition = "dlq.original.partition"
-        public static let originalOffset = "dlq.original.offset"
-        public static let originalTimestamp = "dlq.original.timestamp"
-        public static let target = "dlq.target"
-        public static let operation = "dlq.operation"
-        public static let method = "dlq.method"
-        public static let url = "dlq.url"
-        public static let httpStatus = "dlq.http.status"
-        public static let answerCode = "dlq.answer.code"
-        public static let answerExcerpt = "dlq.answer.excerpt"
-        public static let attempts = "dlq.attempts"
-        public static let errorClass = "dlq.error.class"
-        public static let reason = "dlq.reason"
-        public static let idempotencyKey = "dlq.idempotency.key"
-        public static let eventId = "dlq.event.id"
-        public static let contractVersion = "dlq.contract.version"
-        public static let gatewayVersion = "dlq.gateway.version"
-        public static let deadLetteredAt = "dlq.dead-lettered.at"
-        public static let parkedBehind = "dlq.parked.behind"
+    package enum Header {
+        package static let originalTopic = "dlq.original.topic"
+        package static let originalPartition = "dlq.original.partition"
+        package static let originalOffset = "dlq.original.offset"
+        package static let originalTimestamp = "dlq.original.timestamp"
+        package static let target = "dlq.target"
+        package static let operation = "dlq.operation"
+        package static let method = "dlq.method"
+        package static let url = "dlq.url"
+        package static let httpStatus = "dlq.http.status"
+        package static let answerCode = "dlq.answer.code"
+        package static let answerExcerpt = "dlq.answer.excerpt"
+        package static let attempts = "dlq.attempts"
+        package static let errorClass = "dlq.error.class"
+        package static let reason = "dlq.reason"
+        package static let idempotencyKey = "dlq.idempotency.key"
+        package static let eventId = "dlq.event.id"
+        package static let contractVersion = "dlq.contract.version"
+        package static let gatewayVersion = "dlq.gateway.version"
+        package static let deadLetteredAt = "dlq.dead-lettered.at"
+        package static let parkedBehind = "dlq.parked.behind"
         /// Set when the original value and headers were left out because the record would be too
         /// large: `<bytes> bytes: <why>`. The original is read from `dlq.original.*` instead.
-        public static let valueOmitted = "dlq.value.omitted"
+        package static let valueOmitted = "dlq.value.omitted"
     }
 
     /// The most bytes one `dlq.*` header value takes; longer text is cut on a character boundary.
-    public static let maxHeaderBytes = 1_024
+    package static let maxHeaderBytes = 1_024
 
     /// Key, value and headers together, as the producer counts them.
-    public var byteCount: Int {
+    package var byteCount: Int {
         (key?.count ?? 0) + value.count + headers.reduce(0) { $0 + $1.key.utf8.count + $1.value.count }
     }
 
     /// The same dead letter without the original value and headers, which stay readable at
     /// `dlq.original.*` for as long as `dossier.events` keeps them: for a record too large for
     /// the dead-letter topic.
-    public func referencingOriginal(because why: String) -> DeadLetter {
+    package func referencingOriginal(because why: String) -> DeadLetter {
         var kept = headers.filter { $0.key.hasPrefix("dlq.") }
         kept.append(.init(key: Header.valueOmitted, value: Self.capped("\(value.count) bytes: \(why)")))
         return DeadLetter(key: key.map { Array($0.prefix(Self.maxHeaderBytes)) }, value: [], headers: kept)
@@ -68,7 +68,7 @@ public struct DeadLetter: Sendable {
     }
 
     /// The dead letter of a delivery that failed for good.
-    public init(outcome: DeliveryOutcome, contractVersion: String, at date: Date = Date()) {
+    package init(outcome: DeliveryOutcome, contractVersion: String, at date: Date = Date()) {
         let delivery = outcome.delivery
         let failed = outcome.operations.last
         let failure = outcome.failure
@@ -92,7 +92,7 @@ public struct DeadLetter: Sendable {
     }
 
     /// The dead letter of a record that is not a valid dossier event.
-    public init(invalid origin: EventOrigin, reason: String, at date: Date = Date()) {
+    package init(invalid origin: EventOrigin, reason: String, at date: Date = Date()) {
         self.init(origin: origin, fields: [
             (Header.target, "none"),
             (Header.attempts, "0"),

@@ -3,32 +3,32 @@ import GatewayModel
 
 /// The record on `gateway.results`: exactly one per (event × target), keyed by dossier code.
 /// Its JSON Schema is `Contracts/records/result-record.schema.json`.
-public struct ResultRecord: Codable, Sendable, Equatable {
-    public var eventId: String
-    public var eventType: String
-    public var dossierCode: String
-    public var target: TargetName
-    public var outcome: DeliveryOutcome.Status
-    public var operations: [DeliveryOutcome.OperationReport]
+package struct ResultRecord: Codable, Sendable, Equatable {
+    package var eventId: String
+    package var eventType: String
+    package var dossierCode: String
+    package var target: TargetName
+    package var outcome: DeliveryOutcome.Status
+    package var operations: [DeliveryOutcome.OperationReport]
     /// The national system's answer code of the last operation.
-    public var answerCode: String?
-    public var httpStatus: Int?
-    public var attempts: Int
+    package var answerCode: String?
+    package var httpStatus: Int?
+    package var attempts: Int
     /// Set when dead-lettered or parked.
-    public var reason: String?
+    package var reason: String?
     /// For a parked delivery: the dead-lettered event it waits behind.
-    public var parkedBehind: String?
-    public var source: Source
-    public var completedAt: Date
-    public var gatewayVersion: String
+    package var parkedBehind: String?
+    package var source: Source
+    package var completedAt: Date
+    package var gatewayVersion: String
 
-    public struct Source: Codable, Sendable, Equatable {
-        public var topic: String
-        public var partition: Int32
-        public var offset: Int64
+    package struct Source: Codable, Sendable, Equatable {
+        package var topic: String
+        package var partition: Int32
+        package var offset: Int64
     }
 
-    public init(outcome: DeliveryOutcome, completedAt: Date = Date()) {
+    package init(outcome: DeliveryOutcome, completedAt: Date = Date()) {
         let delivery = outcome.delivery
         self.eventId = delivery.event.id
         self.eventType = delivery.event.type.shortName
@@ -46,12 +46,12 @@ public struct ResultRecord: Codable, Sendable, Equatable {
         self.gatewayVersion = GatewayVersion.current
     }
 
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         Array(try! JSONCoding.encoder.encode(self))
     }
 }
 
 /// The gateway's version: printed by `gateway --version` and stamped on every record it writes.
-public enum GatewayVersion {
-    public static let current = "0.3.0"
+package enum GatewayVersion {
+    package static let current = "0.3.0"
 }

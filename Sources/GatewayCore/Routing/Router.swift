@@ -1,22 +1,22 @@
 import GatewayModel
 
 /// Where an event goes: one target and its operations in order.
-public struct Route: Sendable, Equatable {
-    public let target: TargetName
-    public let operations: [String]
+package struct Route: Sendable, Equatable {
+    package let target: TargetName
+    package let operations: [String]
 
-    public init(target: TargetName, operations: [String]) {
+    package init(target: TargetName, operations: [String]) {
         self.target = target
         self.operations = operations
     }
 }
 
 /// Fans events out to targets by the routing table.
-public struct Router: Sendable {
-    public let rules: [RouteRule]
+package struct Router: Sendable {
+    package let rules: [RouteRule]
 
     /// Checks the table against the adapters that are running.
-    public init(rules: [RouteRule], adapters: [any TargetAdapter]) throws(ConfigurationError) {
+    package init(rules: [RouteRule], adapters: [any TargetAdapter]) throws(ConfigurationError) {
         let known = Dictionary(uniqueKeysWithValues: adapters.map { ($0.target, $0.operations) })
         for rule in rules {
             guard let operations = known[rule.target] else {
@@ -33,7 +33,7 @@ public struct Router: Sendable {
     }
 
     /// Targets in table order, each with its operations merged in table order.
-    public func routes(for event: DossierEvent) -> [Route] {
+    package func routes(for event: DossierEvent) -> [Route] {
         var order: [TargetName] = []
         var operations: [TargetName: [String]] = [:]
         for rule in rules where rule.matches(event) {

@@ -72,6 +72,9 @@ public struct OperationAnswer: Sendable {
 
 /// Everything one national system needs: its mapping from our events, its auth and
 /// its classification. The delivery engine calls every adapter through this protocol.
+/// One national system's client: it maps an event to the system's requests, signs in, sends
+/// and classifies the answer. The engine around it retries, paces, parks and records; an
+/// adapter does none of that.
 public protocol TargetAdapter: Sendable {
     var target: TargetName { get }
 
@@ -80,6 +83,13 @@ public protocol TargetAdapter: Sendable {
 
     /// Performs `operation` for `event` once (one attempt; it may span several calls,
     /// such as an insert resent as an update) and classifies the answer.
+    /// - Parameters:
+    ///   - operation: one of `operations`, as the route names it (`DongBoHoSoMC`).
+    ///   - event: the dossier event being delivered.
+    ///   - idempotencyKey: `dossierCode/eventId/target/operation`; the same on every attempt,
+    ///     sent as `Idempotency-Key`. A call that is a different request derives its own from it.
+    /// - Returns: the verdict and what the dead letter and result record need; never throws,
+    ///   since a failure is an answer like any other.
     func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer
 
     /// Forgets the session or token in use since before `callStarted`, so the next call signs in

@@ -2,12 +2,12 @@
 ///
 /// Typed fields cover what the gateway sets itself; `properties` passes any other
 /// librdkafka setting through unchanged (TLS, SASL, tuning).
-public struct KafkaConfiguration: Sendable {
-    public var bootstrapServers: String
-    public var clientID: String
-    public var properties: [String: String]
+package struct KafkaConfiguration: Sendable {
+    package var bootstrapServers: String
+    package var clientID: String
+    package var properties: [String: String]
 
-    public init(bootstrapServers: String, clientID: String = "national-gateway", properties: [String: String] = [:]) {
+    package init(bootstrapServers: String, clientID: String = "national-gateway", properties: [String: String] = [:]) {
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
         self.properties = properties
@@ -21,15 +21,15 @@ public struct KafkaConfiguration: Sendable {
 }
 
 /// Settings of an idempotent producer whose sends are awaited until acknowledged.
-public struct KafkaProducerConfiguration: Sendable {
-    public var common: KafkaConfiguration
+package struct KafkaProducerConfiguration: Sendable {
+    package var common: KafkaConfiguration
     /// How long a message may wait for its acknowledgement before it fails.
-    public var messageTimeoutMilliseconds: Int = 30_000
-    public var lingerMilliseconds: Int = 2
+    package var messageTimeoutMilliseconds: Int = 30_000
+    package var lingerMilliseconds: Int = 2
     /// The largest record the producer accepts (`message.max.bytes`).
-    public var maxMessageBytes: Int = 1_000_000
+    package var maxMessageBytes: Int = 1_000_000
 
-    public init(_ common: KafkaConfiguration) {
+    package init(_ common: KafkaConfiguration) {
         self.common = common
     }
 
@@ -47,8 +47,8 @@ public struct KafkaProducerConfiguration: Sendable {
 }
 
 /// Settings of a consumer-group consumer with manual offset commits.
-public struct KafkaConsumerConfiguration: Sendable {
-    public enum Subscription: Sendable {
+package struct KafkaConsumerConfiguration: Sendable {
+    package enum Subscription: Sendable {
         /// Join `groupID` and let the group assign partitions of these topics.
         case group(id: String, topics: [String])
         /// Read these partitions directly from their beginning, without joining a group;
@@ -56,32 +56,32 @@ public struct KafkaConsumerConfiguration: Sendable {
         case partitions([KafkaTopicPartition], groupID: String? = nil)
     }
 
-    public var common: KafkaConfiguration
-    public var subscription: Subscription
+    package var common: KafkaConfiguration
+    package var subscription: Subscription
     /// Must stay at 3000 ms or above: rebalances take about this long minus one second.
-    public var sessionTimeoutMilliseconds: Int = 6_000
-    public var maxPollIntervalMilliseconds: Int = 300_000
+    package var sessionTimeoutMilliseconds: Int = 6_000
+    package var maxPollIntervalMilliseconds: Int = 300_000
     /// Where a partition without a committed offset starts.
-    public var startFromEarliest: Bool = true
+    package var startFromEarliest: Bool = true
     /// How many polled events may wait for the reader before polling waits too.
-    public var bufferCapacity: Int = 1_000
+    package var bufferCapacity: Int = 1_000
     /// How many bytes of record values may wait for the reader before polling waits too.
-    public var bufferBytes: Int = 4 << 20
+    package var bufferBytes: Int = 4 << 20
     /// How long a rebalance waits for the reader to release revoked partitions.
-    public var revocationTimeoutMilliseconds: Int = 15_000
+    package var revocationTimeoutMilliseconds: Int = 15_000
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
-    public var prefetchKilobytes: Int = 8_192
+    package var prefetchKilobytes: Int = 8_192
     /// How long a broker may hold a fetch that finds nothing new. A real broker answers as soon
     /// as a record arrives; some (the embedded one among them) answer only when this runs out,
     /// so librdkafka's 500 ms would be the latency of an idle topic's next event.
-    public var fetchWaitMilliseconds: Int = 10
+    package var fetchWaitMilliseconds: Int = 10
     /// Newly assigned partitions start paused, for a reader that must prepare before it reads
     /// them; it resumes them itself. Otherwise an assigned partition always starts fetching.
-    public var startsAssignedPartitionsPaused: Bool = false
+    package var startsAssignedPartitionsPaused: Bool = false
     /// Reports `.endOfPartition` each time the reader reaches a partition's end.
-    public var reportsEndOfPartition: Bool = false
+    package var reportsEndOfPartition: Bool = false
 
-    public init(_ common: KafkaConfiguration, subscription: Subscription) {
+    package init(_ common: KafkaConfiguration, subscription: Subscription) {
         self.common = common
         self.subscription = subscription
     }
