@@ -231,6 +231,7 @@ let package = Package(
             dependencies: [
                 "GatewayRuntime", "Kafka", "GatewayCore", "GatewayModel", "MockSupport", "SampleTraffic", "GatewayDev",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ],

@@ -52,7 +52,6 @@ package final class Gateway: Service {
             producer: producer, configuration: common, topic: kafka.parkedTopic,
             partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), fatal: fatal, logger: logger
         )
-        await parking.start()
         let marks = KafkaDeliveryMarks(
             producer: producer, configuration: common, topic: kafka.deliveredTopic,
             partitionCount: try await producer.partitionCount(of: kafka.deliveredTopic), fatal: fatal, logger: logger
@@ -83,7 +82,8 @@ package final class Gateway: Service {
             byteBudget: configuration.delivery.maxBacklogBytes, logger: logger
         )
         let pipeline = Pipeline(
-            router: router, engine: engine, ledger: ledger, recorder: recorder, parking: parking, marks: marks,
+            router: router, engine: engine, ledger: ledger, recorder: recorder,
+            outcomes: OutcomeWriter(parking: parking, marks: marks, records: recorder, logger: logger), parking: parking, marks: marks,
             flow: flow, consumer: consumer, statistics: statistics,
             maxEventBytes: configuration.delivery.maxEventBytes, logger: logger
         )
@@ -92,49 +92,34 @@ package final class Gateway: Service {
             "targets": "\(engine.targets.map(\.rawValue).joined(separator: ","))",
         ])
 
-        let consuming = Task { await pipeline.consume(consumer.events) }
-        let interval = Duration.milliseconds(configuration.delivery.commitIntervalMilliseconds)
-        let housekeeping = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                await pipeline.commit()
-                await flow.resumeDrained()
-                statistics.pausedTargets(await engine.breakerStates().filter { $0.value != .closed }.map(\.key))
-            }
-        }
-        let watching = Task {
-            guard let reason = await fatal.wait() else { return }
-            logger.critical("GATEWAY STOPPING: \(reason)")
-            consuming.cancel()
-        }
-        await withTaskCancellationHandler {
-            await withGracefulShutdownHandler {
-                await consuming.value
-            } onGracefulShutdown: {
-                consuming.cancel()
-            }
-        } onCancel: {
-            consuming.cancel()
-        }
-        watching.cancel()
-
-        logger.info("gateway stopping: finishing calls in flight")
         // The whole stop fits in the deadline: calls in flight get it less what closing the
         // Kafka clients needs, and the producer flushes what is left within the rest.
-        let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(configuration.delivery.shutdownDeadlineMilliseconds)
-        let closing = min(.seconds(2), Duration.milliseconds(configuration.delivery.shutdownDeadlineMilliseconds) / 2)
-        await engine.shutdown(deadline: clock.now.duration(to: deadline - closing))
-        housekeeping.cancel()
-        await housekeeping.value
-        await pipeline.commit()
-        async let consumerClosed: Void = consumer.close()
-        async let parkingStopped: Void = parking.stop()
-        _ = await (consumerClosed, parkingStopped)
-        await producer.shutdown(timeout: max(.milliseconds(100), clock.now.duration(to: deadline)))
+        let deadline = Duration.milliseconds(configuration.delivery.shutdownDeadlineMilliseconds)
+        let closing = min(.seconds(2), deadline / 2)
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ProducerService(producer: producer, flushDeadline: closing)),
+            .init(service: parking),
+            .init(service: OffsetCommitter(
+                pipeline: pipeline, flow: flow, engine: engine, consumer: consumer, statistics: statistics,
+                interval: .milliseconds(configuration.delivery.commitIntervalMilliseconds)
+            )),
+            .init(service: EngineService(engine: engine, drainDeadline: deadline - closing, logger: logger)),
+            .init(service: EventIntake(pipeline: pipeline, events: consumer.events)),
+            .init(service: FatalWatcher(fatal: fatal, logger: logger), failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        var group = ServiceGroupConfiguration(services: services, logger: logger)
+        // Past this, graceful shutdown escalates to cancellation.
+        group.maximumGracefulShutdownDuration = deadline + .seconds(5)
+        let stopped: (any Error)?
+        do {
+            try await ServiceGroup(configuration: group).run()
+            stopped = fatal.reason.map { GatewayFailure(description: $0) }
+        } catch {
+            stopped = error
+        }
         let unfinished = await ledger.pending
         logger.info("gateway stopped", metadata: ["unfinished": "\(unfinished)"])
-        if let reason = fatal.reason { throw GatewayFailure(description: reason) }
+        if let stopped { throw stopped }
     }
 
     private func makeAdapters(transport: AsyncHTTPTransport) throws -> [any TargetAdapter] {
@@ -232,6 +217,8 @@ struct Pipeline: Sendable {
     let engine: DeliveryEngine
     let ledger: OffsetLedger
     let recorder: OutcomeRecorder
+    /// Makes every finished delivery durable: parking, dead letter, result, mark.
+    let outcomes: OutcomeWriter
     let parking: KafkaParkingLot
     let marks: KafkaDeliveryMarks
     let gate = ParkingGate()
@@ -348,12 +335,8 @@ struct Pipeline: Sendable {
         statistics.routed(routes.count)
         for route in routes {
             let delivery = Delivery(event: event, target: route.target, operations: route.operations, origin: origin)
-            await engine.submit(delivery) { [recorder, ledger, marks] outcome in
-                // The mark follows the result: an event skipped as delivered already has its result.
-                guard await recorder.record(outcome) else { return }
-                if outcome.reachedTarget {
-                    guard await marks.markDelivered(outcome.delivery) else { return }
-                }
+            await engine.submit(delivery) { [outcomes, ledger] outcome in
+                guard await outcomes.write(outcome) else { return }
                 await ledger.complete(ticket)
             }
         }

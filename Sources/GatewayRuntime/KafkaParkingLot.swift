@@ -3,6 +3,7 @@ import GatewayCore
 import GatewayModel
 import Kafka
 import Logging
+import ServiceLifecycle
 
 /// Parking state on the compacted `gateway.parked` topic: key `target/dossier`, value the
 /// `ParkedDossier` JSON, a tombstone when released. Every instance reads the whole topic
@@ -10,7 +11,7 @@ import Logging
 /// partition already knows what is parked there; `catchUp()` waits until it has read
 /// everything written before it was called, and fails rather than let delivery go on
 /// with parking state half read.
-package actor KafkaParkingLot: ParkingLot {
+package actor KafkaParkingLot: ParkingLot, Service {
     private let producer: KafkaProducer
     private let reader: KafkaConsumer
     private let topic: String
@@ -21,7 +22,6 @@ package actor KafkaParkingLot: ParkingLot {
     /// Per partition of the topic, how far it is known to be read: one past the last record
     /// applied, or the end reported by the reader, whichever is further.
     private var positions: [Int32: Int64] = [:]
-    private var tailing: Task<Void, Never>?
     /// Callers of `catchUp`, resumed whenever a position moves.
     private var progress = Waiters()
 
@@ -36,22 +36,18 @@ package actor KafkaParkingLot: ParkingLot {
         self.reader = try KafkaConsumer(configuration: reading, logger: logger)
     }
 
-    /// Starts reading the topic; call once.
-    package func start() {
+    /// Reads the topic until graceful shutdown or cancellation, then closes the reader.
+    package func run() async {
         let events = reader.events
-        tailing = Task { [weak self] in
+        await cancelWhenGracefulShutdown {
             for await event in events {
                 switch event {
-                case .message(let message): await self?.apply(message)
-                case .endOfPartition(let partition, let offset): await self?.reached(partition.partition, offset)
+                case .message(let message): await self.apply(message)
+                case .endOfPartition(let partition, let offset): await self.reached(partition.partition, offset)
                 case .partitionsAssigned, .partitionsRevoked: break
                 }
             }
         }
-    }
-
-    package func stop() async {
-        tailing?.cancel()
         await reader.close()
     }
 

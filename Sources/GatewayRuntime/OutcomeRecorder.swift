@@ -10,7 +10,7 @@ import Logging
 /// uncommitted. A dead letter the topic refuses as it is (too large, malformed) is written
 /// again without the original value, which stays readable at its original offset. A refusal
 /// that no record can get past raises the fatal condition instead of being retried for ever.
-struct OutcomeRecorder: Sendable {
+struct OutcomeRecorder: OutcomeRecords {
     let producer: KafkaProducer
     let resultsTopic: String
     let dlqTopic: String

@@ -167,19 +167,27 @@ import Testing
             let events = SampleTraffic(seed: 11).events(count: 20)
             try await harness.stack.produce(events)
             try await harness.waitForOutcomes(events.count)
-            let partition = KafkaTopicPartition(topic: DevStack.topics.events, partition: 0)
-            let consumer = try KafkaConsumer(
-                configuration: .init(KafkaConfiguration(bootstrapServers: harness.stack.cluster.bootstrapServers),
-                                     subscription: .partitions([partition], groupID: harness.gateway.configuration.kafka.groupId)),
-                logger: .init(label: "probe")
-            )
-            var committed: Int64?
-            for _ in 0..<100 where committed != 20 {
-                committed = try await consumer.committed([partition])[partition]
-                try await Task.sleep(for: .milliseconds(50))
+            #expect(try await harness.committed(expected: 20) == 20)
+        }
+    }
+
+    @Test func gracefulShutdownFinishesTheCallsInFlightAndCommitsThem() async throws {
+        let events = SampleTraffic(seed: 12).events(count: 6).filter { $0.type == .received }
+        #expect(!events.isEmpty)
+        try await GatewayHarness.run(partitions: 1) { harness in
+            // Every first call answers after 1.5 s: all are in flight when the stop comes.
+            await harness.fault(on: "dvcqg", FaultPlan(latencyMilliseconds: 1_500, count: events.count, operation: "DongBoHoSoMC"))
+            try await harness.stack.produce(events)
+            let end = ContinuousClock.now + .seconds(30)
+            while harness.gateway.statistics.snapshot.eventsConsumed < events.count, ContinuousClock.now < end {
+                try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(committed == 20)
-            await consumer.close()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(harness.gateway.statistics.snapshot.totalOutcomes == 0, "the calls are still in flight")
+            await harness.stopGateway()
+            #expect(harness.gateway.statistics.snapshot.totalOutcomes == events.count, "every call in flight finished and was recorded")
+            #expect(try await harness.results(events.count).count == events.count)
+            #expect(try await harness.committed(expected: Int64(events.count)) == Int64(events.count), "and their offsets were committed")
         }
     }
 }

@@ -6,6 +6,7 @@ import GatewayRuntime
 import Kafka
 import Logging
 import MockSupport
+import ServiceLifecycle
 
 /// One embedded stack and one real gateway for a test; stops both at the end.
 struct GatewayHarness {
@@ -25,6 +26,7 @@ struct GatewayHarness {
 
     let stack: DevStack
     let gateway: Gateway
+    private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
     static func run<T>(partitions: Int = 3, overrides: [String: String] = [:], _ body: (GatewayHarness) async throws -> T) async throws -> T {
@@ -33,8 +35,9 @@ struct GatewayHarness {
         let stack = try await DevStack.start(partitions: partitions, contractsDirectory: contracts, logger: logger)
         let configuration = try stack.gatewayConfiguration(groupId: "it-\(UUID().uuidString.prefix(8))", overrides: fastRetries.merging(overrides) { $1 })
         let gateway = Gateway(configuration: configuration, logger: logger, environment: stack.secrets)
-        let running = Task { try await gateway.run() }
-        let harness = GatewayHarness(stack: stack, gateway: gateway, running: running)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: gateway)], logger: logger))
+        let running = Task { try await group.run() }
+        let harness = GatewayHarness(stack: stack, gateway: gateway, group: group, running: running)
         do {
             let result = try await body(harness)
             await harness.stop()
@@ -45,10 +48,33 @@ struct GatewayHarness {
         }
     }
 
-    func stop() async {
-        running.cancel()
+    /// Stops the gateway the way SIGTERM does: graceful shutdown, calls in flight drained.
+    func stopGateway() async {
+        await group.triggerGracefulShutdown()
         _ = try? await running.value
+    }
+
+    func stop() async {
+        await stopGateway()
         await stack.shutdown()
+    }
+
+    /// The offset the gateway's group has committed on `partition` of the events topic, once it
+    /// reaches `expected` or after about five seconds.
+    func committed(partition: Int32 = 0, expected: Int64) async throws -> Int64? {
+        let events = KafkaTopicPartition(topic: DevStack.topics.events, partition: partition)
+        let consumer = try KafkaConsumer(
+            configuration: .init(KafkaConfiguration(bootstrapServers: stack.cluster.bootstrapServers),
+                                 subscription: .partitions([events], groupID: gateway.configuration.kafka.groupId)),
+            logger: .init(label: "probe")
+        )
+        var committed: Int64?
+        for _ in 0..<100 where committed != expected {
+            committed = try await consumer.committed([events])[events]
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await consumer.close()
+        return committed
     }
 
     /// Waits until the gateway has recorded `count` outcomes (and dead-lettered `invalid` records).

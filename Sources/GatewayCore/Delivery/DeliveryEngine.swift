@@ -32,7 +32,7 @@ package final class DeliveryEngine: Sendable {
 
     package init(
         adapters: [any TargetAdapter], settings: [TargetName: TargetSettings],
-        parking: any ParkingLot = InMemoryParkingLot(), marks: any DeliveryMarks = InMemoryDeliveryMarks(), logger: Logger
+        parking: any ParkingState = InMemoryParkingLot(), marks: any DeliveryMarks = InMemoryDeliveryMarks(), logger: Logger
     ) {
         var lanes: [TargetName: TargetLane] = [:]
         var breakers: [TargetName: CircuitBreaker] = [:]
@@ -99,7 +99,7 @@ actor TargetLane {
     }
 
     private let executor: DeliveryExecutor
-    private let parking: any ParkingLot
+    private let parking: any ParkingState
     private let marks: any DeliveryMarks
     private let logger: Logger
     private let maxInFlight: Int
@@ -113,7 +113,7 @@ actor TargetLane {
     /// Callers of `waitUntilIdle`.
     private var idle = Waiters()
 
-    init(executor: DeliveryExecutor, parking: any ParkingLot, marks: any DeliveryMarks, maxInFlight: Int, logger: Logger) {
+    init(executor: DeliveryExecutor, parking: any ParkingState, marks: any DeliveryMarks, maxInFlight: Int, logger: Logger) {
         self.executor = executor
         self.parking = parking
         self.marks = marks
@@ -231,28 +231,15 @@ actor TargetLane {
     }
 
     /// Runs a delivery unless the target has it already or its dossier is parked for this
-    /// target; a dead letter parks it.
+    /// target. What the outcome causes (parking, records, the mark) is the outcome handler's.
     private nonisolated func deliver(_ delivery: Delivery) async -> DeliveryOutcome? {
-        let dossier = delivery.event.dossierCode
         if await marks.isDelivered(delivery) {
             return DeliveryOutcome(delivery: delivery, status: .alreadyDelivered, operations: [], failure: nil, reason: nil)
         }
-        let parkedBehind = await parking.parked(dossier, target: delivery.target)
-        if let entry = parkedBehind, entry.eventId != delivery.event.id {
+        if let entry = await parking.parked(delivery.event.dossierCode, target: delivery.target), entry.eventId != delivery.event.id {
             return DeliveryOutcome(delivery: delivery, status: .parked, operations: [], failure: nil, reason: .parked, parkedBehind: entry)
         }
-        guard let outcome = await executor.run(delivery) else { return nil }
-        if parkedBehind != nil, outcome.status == .delivered || outcome.status == .duplicate {
-            // The event the dossier waited behind went through after all (read again, or replayed).
-            guard await parking.release(dossier, target: delivery.target) else { return nil }
-            logger.notice("dossier released: the event it was parked behind is delivered", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)"])
-        }
-        if outcome.status == .deadLettered {
-            let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: outcome.reason?.rawValue ?? "dead-lettered")
-            guard await parking.park(entry) else { return nil }
-            logger.warning("dossier parked for target", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)", "behind": "\(delivery.event.id)"])
-        }
-        return outcome
+        return await executor.run(delivery)
     }
 
     private func finished(_ dossier: String) {

@@ -24,10 +24,14 @@ package struct ParkedDossier: Codable, Sendable, Equatable {
     package static func key(_ dossierCode: String, _ target: TargetName) -> String { "\(target)/\(dossierCode)" }
 }
 
-/// Where parking state lives. The runtime keeps it in a compacted Kafka topic so it
-/// follows a partition to whichever instance owns it.
-package protocol ParkingLot: Sendable {
+/// What the engine asks of parking state: is this dossier parked for this target?
+package protocol ParkingState: Sendable {
     func parked(_ dossierCode: String, target: TargetName) async -> ParkedDossier?
+}
+
+/// Where parking state lives. The runtime keeps it in a compacted Kafka topic so it
+/// follows a partition to whichever instance owns it; only `OutcomeWriter` writes it.
+package protocol ParkingLot: ParkingState {
     /// Parks durably; false when the gateway stops before it is.
     func park(_ entry: ParkedDossier) async -> Bool
     /// Lets the dossier's next deliveries to `target` go out again; false when the gateway stops first.

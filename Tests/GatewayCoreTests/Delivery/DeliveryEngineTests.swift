@@ -45,14 +45,29 @@ final class ScriptedAdapter: TargetAdapter {
     func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async { state.withLock { $0.logins += 1 } }
 }
 
+/// Accepts every record at once, as if Kafka had acknowledged it.
+struct DiscardedRecords: OutcomeRecords {
+    func record(_ outcome: DeliveryOutcome) async -> Bool { true }
+}
+
+extension OutcomeWriter {
+    /// A writer over in-memory parking and marks, as the engine's tests need.
+    static func inMemory(parking: any ParkingLot, marks: any DeliveryMarks = InMemoryDeliveryMarks()) -> OutcomeWriter {
+        OutcomeWriter(parking: parking, marks: marks, records: DiscardedRecords(), logger: Logger(label: "test"))
+    }
+}
+
 @Suite struct DeliveryEngineTests {
     let fast = RetryPolicy(maxAttempts: 4, initialBackoffMilliseconds: 1, maxBackoffMilliseconds: 2, budgetMilliseconds: 10_000, maxRetryAfterMilliseconds: 10, maxReauthentications: 2)
 
     func run(_ adapter: ScriptedAdapter, _ events: [DossierEvent], maxInFlight: Int = 8, operations: [String] = ["op"]) async -> [DeliveryOutcome] {
-        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: maxInFlight)], logger: Logger(label: "test"))
+        let parking = InMemoryParkingLot()
+        let writer = OutcomeWriter.inMemory(parking: parking)
+        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: maxInFlight)], parking: parking, logger: Logger(label: "test"))
         let outcomes = Mutex<[DeliveryOutcome]>([])
         for (index, event) in events.enumerated() {
             await engine.submit(Delivery(event: event, target: "scripted", operations: operations, origin: Fixtures.origin(offset: Int64(index)))) { outcome in
+                _ = await writer.write(outcome)
                 outcomes.withLock { $0.append(outcome) }
             }
         }
@@ -206,9 +221,11 @@ final class ScriptedAdapter: TargetAdapter {
             adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: maxInFlight, breaker: quickBreaker)],
             parking: parking, logger: Logger(label: "test")
         )
+        let writer = OutcomeWriter.inMemory(parking: parking)
         let outcomes = Mutex<[DeliveryOutcome]>([])
         for (index, event) in events.enumerated() {
             await engine.submit(Delivery(event: event, target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: Int64(index)))) { outcome in
+                _ = await writer.write(outcome)
                 outcomes.withLock { $0.append(outcome) }
             }
         }
