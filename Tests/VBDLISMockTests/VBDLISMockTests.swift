@@ -46,11 +46,11 @@ import VBDLISMock
         try await withMock { client, _ in
             let token = try await client.token()
             let (status, first) = try await client.call("tiepnhan", Self.handOver, token: token)
-            #expect(status == 200 && AnswerReading.text(at: "data", in: Array(first.utf8)) == "1")
+            #expect(status == 200 && AnswerReading.text("data", in: Array(first.utf8)) == "1")
             let (_, again) = try await client.call("tiepnhan", Self.handOver, token: token)
             #expect(again.contains("đã tồn tại"))
             let (_, supplement) = try await client.call("capnhattrangthaibosunghoso", ["SoBienNhan": "BN-00318", "NgayHenTraMoi": "30/07/2025 16:00:00", "GhiChu": "", "DanhSachGiayToBoSung": []], token: token)
-            #expect(AnswerReading.text(at: "data", in: Array(supplement.utf8)) == "1")
+            #expect(AnswerReading.text("data", in: Array(supplement.utf8)) == "1")
             let (_, unknown) = try await client.call("capnhattrangthaitraketquahoso", ["SoBienNhan": "BN-99999", "NgayTra": "30/07/2025 16:00:00"], token: token)
             #expect(unknown.contains("Không tìm thấy hồ sơ"))
         }

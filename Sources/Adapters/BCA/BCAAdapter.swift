@@ -89,11 +89,12 @@ actor BCASignIn {
         } catch {
             return .failure(AuthenticationFailure(AnswerReading.transportFailure(error, url: url)))
         }
-        guard response.status == 200, let token = AnswerReading.text("token", in: response.body), !token.isEmpty else {
+        let answer = AnswerBody(response.body)
+        guard response.status == 200, let token = answer.text("token"), !token.isEmpty else {
             return .failure(.from(response, url: url))
         }
-        if let refreshToken = AnswerReading.text("refreshToken", in: response.body) {
-            let expiry = AnswerReading.text("refreshTokenExpiryTime", in: response.body).flatMap(BCAMapping.parseExpiry) ?? Date().addingTimeInterval(86_400)
+        if let refreshToken = answer.text("refreshToken") {
+            let expiry = answer.text("refreshTokenExpiryTime").flatMap(BCAMapping.parseExpiry) ?? Date().addingTimeInterval(86_400)
             refresh = (refreshToken, expiry)
         }
         return .success(AccessToken(value: token, expiresAt: .now + .seconds(configuration.tokenLifetimeSeconds)))

@@ -101,8 +101,9 @@ struct DVCQGLogin: Sendable {
         } catch {
             return .failure(AuthenticationFailure(AnswerReading.transportFailure(error, url: url)))
         }
-        let code = AnswerReading.text("error_code", in: response.body)
-        if response.status == 200, code == "0" || code == "00", let session = AnswerReading.text("session", in: response.body), !session.isEmpty {
+        let answer = AnswerBody(response.body)
+        let code = answer.text("error_code")
+        if response.status == 200, code == "0" || code == "00", let session = answer.text("session"), !session.isEmpty {
             return .success(AccessToken(value: session, expiresAt: .now + .seconds(365 * 86_400)))
         }
         var failure = AuthenticationFailure.from(response, url: url).answer

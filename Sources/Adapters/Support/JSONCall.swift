@@ -62,9 +62,9 @@ public struct JSONCall: Sendable {
 
     public func classify(_ response: InboundResponse, operation: String, url: String) -> OperationAnswer {
         // The body is parsed once, however many fields are looked up.
-        let parsed = fields.code.isEmpty && fields.message.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(response.body))
-        let code = parsed.flatMap { body in fields.code.lazy.compactMap { AnswerReading.text(at: $0, inParsed: body) }.first { !$0.isEmpty } }
-        let message = parsed.flatMap { body in fields.message.lazy.compactMap { AnswerReading.text(at: $0, inParsed: body) }.first { !$0.isEmpty } }
+        let body = fields.code.isEmpty && fields.message.isEmpty ? nil : AnswerBody(response.body)
+        let code = body.flatMap { body in fields.code.lazy.compactMap { body.text($0) }.first { !$0.isEmpty } }
+        let message = body.flatMap { body in fields.message.lazy.compactMap { body.text($0) }.first { !$0.isEmpty } }
         let verdict = classification.classify(status: response.status, code: code, message: message, operation: operation)
         return OperationAnswer(
             verdict: verdict,
@@ -76,28 +76,6 @@ public struct JSONCall: Sendable {
             url: url,
             errorClass: AnswerReading.errorClass(status: response.status, verdict: verdict)
         )
-    }
-}
-
-extension AnswerReading {
-    /// Reads a dotted path (`status.code`) of a JSON object body as text.
-    public static func text(at path: String, in body: [UInt8]) -> String? {
-        guard let value = try? JSONSerialization.jsonObject(with: Data(body)) else { return nil }
-        return text(at: path, inParsed: value)
-    }
-
-    /// Reads a dotted path of an already parsed JSON body as text.
-    static func text(at path: String, inParsed body: Any) -> String? {
-        var value = body
-        for key in path.split(separator: ".") {
-            guard let object = value as? [String: Any], let next = object[String(key)] else { return nil }
-            value = next
-        }
-        switch value {
-        case let string as String: return string
-        case let number as NSNumber: return number.stringValue
-        default: return nil
-        }
     }
 }
 

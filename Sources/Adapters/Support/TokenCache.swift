@@ -116,10 +116,11 @@ public struct ClientCredentials: Sendable {
         } catch {
             return .failure(AuthenticationFailure(AnswerReading.transportFailure(error, url: tokenURL)))
         }
-        guard response.status == 200, let token = AnswerReading.text(at: "access_token", in: response.body), !token.isEmpty else {
+        let answer = AnswerBody(response.body)
+        guard response.status == 200, let token = answer.text("access_token"), !token.isEmpty else {
             return .failure(.from(response, url: tokenURL))
         }
-        let lifetime = AnswerReading.text(at: "expires_in", in: response.body).flatMap(Double.init)
+        let lifetime = answer.text("expires_in").flatMap(Double.init)
         return .success(AccessToken(value: token, lifetimeSeconds: lifetime))
     }
 }

@@ -2,16 +2,10 @@ import Foundation
 
 /// Helpers adapters share to turn an HTTP exchange into an `OperationAnswer`.
 public enum AnswerReading {
-    /// Reads `field` of a JSON object body as text, whether the system sent a string or a number.
+    /// Reads `field` (or a dotted path, `status.code`) of a JSON object body as text, whether the
+    /// system sent a string or a number. To read several fields, parse once with `AnswerBody`.
     public static func text(_ field: String, in body: [UInt8]) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let value = object[field] else {
-            return nil
-        }
-        switch value {
-        case let string as String: return string
-        case let number as NSNumber: return number.stringValue
-        default: return nil
-        }
+        AnswerBody(body).text(field)
     }
 
     /// `Retry-After` given in whole seconds (the form the national systems use), clamped to a day.
@@ -39,6 +33,30 @@ public enum AnswerReading {
         case .delivered, .duplicate: return nil
         case .reauthenticate: return .authentication
         case .retryable, .permanent: return .http(status)
+        }
+    }
+}
+
+/// An answer body parsed once, then read field by field.
+public struct AnswerBody {
+    private let value: Any?
+
+    /// Parses `body`; a body that is not JSON reads as having no fields.
+    public init(_ body: [UInt8]) {
+        value = try? JSONSerialization.jsonObject(with: Data(body))
+    }
+
+    /// The text at a dotted path (`status.code`), whether the system sent a string or a number.
+    public func text(_ path: String) -> String? {
+        guard var current = value else { return nil }
+        for key in path.split(separator: ".") {
+            guard let object = current as? [String: Any], let next = object[String(key)] else { return nil }
+            current = next
+        }
+        switch current {
+        case let string as String: return string
+        case let number as NSNumber: return number.stringValue
+        default: return nil
         }
     }
 }
