@@ -48,7 +48,7 @@ enum HTTPLeg {
                     for event in events {
                         for route in router.routes(for: event) {
                             for operation in route.operations {
-                                _ = await ready[route.target]!.perform(operation, for: event, idempotencyKey: "\(event.id)/\(route.target)/\(operation)")
+                                _ = try await ready[route.target]!.perform(operation, for: event, idempotencyKey: "\(event.id)/\(route.target)/\(operation)")
                             }
                         }
                     }

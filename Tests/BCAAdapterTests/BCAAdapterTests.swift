@@ -62,8 +62,8 @@ final class PortalTransport: HTTPTransport {
         let transport = PortalTransport()
         // A 30 s token inside a 60 s margin is renewed before each use.
         let adapter = try adapter(transport, lifetime: 30)
-        _ = await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k1")
-        _ = await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k2")
+        _ = try await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k1")
+        _ = try await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k2")
         let signIns = transport.requests.withLock { $0 }.map(\.url).filter { !$0.hasSuffix("/capnhattrangthai") }
         #expect(signIns == ["http://bca/api/auth/token", "http://bca/api/auth/refresh"])
         let bearer = transport.requests.withLock { $0 }.last?.headers.first { $0.name == "Authorization" }?.value
@@ -87,8 +87,8 @@ final class PortalTransport: HTTPTransport {
         let configuration = BCAConfiguration(baseURL: "http://bca", userName: "u", password: .environment("X"), statusesByEvent: ["received": [1]])
         let transport = PortalTransport()
         let adapter = BCAAdapter(configuration: configuration, password: Secret("p"), classification: table, transport: transport)
-        _ = await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-received"), idempotencyKey: "k")
-        _ = await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k2")
+        _ = try await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-received"), idempotencyKey: "k")
+        _ = try await adapter.perform(BCAAdapter.pushStatus, for: try event("interconnect-resolved"), idempotencyKey: "k2")
         #expect(transport.pushes.map { $0["trangThai"] as? Int } == [1, 4], "received as configured, resolved as built in")
     }
 

@@ -31,7 +31,7 @@ import Testing
             let body = try example.body.map { Array(try JSONEncoder().encode($0)) } ?? []
             let transport = ScriptedTransport(answer: InboundResponse(status: example.status, body: body))
             let adapter = try ContractFixtures.adapter(descriptor, transport: transport)
-            let answer = await adapter.perform(example.operation, for: event, idempotencyKey: "contract/\(system)/\(example.operation)")
+            let answer = try await adapter.perform(example.operation, for: event, idempotencyKey: "contract/\(system)/\(example.operation)")
             #expect(answer.verdict == example.verdict, "\(system) '\(example.name)': \(answer.verdict) (\(answer.excerpt))")
             #expect(answer.httpStatus == example.status)
         }

@@ -27,7 +27,7 @@ import Testing
                 let transport = ScriptedTransport()
                 let adapter = try ContractFixtures.adapter(system, transport: transport)
                 for operation in system.operations {
-                    _ = await adapter.perform(operation, for: event, idempotencyKey: "\(event.id)/\(system.target)/\(operation)")
+                    _ = try await adapter.perform(operation, for: event, idempotencyKey: "\(event.id)/\(system.target)/\(operation)")
                 }
                 let base = try #require(bases[system.target.rawValue])
                 for request in transport.requests where !ScriptedTransport.isSignIn(request) {

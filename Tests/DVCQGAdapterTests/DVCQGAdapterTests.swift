@@ -46,8 +46,8 @@ final class StubTransport: HTTPTransport {
         let transport = StubTransport(answers: [Self.login, Self.ok, Self.ok])
         let adapter = try adapter(transport)
         let event = try event("received")
-        #expect(await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k1").verdict == .delivered)
-        #expect(await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k1").verdict == .delivered)
+        #expect(try await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k1").verdict == .delivered)
+        #expect(try await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k1").verdict == .delivered)
         let bodies = transport.bodies()
         #expect(transport.requests.map(\.url) == ["http://dvcqg.test/api/dvcqg/login", "http://dvcqg.test/api/dvcqg/integration", "http://dvcqg.test/api/dvcqg/integration"])
         #expect(bodies[0]["username"] as? String == "gateway")
@@ -125,9 +125,9 @@ final class StubTransport: HTTPTransport {
         let transport = StubTransport(answers: [Self.login, expired, (200, #"{"error_code":0,"session":"S-2"}"#), Self.ok])
         let adapter = try adapter(transport)
         let event = try event("received")
-        #expect(await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k").verdict == .reauthenticate)
+        #expect(try await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k").verdict == .reauthenticate)
         await adapter.invalidateCredentials(usedSince: .now)
-        #expect(await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k").verdict == .delivered)
+        #expect(try await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k").verdict == .delivered)
         #expect(transport.bodies()[3]["session"] as? String == "S-2")
     }
 
@@ -148,10 +148,15 @@ final class StubTransport: HTTPTransport {
         #expect(answer.errorClass == .transport(.connectionRefused))
     }
 
-    @Test func aRefusedLoginIsPermanent() async throws {
+    @Test func aRefusedLoginIsThrownAsAPermanentFailureOfTheTarget() async throws {
         let transport = StubTransport(answers: [(200, #"{"error_code":"-1","message":"Sai mật khẩu"}"#)])
-        let answer = try await adapter(transport).perform("DongBoHoSoMC", for: event("received"), idempotencyKey: "k")
-        #expect(answer.verdict == .permanent)
-        #expect(answer.errorClass == .loginRefused)
+        let adapter = try adapter(transport)
+        let event = try event("received")
+        let failure = await #expect(throws: AuthenticationFailure.self) {
+            try await adapter.perform("DongBoHoSoMC", for: event, idempotencyKey: "k")
+        }
+        #expect(failure?.answer.verdict == .permanent && failure?.answer.scope == .target)
+        #expect(failure?.answer.errorClass == .loginRefused)
+        #expect(transport.bodies().count == 1, "only the login was sent")
     }
 }

@@ -28,7 +28,7 @@ final class RecordingTransport: HTTPTransport {
         let transport = RecordingTransport(status: status)
         let table = try ClassificationTable.load(from: Self.contracts.appendingPathComponent("emc/classification.json").path)
         let adapter = EMCAdapter(configuration: EMCConfiguration(baseURL: "http://emc", siteId: "site-92", provinceCode: "92"), classification: table, transport: transport)
-        let answer = await adapter.perform(EMCAdapter.tracking, for: event, idempotencyKey: "k")
+        let answer = try await adapter.perform(EMCAdapter.tracking, for: event, idempotencyKey: "k")
         let request = try #require(transport.requests.withLock { $0.first })
         #expect(request.url == "http://emc/TrackingMCDT")
         #expect(!request.headers.contains { $0.name == "Authorization" }, "EMC takes no auth header")

@@ -55,11 +55,11 @@ final class CivilRegistryTransport: HTTPTransport {
         let expired = InboundResponse(status: 401, body: Array(#"{"status":"0","errorDescription":"Token không hợp lệ hoặc đã hết hạn"}"#.utf8))
         let transport = CivilRegistryTransport(answers: [InboundResponse(status: 200, body: Array(#"{"status":"1"}"#.utf8)), expired])
         let adapter = try adapter(transport)
-        #expect(await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k1").verdict == .delivered)
-        #expect(await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k2").verdict == .reauthenticate)
+        #expect(try await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k1").verdict == .delivered)
+        #expect(try await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k2").verdict == .reauthenticate)
         #expect(transport.tokens.withLock { $0 } == 1, "one token for both calls")
         await adapter.invalidateCredentials(usedSince: .now)
-        #expect(await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k3").verdict == .delivered)
+        #expect(try await adapter.perform(HoTichAdapter.receive, for: try received(), idempotencyKey: "k3").verdict == .delivered)
         #expect(transport.tokens.withLock { $0 } == 2)
     }
 

@@ -31,7 +31,7 @@ package struct BCAAdapter: TargetAdapter {
         self.tokens = TokenCache(refreshMargin: .seconds(configuration.refreshMarginSeconds)) { await signIn.token() }
     }
 
-    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
         guard operation == Self.pushStatus else {
             return .unknownOperation(operation, of: "BCA")
         }
@@ -41,11 +41,7 @@ package struct BCAAdapter: TargetAdapter {
         let statuses = configuration.statuses(for: event.type)
         var last = OperationAnswer(verdict: .delivered, excerpt: "no BCA status for \(event.type.shortName)", url: configuration.baseURL + configuration.statusPath)
         for (index, trangThai) in statuses.enumerated() {
-            let token: String
-            switch await tokens.current() {
-            case .success(let value): token = value
-            case .failure(let failure): return failure.answer
-            }
+            let token = try await tokens.token()
             let body = BCAMapping.statusPush(event, trangThai: trangThai)
             // One call per status, each with its own key derived from the operation's.
             let key = index == 0 ? idempotencyKey : "\(idempotencyKey)/trangThai-\(trangThai)"

@@ -36,12 +36,8 @@ package struct DVCQGAdapter: TargetAdapter {
         await session.invalidate(usedSince: callStarted)
     }
 
-    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
-        let token: String
-        switch await session.current() {
-        case .success(let value): token = value
-        case .failure(let failure): return failure.answer
-        }
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
+        let token = try await session.token()
         let unit = configuration.unitCode ?? event.data.agencyCode
         switch operation {
         case Self.syncDossier:

@@ -22,7 +22,7 @@ package struct EMCAdapter: TargetAdapter {
         self.call = JSONCall(transport: transport, classification: classification, fields: .none, timeout: .milliseconds(configuration.timeoutMilliseconds))
     }
 
-    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
         guard operation == Self.tracking else {
             return .unknownOperation(operation, of: "EMC")
         }

@@ -33,18 +33,14 @@ package struct HoTichAdapter: TargetAdapter {
         self.tokens = TokenCache { await credentials.fetch(with: transport) }
     }
 
-    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
         guard operation == Self.receive else {
             return .unknownOperation(operation, of: "civil-registry")
         }
         guard let body = HoTichMapping.registration(event, configuration: configuration) else {
             return .missingData("the event carries no civilStatus block; the civil registry needs one")
         }
-        let token: String
-        switch await tokens.current() {
-        case .success(let value): token = value
-        case .failure(let failure): return failure.answer
-        }
+        let token = try await tokens.token()
         return await call.post(
             body, to: configuration.baseURL + configuration.receivePath, operation: operation,
             idempotencyKey: idempotencyKey, headers: [("Authorization", "Bearer \(token)")]

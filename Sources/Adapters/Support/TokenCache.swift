@@ -40,6 +40,12 @@ public actor TokenCache {
         self.fetch = fetch
     }
 
+    /// The token to send, fetched when there is none or it is about to expire.
+    /// - Throws: the sign-in's failure, whose answer becomes the operation's.
+    public func token() async throws(AuthenticationFailure) -> String {
+        try await current().get()
+    }
+
     public func current() async -> Result<String, AuthenticationFailure> {
         if let token, ContinuousClock.now + refreshMargin < token.value.expiresAt { return .success(token.value.value) }
         if let pending { return await pending.value.map(\.value) }
@@ -59,28 +65,6 @@ public actor TokenCache {
     public func invalidate(usedSince callStarted: ContinuousClock.Instant) {
         guard let token, token.fetchedAt <= callStarted else { return }
         self.token = nil
-    }
-}
-
-/// Why a token could not be had, as the answer to the operation that needed it.
-public struct AuthenticationFailure: Error, Sendable {
-    public let answer: OperationAnswer
-    public init(_ answer: OperationAnswer) { self.answer = answer }
-
-    /// A sign-in the system was too busy or down to answer is retryable like any failed call. A
-    /// refused one speaks of the target as a whole (a locked account, an allow-list): the target
-    /// is paused and no delivery is dead-lettered for it.
-    public static func from(_ response: InboundResponse, url: String) -> AuthenticationFailure {
-        let retryable = response.status == 429 || response.status >= 500 || (300..<400).contains(response.status)
-        return AuthenticationFailure(OperationAnswer(
-            verdict: retryable ? .retryable : .permanent,
-            httpStatus: response.status,
-            excerpt: Redaction.excerpt(response.body),
-            retryAfter: AnswerReading.retryAfter(response),
-            url: url,
-            errorClass: retryable ? .tokenHTTP(response.status) : .tokenRefused,
-            scope: retryable ? .call : .target
-        ))
     }
 }
 

@@ -34,7 +34,7 @@ package struct VBDLISAdapter: TargetAdapter {
         }
     }
 
-    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer {
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
         let body: any Encodable
         switch operation {
         case Self.handOver:
@@ -48,12 +48,7 @@ package struct VBDLISAdapter: TargetAdapter {
             return .unknownOperation(operation, of: "VBDLIS")
         }
         var headers: [(name: String, value: String)] = []
-        if let tokens {
-            switch await tokens.current() {
-            case .success(let token): headers.append(("Authorization", "Bearer \(token)"))
-            case .failure(let failure): return failure.answer
-            }
-        }
+        if let tokens { headers.append(("Authorization", "Bearer \(try await tokens.token())")) }
         return await call.post(body, to: configuration.baseURL + "/" + operation, operation: operation, idempotencyKey: idempotencyKey, headers: headers)
     }
 

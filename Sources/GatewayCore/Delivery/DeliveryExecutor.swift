@@ -40,7 +40,12 @@ struct DeliveryExecutor: Sendable {
                 }
                 attempts += 1
                 let callStarted = clock.now
-                let answer = await adapter.perform(operation, for: delivery.event, idempotencyKey: key)
+                let answer: OperationAnswer
+                do {
+                    answer = try await adapter.perform(operation, for: delivery.event, idempotencyKey: key)
+                } catch {
+                    answer = error.answer
+                }
                 guard !Task.isCancelled else {
                     await breaker.release(current)
                     return nil

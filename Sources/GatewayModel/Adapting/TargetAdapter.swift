@@ -88,11 +88,35 @@ public protocol TargetAdapter: Sendable {
     ///   - event: the dossier event being delivered.
     ///   - idempotencyKey: `dossierCode/eventId/target/operation`; the same on every attempt,
     ///     sent as `Idempotency-Key`. A call that is a different request derives its own from it.
-    /// - Returns: the verdict and what the dead letter and result record need; never throws,
-    ///   since a failure is an answer like any other.
-    func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async -> OperationAnswer
+    /// - Returns: the verdict and what the dead letter and result record need. A failed call is
+    ///   an answer like any other.
+    /// - Throws: `AuthenticationFailure` when no session or token could be had; the engine takes
+    ///   its answer as the operation's.
+    func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer
 
     /// Forgets the session or token in use since before `callStarted`, so the next call signs in
     /// again; a token fetched after that instant was not the one refused and is kept.
     func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async
+}
+
+/// Why a token could not be had, as the answer to the operation that needed it.
+public struct AuthenticationFailure: Error, Sendable {
+    public let answer: OperationAnswer
+    public init(_ answer: OperationAnswer) { self.answer = answer }
+
+    /// A sign-in the system was too busy or down to answer is retryable like any failed call. A
+    /// refused one speaks of the target as a whole (a locked account, an allow-list): the target
+    /// is paused and no delivery is dead-lettered for it.
+    public static func from(_ response: InboundResponse, url: String) -> AuthenticationFailure {
+        let retryable = response.status == 429 || response.status >= 500 || (300..<400).contains(response.status)
+        return AuthenticationFailure(OperationAnswer(
+            verdict: retryable ? .retryable : .permanent,
+            httpStatus: response.status,
+            excerpt: Redaction.excerpt(response.body),
+            retryAfter: AnswerReading.retryAfter(response),
+            url: url,
+            errorClass: retryable ? .tokenHTTP(response.status) : .tokenRefused,
+            scope: retryable ? .call : .target
+        ))
+    }
 }
