@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gateway", targets: ["gateway"]),
+        .executable(name: "gateway-dev", targets: ["gateway-dev"]),
         .executable(name: "gateway-bench", targets: ["gateway-bench"]),
     ],
     dependencies: [
@@ -147,18 +148,21 @@ let package = Package(
             ]
         ),
 
+        // The production executable: run, config check, contracts verify. No mocks, no dev secrets.
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayRuntime",
-                "AdapterSupport",
-                "GatewayHTTP",
-                "Kafka",
-                "GatewayCore",
-                "GatewayModel",
-                "MockSupport",
-                "SampleTraffic",
-                "GatewayDev",
+                "GatewayRuntime", "AdapterSupport", "GatewayHTTP", "Kafka", "GatewayCore", "GatewayModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The development tools: `dev`, `kafka` and `mocks`.
+        .executableTarget(
+            name: "gateway-dev",
+            dependencies: [
+                "GatewayDev", "GatewayRuntime", "Kafka", "GatewayCore", "GatewayModel", "MockSupport", "SampleTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

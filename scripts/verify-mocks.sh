@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)
 trap 'kill "$mocks" 2>/dev/null || true; rm -rf "$scratch"' EXIT
-.build/debug/gateway mocks --free-ports --ports-file "$scratch/ports.json" --env-file "$scratch/mocks.env" > "$scratch/mocks.log" 2>&1 &
+.build/debug/gateway-dev mocks --free-ports --ports-file "$scratch/ports.json" --env-file "$scratch/mocks.env" > "$scratch/mocks.log" 2>&1 &
 mocks=$!
 for _ in $(seq 100); do [ -s "$scratch/mocks.env" ] && break; sleep 0.1; done
 # shellcheck disable=SC1091

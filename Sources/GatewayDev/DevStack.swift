@@ -6,7 +6,7 @@ import Kafka
 import Logging
 import MockSupport
 
-/// Everything `gateway dev` and the integration tests run in one process: the embedded
+/// Everything `gateway-dev dev` and the integration tests run in one process: the embedded
 /// Kafka broker with the gateway's topics, the mock national systems on loopback, and
 /// helpers to produce events and read what the gateway wrote back.
 package final class DevStack: Sendable {

@@ -7,12 +7,14 @@ import Logging
 import MockSupport
 import Synchronization
 
-/// Real processes: `gateway kafka`, `gateway mocks` and any number of `gateway run`,
+/// Real processes: `gateway-dev kafka`, `gateway-dev mocks` and any number of `gateway run`,
 /// each of which can be killed with SIGKILL or stopped with SIGTERM. The process tests and
 /// the benchmark run on it.
 package final class ProcessStack: Sendable {
-    /// The `gateway` executable every process runs.
+    /// The `gateway` executable every gateway process runs.
     package let binary: URL
+    /// The `gateway-dev` executable the broker and the mocks run.
+    package let devBinary: URL
     package let contractsDirectory: String
 
     package let bootstrap: String
@@ -25,19 +27,22 @@ package final class ProcessStack: Sendable {
     private let mocks: Process
     private let scratch: URL
 
-    /// Starts the broker with `partitions` per topic and the mocks, from `binary`.
-    package init(partitions: Int = 6, binary: URL, contractsDirectory: String, gatewayDefaults: [String: String] = [:]) throws {
+    /// Starts the broker with `partitions` per topic and the mocks, from `devBinary` (by default
+    /// the `gateway-dev` beside `binary`).
+    package init(partitions: Int = 6, binary: URL, devBinary: URL? = nil, contractsDirectory: String, gatewayDefaults: [String: String] = [:]) throws {
         self.partitions = partitions
         self.binary = binary
+        let devBinary = devBinary ?? binary.deletingLastPathComponent().appendingPathComponent("gateway-dev")
+        self.devBinary = devBinary
         self.contractsDirectory = contractsDirectory
         self.gatewayDefaults = gatewayDefaults
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let bootstrapFile = scratch.appendingPathComponent("bootstrap")
-        broker = try Self.launch(binary, ["kafka", "--partitions", String(partitions), "--bootstrap-file", bootstrapFile.path], log: scratch.appendingPathComponent("kafka.log"))
+        broker = try Self.launch(devBinary, ["kafka", "--partitions", String(partitions), "--bootstrap-file", bootstrapFile.path], log: scratch.appendingPathComponent("kafka.log"))
         bootstrap = try Self.waitForFile(bootstrapFile)
         let portsFile = scratch.appendingPathComponent("ports.json")
-        mocks = try Self.launch(binary, 
+        mocks = try Self.launch(devBinary, 
             ["mocks", "--free-ports", "--ports-file", portsFile.path],
             log: scratch.appendingPathComponent("mocks.log")
         )

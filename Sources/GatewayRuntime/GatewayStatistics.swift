@@ -2,7 +2,7 @@ import GatewayCore
 import GatewayModel
 import Synchronization
 
-/// Counters an operator (or `gateway dev`) reads to see what the gateway did.
+/// Counters an operator (or `gateway-dev dev`) reads to see what the gateway did.
 package final class GatewayStatistics: Sendable {
     package struct Snapshot: Sendable, Equatable {
         package var eventsConsumed = 0

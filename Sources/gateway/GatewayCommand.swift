@@ -1,6 +1,5 @@
 import ArgumentParser
 import GatewayCore
-import GatewayModel
 
 @main
 struct GatewayCommand: AsyncParsableCommand {
@@ -8,6 +7,6 @@ struct GatewayCommand: AsyncParsableCommand {
         commandName: "gateway",
         abstract: "Keeps the national systems in step with the province's one-stop dossier events.",
         version: GatewayVersion.current,
-        subcommands: [RunCommand.self, ConfigCommand.self, DevCommand.self, KafkaCommand.self, MocksCommand.self, ContractsCommand.self]
+        subcommands: [RunCommand.self, ConfigCommand.self, ContractsCommand.self]
     )
 }

@@ -4,7 +4,7 @@ import GatewayModel
 import SampleTraffic
 import Testing
 
-/// `gateway kafka` is a broker other programs use: `kcat` reads what a separate gateway process wrote.
+/// `gateway-dev kafka` is a broker other programs use: `kcat` reads what a separate gateway process wrote.
 @Suite(.serialized) struct EmbeddedBrokerTests {
     func kcat(_ arguments: [String]) throws -> String {
         let process = Process()

@@ -3,6 +3,7 @@ import Foundation
 import GatewayCore
 import GatewayDev
 import GatewayModel
+import GatewayRuntime
 import Logging
 
 struct MocksCommand: AsyncParsableCommand {
