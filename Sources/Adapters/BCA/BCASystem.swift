@@ -15,16 +15,7 @@ package enum BCASystem: NationalSystem {
     /// Its personal data travels under names every system shares (`soDinhDanh`, `hoTen`).
     package static let sensitiveFields: [String] = []
     package static var defaultConnection: JSONValue {
-        .object([
-            "tokenPath": .string("/api/auth/token"),
-            "refreshPath": .string("/api/auth/refresh"),
-            "statusPath": .string("/api/hosolienthong/capnhattrangthai"),
-            "listPath": .string("/api/hosolienthong"),
-            "password": .object(["env": .string("BCA_PASSWORD")]),
-            "tokenLifetimeSeconds": .number(1_800),
-            "refreshMarginSeconds": .number(60),
-            "timeoutMilliseconds": .number(10_000),
-        ])
+        connectionDefaults(of: BCAConfiguration(baseURL: "", userName: "", password: .environment("BCA_PASSWORD")), without: ["baseURL", "userName"])
     }
 
     package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {

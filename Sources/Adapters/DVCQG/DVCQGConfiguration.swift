@@ -28,6 +28,9 @@ package struct DVCQGConfiguration: Codable, Sendable {
         self.progressRowsPerCall = progressRowsPerCall
     }
 
+    /// Every default in place; the deployment facts (`baseURL`, `username`) left empty.
+    static let prototype = DVCQGConfiguration(baseURL: "", username: "", password: .environment("DVCQG_PASSWORD"))
+
     private enum CodingKeys: String, CodingKey {
         case baseURL, authPath, integrationPath, sharingPath, username, password, unitCode, timeoutMilliseconds, progressRowsPerCall
     }
@@ -36,14 +39,14 @@ package struct DVCQGConfiguration: Codable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             baseURL: try c.decode(String.self, forKey: .baseURL),
-            authPath: try c.decodeIfPresent(String.self, forKey: .authPath) ?? "/api/dvcqg/login",
-            integrationPath: try c.decodeIfPresent(String.self, forKey: .integrationPath) ?? "/api/dvcqg/integration",
-            sharingPath: try c.decodeIfPresent(String.self, forKey: .sharingPath) ?? "/api/dvcqg/sharing",
+            authPath: try c.decodeIfPresent(String.self, forKey: .authPath) ?? Self.prototype.authPath,
+            integrationPath: try c.decodeIfPresent(String.self, forKey: .integrationPath) ?? Self.prototype.integrationPath,
+            sharingPath: try c.decodeIfPresent(String.self, forKey: .sharingPath) ?? Self.prototype.sharingPath,
             username: try c.decode(String.self, forKey: .username),
             password: try c.decode(SecretSource.self, forKey: .password),
             unitCode: try c.decodeIfPresent(String.self, forKey: .unitCode),
-            timeoutMilliseconds: try c.decodeIfPresent(Int.self, forKey: .timeoutMilliseconds) ?? 10_000,
-            progressRowsPerCall: try c.decodeIfPresent(Int.self, forKey: .progressRowsPerCall) ?? 10
+            timeoutMilliseconds: try c.decodeIfPresent(Int.self, forKey: .timeoutMilliseconds) ?? Self.prototype.timeoutMilliseconds,
+            progressRowsPerCall: try c.decodeIfPresent(Int.self, forKey: .progressRowsPerCall) ?? Self.prototype.progressRowsPerCall
         )
         guard (1...10).contains(progressRowsPerCall) else {
             throw DecodingError.dataCorruptedError(forKey: .progressRowsPerCall, in: c, debugDescription: "must be 1 to 10")

@@ -13,14 +13,7 @@ package enum DVCQGSystem: NationalSystem {
     ]
     package static let sensitiveFields = ["ChuHoSo", "MaDoiTuong", "DinhDanhCHS"]
     package static var defaultConnection: JSONValue {
-        .object([
-            "authPath": .string("/api/dvcqg/login"),
-            "integrationPath": .string("/api/dvcqg/integration"),
-            "sharingPath": .string("/api/dvcqg/sharing"),
-            "timeoutMilliseconds": .number(10_000),
-            "progressRowsPerCall": .number(10),
-            "password": .object(["env": .string("DVCQG_PASSWORD")]),
-        ])
+        connectionDefaults(of: DVCQGConfiguration.prototype, without: ["baseURL", "username"])
     }
 
     package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {

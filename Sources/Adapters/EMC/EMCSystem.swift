@@ -12,10 +12,7 @@ package enum EMCSystem: NationalSystem {
     /// `User` is `{ID_local, ID_QG, …}` sent as a JSON string.
     package static let sensitiveFields = ["User", "ID_local", "ID_QG"]
     package static var defaultConnection: JSONValue {
-        .object([
-            "trackingPath": .string("/TrackingMCDT"),
-            "timeoutMilliseconds": .number(10_000),
-        ])
+        connectionDefaults(of: EMCConfiguration(baseURL: "", siteId: "", provinceCode: ""), without: ["baseURL", "siteId", "provinceCode"])
     }
 
     package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {

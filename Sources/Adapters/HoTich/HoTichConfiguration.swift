@@ -17,7 +17,7 @@ package struct HoTichConfiguration: Codable, Sendable {
     package var unitCode: String?
     package var timeoutMilliseconds: Int
 
-    package init(baseURL: String, tokenPath: String, receivePath: String, resultPath: String? = nil, clientId: String, clientSecret: SecretSource, scope: String? = nil, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000) {
+    package init(baseURL: String, tokenPath: String = "/oauth2/token", receivePath: String = "/api/hotich/NhanDKHT", resultPath: String? = "/api/hotich/KetQuaDKHT", clientId: String, clientSecret: SecretSource, scope: String? = nil, unitCode: String? = nil, timeoutMilliseconds: Int = 10_000) {
         self.resultPath = resultPath
         self.baseURL = baseURL
         self.tokenPath = tokenPath

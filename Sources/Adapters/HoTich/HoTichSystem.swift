@@ -14,13 +14,7 @@ package enum HoTichSystem: NationalSystem {
     /// The `hoTich` record uses names every system shares (`hoTen`, `ngaySinh`, `soDinhDanh`).
     package static let sensitiveFields: [String] = []
     package static var defaultConnection: JSONValue {
-        .object([
-            "tokenPath": .string("/oauth2/token"),
-            "receivePath": .string("/api/hotich/NhanDKHT"),
-            "resultPath": .string("/api/hotich/KetQuaDKHT"),
-            "clientSecret": .object(["env": .string("HOTICH_CLIENT_SECRET")]),
-            "timeoutMilliseconds": .number(10_000),
-        ])
+        connectionDefaults(of: HoTichConfiguration(baseURL: "", clientId: "", clientSecret: .environment("HOTICH_CLIENT_SECRET")), without: ["baseURL", "clientId"])
     }
 
     package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {

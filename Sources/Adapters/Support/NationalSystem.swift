@@ -51,6 +51,20 @@ public protocol NationalSystem: Sendable {
 }
 
 extension NationalSystem {
+    /// The connection defaults of a system, read from a prototype of its configuration built
+    /// with the type's own defaults: the prototype encoded, without the keys a deployment must
+    /// always name (where the system is, who the province is there).
+    /// - Parameters:
+    ///   - prototype: the configuration with every default left in place.
+    ///   - deploymentKeys: the keys filled in only to build the prototype.
+    public static func connectionDefaults(of prototype: some Encodable, without deploymentKeys: Set<String>) -> JSONValue {
+        guard let data = try? JSONEncoder().encode(prototype), case .object(var object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            return .object([:])
+        }
+        for key in deploymentKeys { object[key] = nil }
+        return .object(object)
+    }
+
     /// Decodes the connection settings, naming the target in the error.
     public static func decodeConnection<Settings: Decodable>(_ type: Settings.Type, from connection: JSONValue) throws -> Settings {
         do {

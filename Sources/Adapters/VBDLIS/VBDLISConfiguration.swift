@@ -19,7 +19,7 @@ package struct VBDLISConfiguration: Codable, Sendable {
     package var scope: String?
     package var timeoutMilliseconds: Int
 
-    package init(baseURL: String, auth: Auth = .none, tokenURL: String? = nil, clientId: String? = nil, clientSecret: SecretSource? = nil, scope: String? = nil, timeoutMilliseconds: Int = 15_000) {
+    package init(baseURL: String, auth: Auth = .clientCredentials, tokenURL: String? = nil, clientId: String? = nil, clientSecret: SecretSource? = nil, scope: String? = nil, timeoutMilliseconds: Int = 15_000) {
         self.baseURL = baseURL
         self.auth = auth
         self.tokenURL = tokenURL

@@ -17,11 +17,7 @@ package enum VBDLISSystem: NationalSystem {
     ]
     package static let sensitiveFields = ["DiaChiTaiSan", "ThongTinNguoiNopDon"]
     package static var defaultConnection: JSONValue {
-        .object([
-            "auth": .string("client-credentials"),
-            "clientSecret": .object(["env": .string("VBDLIS_CLIENT_SECRET")]),
-            "timeoutMilliseconds": .number(15_000),
-        ])
+        connectionDefaults(of: VBDLISConfiguration(baseURL: "", clientSecret: .environment("VBDLIS_CLIENT_SECRET")), without: ["baseURL"])
     }
 
     package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
