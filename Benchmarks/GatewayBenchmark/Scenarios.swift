@@ -246,7 +246,7 @@ extension Scenarios {
             written = 0
             for event in events {
                 let delivery = Delivery(event: event, target: "dvcqg", operations: ["dongbo"], origin: EventOrigin(topic: "dossier.events", partition: 0, offset: 0, timestampMilliseconds: nil, key: nil, value: [], headers: []))
-                written += ResultRecord(outcome: DeliveryOutcome(delivery: delivery, status: .delivered, operations: [], failure: nil, reason: nil)).encoded().count
+                written += ResultRecord(outcome: DeliveryOutcome(delivery, .delivered([], duplicate: false))).encoded().count
             }
             encoding = min(encoding, started.duration(to: clock.now).seconds)
         }

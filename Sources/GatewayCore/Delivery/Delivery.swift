@@ -86,23 +86,61 @@ package struct DeliveryOutcome: Sendable {
         }
     }
 
-    package let delivery: Delivery
-    package let status: Status
-    package let operations: [OperationReport]
-    /// For a dead letter: the last answer of the operation that failed.
-    package let failure: OperationAnswer?
-    /// For a dead letter: why it was given up (`permanent`, `retries-exhausted`, `budget-exhausted`, …).
-    package let reason: GiveUpReason?
-    /// For a parked delivery: the dead-lettered event it waits behind.
-    package let parkedBehind: ParkedDossier?
+    /// How it ended, each case with exactly what it carries.
+    package enum Ending: Sendable {
+        /// Every operation accepted; `duplicate` when the system knew every one already.
+        case delivered([OperationReport], duplicate: Bool)
+        /// Given up: the reports up to the failed operation, its last answer and why.
+        case deadLettered([OperationReport], failure: OperationAnswer, reason: GiveUpReason)
+        /// Not sent: the dossier waits behind this dead-lettered event.
+        case parked(behind: ParkedDossier)
+        /// Not sent: the target had it already.
+        case alreadyDelivered
+    }
 
-    package init(delivery: Delivery, status: Status, operations: [OperationReport], failure: OperationAnswer?, reason: GiveUpReason?, parkedBehind: ParkedDossier? = nil) {
+    package let delivery: Delivery
+    package let ending: Ending
+
+    package init(_ delivery: Delivery, _ ending: Ending) {
         self.delivery = delivery
-        self.status = status
-        self.operations = operations
-        self.failure = failure
-        self.reason = reason
-        self.parkedBehind = parkedBehind
+        self.ending = ending
+    }
+
+    package var status: Status {
+        switch ending {
+        case .delivered(_, let duplicate): duplicate ? .duplicate : .delivered
+        case .deadLettered: .deadLettered
+        case .parked: .parked
+        case .alreadyDelivered: .alreadyDelivered
+        }
+    }
+
+    package var operations: [OperationReport] {
+        switch ending {
+        case .delivered(let reports, _), .deadLettered(let reports, _, _): reports
+        case .parked, .alreadyDelivered: []
+        }
+    }
+
+    /// For a dead letter: the last answer of the operation that failed.
+    package var failure: OperationAnswer? {
+        if case .deadLettered(_, let failure, _) = ending { return failure }
+        return nil
+    }
+
+    /// For a dead letter: why it was given up; `parked` for a parked delivery.
+    package var reason: GiveUpReason? {
+        switch ending {
+        case .deadLettered(_, _, let reason): reason
+        case .parked: .parked
+        case .delivered, .alreadyDelivered: nil
+        }
+    }
+
+    /// For a parked delivery: the dead-lettered event it waits behind.
+    package var parkedBehind: ParkedDossier? {
+        if case .parked(let entry) = ending { return entry }
+        return nil
     }
 
     /// True when this outcome goes to the dead-letter topic too (dead letters and parked events).

@@ -234,10 +234,10 @@ actor TargetLane {
     /// target. What the outcome causes (parking, records, the mark) is the outcome handler's.
     private nonisolated func deliver(_ delivery: Delivery) async -> DeliveryOutcome? {
         if await marks.isDelivered(delivery) {
-            return DeliveryOutcome(delivery: delivery, status: .alreadyDelivered, operations: [], failure: nil, reason: nil)
+            return DeliveryOutcome(delivery, .alreadyDelivered)
         }
         if let entry = await parking.parked(delivery.event.dossierCode, target: delivery.target), entry.eventId != delivery.event.id {
-            return DeliveryOutcome(delivery: delivery, status: .parked, operations: [], failure: nil, reason: .parked, parkedBehind: entry)
+            return DeliveryOutcome(delivery, .parked(behind: entry))
         }
         return await executor.run(delivery)
     }

@@ -18,17 +18,15 @@ struct DeliveryExecutor: Sendable {
     /// its offset stays uncommitted and it is read again).
     func run(_ delivery: Delivery) async -> DeliveryOutcome? {
         let clock = ContinuousClock()
-        var budgetStart = clock.now
-        let budget = Duration.milliseconds(policy.budgetMilliseconds)
+        let decision = RetryDecision(policy: policy, breakerPolicy: breakerPolicy)
+        var state = RetryState(budgetStart: clock.now)
         var reports: [DeliveryOutcome.OperationReport] = []
-        var failedProbes = 0
 
         for operation in delivery.operations {
             let key = delivery.idempotencyKey(for: operation)
-            var attempts = 0
-            var reauthentications = 0
+            state.startOperation()
             var permit: BreakerPermit?
-            while true {
+            calls: while true {
                 if permit == nil {
                     guard let admitted = await breaker.admit(for: key) else { return nil }
                     permit = admitted
@@ -38,7 +36,7 @@ struct DeliveryExecutor: Sendable {
                     await breaker.release(current)
                     return nil
                 }
-                attempts += 1
+                state.attempts += 1
                 let callStarted = clock.now
                 let answer: OperationAnswer
                 do {
@@ -52,87 +50,43 @@ struct DeliveryExecutor: Sendable {
                 }
                 let report = DeliveryOutcome.OperationReport(
                     operation: operation, verdict: answer.verdict, httpStatus: answer.httpStatus,
-                    answerCode: answer.code, attempts: attempts, idempotencyKey: key
+                    answerCode: answer.code, attempts: state.attempts, idempotencyKey: key
                 )
-                var giveUp: GiveUpReason?
-                switch answer.verdict {
-                case .delivered, .duplicate:
-                    await breaker.record(current, .succeeded)
-                    permit = nil
+                var held = false
+                switch decision.report(for: answer, reauthentications: state.reauthentications) {
+                case .succeeded: await breaker.record(current, .succeeded)
+                case .failed: held = await breaker.record(current, .failed(detail: describe(answer)))
+                case .targetRefused:
+                    let detail = answer.verdict == .reauthenticate
+                        ? "sessions refused after \(state.reauthentications) sign-ins: \(describe(answer))" : describe(answer)
+                    await breaker.record(current, .targetRefused(detail: detail))
+                case .release: await breaker.release(current)
+                case .keep: break
+                }
+                switch decision.next(after: answer, held: held, isProbe: current.isProbe, state: &state, now: clock.now) {
+                case .done:
                     reports.append(report)
+                    break calls
                 case .reauthenticate:
-                    attempts -= 1
-                    if reauthentications < policy.maxReauthentications {
-                        // Sign in again and resend under the same permit: a probe stays the probe.
-                        reauthentications += 1
-                        logger.info("session expired, signing in again", metadata: metadata(delivery, operation))
-                        await adapter.invalidateCredentials(usedSince: callStarted)
-                        continue
-                    }
-                    // Fresh sessions refused again and again: the target refuses us, not this dossier.
-                    await breaker.record(current, .targetRefused(detail: "sessions refused after \(reauthentications) sign-ins: \(describe(answer))"))
+                    // The same permit: a probe stays the probe.
+                    logger.info("session expired, signing in again", metadata: metadata(delivery, operation))
+                    await adapter.invalidateCredentials(usedSince: callStarted)
+                case .hold:
                     permit = nil
-                    reauthentications = 0
-                    budgetStart = clock.now
-                    continue
-                case .permanent, .retryable:
-                    if answer.scope == .local {
-                        // The request never left the process: no verdict on the target, and sending
-                        // it again would build the same request.
-                        await breaker.release(current)
-                        permit = nil
-                        giveUp = .permanent
-                        break
-                    }
-                    if answer.scope == .target {
-                        attempts -= 1
-                        await breaker.record(current, .targetRefused(detail: describe(answer)))
-                        permit = nil
-                        budgetStart = clock.now
-                        continue
-                    }
-                    let held = await breaker.record(current, .failed(detail: describe(answer)))
+                case .retry(let delay):
                     permit = nil
-                    if held {
-                        if current.isProbe {
-                            failedProbes += 1
-                            if failedProbes >= breakerPolicy.maxFailedProbesPerDelivery {
-                                giveUp = .heldTooLong
-                                break
-                            }
-                        }
-                        // Systematic: the target is paused. Hold this delivery, without using up
-                        // its attempts or its budget, and send it again once the target recovers.
-                        attempts -= 1
-                        budgetStart = clock.now
-                        continue
-                    }
-                    if answer.verdict == .permanent {
-                        giveUp = .permanent
-                        break
-                    }
-                    let delay = policy.delay(afterFailedAttempts: attempts, retryAfter: answer.retryAfter)
-                    if attempts >= policy.maxAttempts {
-                        giveUp = .retriesExhausted
-                    } else if budgetStart.duration(to: clock.now) + delay > budget {
-                        giveUp = .budgetExhausted
-                    } else {
-                        logger.debug("retrying", metadata: metadata(delivery, operation).merging([
-                            "attempt": "\(attempts)", "delay": "\(delay)", "error.class": "\(answer.errorClass?.rawValue ?? "-")",
-                        ]) { $1 })
-                        do { try await Task.sleep(for: delay) } catch { return nil }
-                        continue
-                    }
-                }
-                if let giveUp {
+                    logger.debug("retrying", metadata: metadata(delivery, operation).merging([
+                        "attempt": "\(state.attempts)", "delay": "\(delay)", "error.class": "\(answer.errorClass?.rawValue ?? "-")",
+                    ]) { $1 })
+                    do { try await Task.sleep(for: delay) } catch { return nil }
+                case .giveUp(let reason):
                     reports.append(report)
-                    return DeliveryOutcome(delivery: delivery, status: .deadLettered, operations: reports, failure: answer, reason: giveUp)
+                    return DeliveryOutcome(delivery, .deadLettered(reports, failure: answer, reason: reason))
                 }
-                break
             }
         }
         let allDuplicates = !reports.isEmpty && reports.allSatisfy { $0.verdict == .duplicate }
-        return DeliveryOutcome(delivery: delivery, status: allDuplicates ? .duplicate : .delivered, operations: reports, failure: nil, reason: nil)
+        return DeliveryOutcome(delivery, .delivered(reports, duplicate: allDuplicates))
     }
 
     private func describe(_ answer: OperationAnswer) -> String {

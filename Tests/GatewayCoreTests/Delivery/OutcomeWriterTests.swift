@@ -46,7 +46,12 @@ final class EffectLog: ParkingLot, DeliveryMarks, OutcomeRecords {
         var dossierEvent = try Fixtures.event(dossier: 1, step: 0)
         dossierEvent.id = event
         let delivery = Delivery(event: dossierEvent, target: "scripted", operations: ["op"], origin: Fixtures.origin())
-        return DeliveryOutcome(delivery: delivery, status: status, operations: [], failure: nil, reason: status == .deadLettered ? .permanent : nil)
+        switch status {
+        case .deadLettered: return DeliveryOutcome(delivery, .deadLettered([], failure: OperationAnswer(verdict: .permanent), reason: .permanent))
+        case .parked: return DeliveryOutcome(delivery, .parked(behind: ParkedDossier(dossierCode: dossierEvent.dossierCode, target: "scripted", eventId: "e-1", reason: "permanent")))
+        case .alreadyDelivered: return DeliveryOutcome(delivery, .alreadyDelivered)
+        case .delivered, .duplicate: return DeliveryOutcome(delivery, .delivered([], duplicate: status == .duplicate))
+        }
     }
 
     func writer(_ log: EffectLog) -> OutcomeWriter {

@@ -10,9 +10,9 @@ import Testing
         let failure = OperationAnswer(verdict: .permanent, httpStatus: 400, code: "-1",
                                       excerpt: #"{"message":"Sai dữ liệu","session":"s3cr3t","hoTenNguoiNop":"Nguyễn Thị Lan"}"#,
                                       url: "https://dvcqg.example/api/dvcqg/integration", errorClass: .http(400))
-        let outcome = DeliveryOutcome(delivery: delivery, status: .deadLettered, operations: [
+        let outcome = DeliveryOutcome(delivery, .deadLettered([
             .init(operation: "DongBoHoSoMC", verdict: .permanent, httpStatus: 400, answerCode: "-1", attempts: 1, idempotencyKey: delivery.idempotencyKey(for: "DongBoHoSoMC")),
-        ], failure: failure, reason: .permanent)
+        ], failure: failure, reason: .permanent))
         let letter = DeadLetter(outcome: outcome, contractVersion: "1.0.0")
 
         #expect(letter.value == raw)
@@ -40,7 +40,7 @@ import Testing
         let name = event.data.applicant.fullName
         let delivery = Delivery(event: event, target: "vbdlis", operations: ["tiepnhan"], origin: Fixtures.origin())
         let failure = OperationAnswer(verdict: .permanent, httpStatus: 400, excerpt: "Dữ liệu không hợp lệ (\(name))", url: "https://user:pw@lgsp.example/vbdlis/tiepnhan?apikey=k1", errorClass: .http(400))
-        let outcome = DeliveryOutcome(delivery: delivery, status: .deadLettered, operations: [], failure: failure, reason: .permanent)
+        let outcome = DeliveryOutcome(delivery, .deadLettered([], failure: failure, reason: .permanent))
         let headers = Dictionary(DeadLetter(outcome: outcome, contractVersion: "1").headers.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
         #expect(headers[DeadLetter.Header.answerExcerpt] == "Dữ liệu không hợp lệ (***)")
         #expect(headers[DeadLetter.Header.url] == "https://lgsp.example/vbdlis/tiepnhan", "no user information, no query")
