@@ -68,7 +68,7 @@ package final class Gateway: Service {
         let router = try Router(rules: rules, adapters: adapters)
         let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), parking: parking, marks: marks, logger: logger)
         var consumerConfiguration = KafkaConsumerConfiguration(common, subscription: .group(id: kafka.groupId, topics: [kafka.eventsTopic]))
-        consumerConfiguration.sessionTimeoutMilliseconds = kafka.sessionTimeoutMilliseconds
+        consumerConfiguration.sessionTimeout = .milliseconds(kafka.sessionTimeoutMilliseconds)
         consumerConfiguration.startsAssignedPartitionsPaused = true
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         let ledger = OffsetLedger()
@@ -360,9 +360,4 @@ extension KafkaTopicPartition {
     init(_ partition: PartitionID) {
         self.init(topic: partition.topic, partition: partition.partition)
     }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, for log lines.
-    var wholeMilliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
 }

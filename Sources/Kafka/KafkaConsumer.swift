@@ -25,7 +25,7 @@ package final class KafkaConsumer: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: BufferedEvent.self)
         let context = ConsumerContext(
             continuation: continuation, capacity: configuration.bufferCapacity, byteCapacity: configuration.bufferBytes,
-            revocationTimeout: .milliseconds(configuration.revocationTimeoutMilliseconds),
+            revocationTimeout: configuration.revocationTimeout,
             startsPaused: configuration.startsAssignedPartitionsPaused, logger: logger
         )
         self.context = context

@@ -210,8 +210,8 @@ private final class FatalErrorSink: Sendable {
 }
 
 private final class PendingDelivery {
-    let continuation: CheckedContinuation<KafkaDeliveryReport, Error>
-    init(_ continuation: CheckedContinuation<KafkaDeliveryReport, Error>) {
+    let continuation: CheckedContinuation<KafkaDeliveryReport, any Error>
+    init(_ continuation: CheckedContinuation<KafkaDeliveryReport, any Error>) {
         self.continuation = continuation
     }
 }

@@ -145,11 +145,11 @@ struct RefusingTransport: HTTPTransport {
         #expect(row("ratePerSecond").contains("/ `\(target.rateBurst)` |"), "\(row("ratePerSecond"))")
         let breaker = row("breaker.*")
         for (name, value) in [("consecutiveFailures", target.breaker.consecutiveFailures), ("minimumCalls", target.breaker.minimumCalls),
-                              ("windowMilliseconds", target.breaker.windowMilliseconds), ("maxPauseMilliseconds", target.breaker.maxPauseMilliseconds)] {
+                              ("windowMilliseconds", target.breaker.window.wholeMilliseconds), ("maxPauseMilliseconds", target.breaker.maxPause.wholeMilliseconds)] {
             #expect(breaker.contains("\(name) \(value)`"), "README says otherwise for breaker.\(name): \(breaker)")
         }
         let retry = row("retry.*")
-        for (name, value) in [("maxAttempts", target.retry.maxAttempts), ("budgetMilliseconds", target.retry.budgetMilliseconds)] {
+        for (name, value) in [("maxAttempts", target.retry.maxAttempts), ("budgetMilliseconds", target.retry.budget.wholeMilliseconds)] {
             #expect(retry.contains("\(name) \(value)"), "README says otherwise for retry.\(name): \(retry)")
         }
     }

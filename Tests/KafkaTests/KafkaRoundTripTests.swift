@@ -40,7 +40,7 @@ import Testing
             if report.partition == 0 { offsets.append(report.offset) }
         }
         var configuration = KafkaConsumerConfiguration(common, subscription: .group(id: "g1", topics: ["roundtrip"]))
-        configuration.sessionTimeoutMilliseconds = 6_000
+        configuration.sessionTimeout = .seconds(6)
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         let (messages, assigned) = await collect(consumer, count: 20)
         #expect(messages.count == 20)
@@ -147,7 +147,7 @@ import Testing
         let (common, producer) = (broker.common, broker.producer)
         for index in 0..<40 { _ = try await producer.send(KafkaProducerMessage(topic: "moving", key: "k", value: [UInt8(index)], partition: Int32(index % 2))) }
         var configuration = KafkaConsumerConfiguration(common, subscription: .group(id: "moving", topics: ["moving"]))
-        configuration.revocationTimeoutMilliseconds = 500
+        configuration.revocationTimeout = .milliseconds(500)
         let first = try KafkaConsumer(configuration: configuration, logger: logger)
         // The first reader takes the assignment, then stalls: its buffer fills with both partitions' records.
         var iterator = first.events.makeAsyncIterator()

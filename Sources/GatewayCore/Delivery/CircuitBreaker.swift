@@ -1,10 +1,11 @@
 import GatewayModel
 import Logging
 
-/// When to treat a target's failures as systematic.
+/// When to treat a target's failures as systematic. Times are `Duration`s; the configuration
+/// file gives them in milliseconds (`windowMilliseconds`, …), and a key left out keeps its default.
 package struct BreakerPolicy: Codable, Sendable, Equatable {
-    /// Calls considered: the most recent ones within `windowMilliseconds`.
-    package var windowMilliseconds: Int
+    /// Calls considered: the most recent ones within `window`.
+    package var window: Duration
     /// Fewest calls in the window before the failure ratio counts.
     package var minimumCalls: Int
     /// Share of failed calls in the window that opens the breaker.
@@ -12,35 +13,50 @@ package struct BreakerPolicy: Codable, Sendable, Equatable {
     /// Failures in a row that open the breaker whatever the window says.
     package var consecutiveFailures: Int
     /// First pause before a probe; doubles after each failed probe, up to the maximum.
-    package var initialPauseMilliseconds: Int
-    package var maxPauseMilliseconds: Int
+    package var initialPause: Duration
+    package var maxPause: Duration
     /// Probes one delivery may fail before it is dead-lettered as `held-too-long`: a delivery that
     /// fails every probe while others wait their turn is more likely poison than an outage.
     package var maxFailedProbesPerDelivery: Int
 
     package init(
-        windowMilliseconds: Int = 30_000, minimumCalls: Int = 10, failureRatio: Double = 0.6, consecutiveFailures: Int = 5,
-        initialPauseMilliseconds: Int = 1_000, maxPauseMilliseconds: Int = 30_000, maxFailedProbesPerDelivery: Int = 20
+        window: Duration = .seconds(30), minimumCalls: Int = 10, failureRatio: Double = 0.6, consecutiveFailures: Int = 5,
+        initialPause: Duration = .seconds(1), maxPause: Duration = .seconds(30), maxFailedProbesPerDelivery: Int = 20
     ) {
-        self.windowMilliseconds = windowMilliseconds
+        self.window = window
         self.minimumCalls = minimumCalls
         self.failureRatio = failureRatio
         self.consecutiveFailures = consecutiveFailures
-        self.initialPauseMilliseconds = initialPauseMilliseconds
-        self.maxPauseMilliseconds = maxPauseMilliseconds
+        self.initialPause = initialPause
+        self.maxPause = maxPause
         self.maxFailedProbesPerDelivery = maxFailedProbesPerDelivery
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case windowMilliseconds, minimumCalls, failureRatio, consecutiveFailures, initialPauseMilliseconds, maxPauseMilliseconds, maxFailedProbesPerDelivery
     }
 
     package init(from decoder: any Decoder) throws {
         let defaults = BreakerPolicy()
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        windowMilliseconds = try container.decodeIfPresent(Int.self, forKey: .windowMilliseconds) ?? defaults.windowMilliseconds
+        window = try container.decodeMilliseconds(.windowMilliseconds) ?? defaults.window
         minimumCalls = try container.decodeIfPresent(Int.self, forKey: .minimumCalls) ?? defaults.minimumCalls
         failureRatio = try container.decodeIfPresent(Double.self, forKey: .failureRatio) ?? defaults.failureRatio
         consecutiveFailures = try container.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? defaults.consecutiveFailures
-        initialPauseMilliseconds = try container.decodeIfPresent(Int.self, forKey: .initialPauseMilliseconds) ?? defaults.initialPauseMilliseconds
-        maxPauseMilliseconds = try container.decodeIfPresent(Int.self, forKey: .maxPauseMilliseconds) ?? defaults.maxPauseMilliseconds
+        initialPause = try container.decodeMilliseconds(.initialPauseMilliseconds) ?? defaults.initialPause
+        maxPause = try container.decodeMilliseconds(.maxPauseMilliseconds) ?? defaults.maxPause
         maxFailedProbesPerDelivery = try container.decodeIfPresent(Int.self, forKey: .maxFailedProbesPerDelivery) ?? defaults.maxFailedProbesPerDelivery
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(window.wholeMilliseconds, forKey: .windowMilliseconds)
+        try container.encode(minimumCalls, forKey: .minimumCalls)
+        try container.encode(failureRatio, forKey: .failureRatio)
+        try container.encode(consecutiveFailures, forKey: .consecutiveFailures)
+        try container.encode(initialPause.wholeMilliseconds, forKey: .initialPauseMilliseconds)
+        try container.encode(maxPause.wholeMilliseconds, forKey: .maxPauseMilliseconds)
+        try container.encode(maxFailedProbesPerDelivery, forKey: .maxFailedProbesPerDelivery)
     }
 }
 
@@ -107,7 +123,7 @@ package actor CircuitBreaker {
         self.target = target
         self.policy = policy
         self.logger = logger
-        self.pause = .milliseconds(max(1, policy.initialPauseMilliseconds))
+        self.pause = max(.milliseconds(1), policy.initialPause)
     }
 
     package func observe(_ handler: @escaping @Sendable (TargetName, State) -> Void) {
@@ -157,13 +173,13 @@ package actor CircuitBreaker {
                 calls.removeAll()
                 consecutive = 0
                 lastFailedProber = nil
-                pause = .milliseconds(max(1, policy.initialPauseMilliseconds))
+                pause = max(.milliseconds(1), policy.initialPause)
                 change(to: .closed)
                 logger.notice("target resumed: probe succeeded", metadata: ["target": "\(target)"])
                 return false
             case .failed(let detail), .targetRefused(let detail):
                 lastFailedProber = permit.caller
-                pause = min(pause * 2, .milliseconds(max(1, policy.maxPauseMilliseconds)))
+                pause = min(pause * 2, max(.milliseconds(1), policy.maxPause))
                 open(at: now)
                 logger.critical("target still failing: paused again", metadata: ["target": "\(target)", "pause": "\(pause)", "last.failure": "\(detail)"])
                 return true
@@ -204,7 +220,7 @@ package actor CircuitBreaker {
 
     private func append(_ now: ContinuousClock.Instant, failed: Bool) {
         calls.append((now, failed))
-        let horizon = now - .milliseconds(policy.windowMilliseconds)
+        let horizon = now - policy.window
         if let firstKept = calls.firstIndex(where: { $0.at >= horizon }), firstKept > 0 { calls.removeFirst(firstKept) }
         if calls.count > 1_000 { calls.removeFirst(calls.count - 1_000) }
         consecutive = failed ? consecutive + 1 : 0

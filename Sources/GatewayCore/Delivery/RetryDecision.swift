@@ -108,7 +108,7 @@ struct RetryDecision {
             if answer.verdict == .permanent { return .giveUp(.permanent) }
             let delay = policy.delay(afterFailedAttempts: state.attempts, retryAfter: answer.retryAfter, random: random)
             if state.attempts >= policy.maxAttempts { return .giveUp(.retriesExhausted) }
-            if state.budgetStart.duration(to: now) + delay > .milliseconds(policy.budgetMilliseconds) { return .giveUp(.budgetExhausted) }
+            if state.budgetStart.duration(to: now) + delay > policy.budget { return .giveUp(.budgetExhausted) }
             return .retry(after: delay)
         }
     }

@@ -24,8 +24,8 @@ package struct KafkaConfiguration: Sendable {
 package struct KafkaProducerConfiguration: Sendable {
     package var common: KafkaConfiguration
     /// How long a message may wait for its acknowledgement before it fails.
-    package var messageTimeoutMilliseconds: Int = 30_000
-    package var lingerMilliseconds: Int = 2
+    package var messageTimeout: Duration = .seconds(30)
+    package var linger: Duration = .milliseconds(2)
     /// The largest record the producer accepts (`message.max.bytes`).
     package var maxMessageBytes: Int = 1_000_000
 
@@ -37,8 +37,8 @@ package struct KafkaProducerConfiguration: Sendable {
         var all = [
             "enable.idempotence": "true",
             "acks": "all",
-            "message.timeout.ms": String(messageTimeoutMilliseconds),
-            "linger.ms": String(lingerMilliseconds),
+            "message.timeout.ms": String(messageTimeout.milliseconds32),
+            "linger.ms": String(linger.milliseconds32),
             "message.max.bytes": String(maxMessageBytes),
         ]
         all.merge(common.dictionary) { _, explicit in explicit }
@@ -58,9 +58,9 @@ package struct KafkaConsumerConfiguration: Sendable {
 
     package var common: KafkaConfiguration
     package var subscription: Subscription
-    /// Must stay at 3000 ms or above: rebalances take about this long minus one second.
-    package var sessionTimeoutMilliseconds: Int = 6_000
-    package var maxPollIntervalMilliseconds: Int = 300_000
+    /// Must stay at 3 s or above: rebalances take about this long minus one second.
+    package var sessionTimeout: Duration = .seconds(6)
+    package var maxPollInterval: Duration = .seconds(300)
     /// Where a partition without a committed offset starts.
     package var startFromEarliest: Bool = true
     /// How many polled events may wait for the reader before polling waits too.
@@ -68,13 +68,13 @@ package struct KafkaConsumerConfiguration: Sendable {
     /// How many bytes of record values may wait for the reader before polling waits too.
     package var bufferBytes: Int = 4 << 20
     /// How long a rebalance waits for the reader to release revoked partitions.
-    package var revocationTimeoutMilliseconds: Int = 15_000
+    package var revocationTimeout: Duration = .seconds(15)
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
     package var prefetchKilobytes: Int = 8_192
     /// How long a broker may hold a fetch that finds nothing new. A real broker answers as soon
     /// as a record arrives; some (the embedded one among them) answer only when this runs out,
     /// so librdkafka's 500 ms would be the latency of an idle topic's next event.
-    package var fetchWaitMilliseconds: Int = 10
+    package var fetchWait: Duration = .milliseconds(10)
     /// Newly assigned partitions start paused, for a reader that must prepare before it reads
     /// them; it resumes them itself. Otherwise an assigned partition always starts fetching.
     package var startsAssignedPartitionsPaused: Bool = false
@@ -91,12 +91,12 @@ package struct KafkaConsumerConfiguration: Sendable {
             "enable.auto.commit": "false",
             "enable.auto.offset.store": "false",
             "auto.offset.reset": startFromEarliest ? "earliest" : "latest",
-            "session.timeout.ms": String(sessionTimeoutMilliseconds),
-            "heartbeat.interval.ms": String(max(100, sessionTimeoutMilliseconds / 3)),
-            "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
+            "session.timeout.ms": String(sessionTimeout.milliseconds32),
+            "heartbeat.interval.ms": String(max(100, sessionTimeout.milliseconds32 / 3)),
+            "max.poll.interval.ms": String(maxPollInterval.milliseconds32),
             "enable.partition.eof": reportsEndOfPartition ? "true" : "false",
             "queued.max.messages.kbytes": String(prefetchKilobytes),
-            "fetch.wait.max.ms": String(fetchWaitMilliseconds),
+            "fetch.wait.max.ms": String(fetchWait.milliseconds32),
             // One fetch answer holds at most the prefetch: with many partitions the default
             // (50 MB) would let a single answer outgrow every other bound.
             "fetch.max.bytes": String(max(prefetchKilobytes * 1_024, 1_048_576 + 1_024)),

@@ -4,7 +4,7 @@ import Logging
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct CircuitBreakerTests {
-    let policy = BreakerPolicy(windowMilliseconds: 10_000, minimumCalls: 10, failureRatio: 0.6, consecutiveFailures: 3, initialPauseMilliseconds: 100, maxPauseMilliseconds: 400)
+    let policy = BreakerPolicy(window: .milliseconds(10_000), minimumCalls: 10, failureRatio: 0.6, consecutiveFailures: 3, initialPause: .milliseconds(100), maxPause: .milliseconds(400))
 
     func breaker(_ policy: BreakerPolicy? = nil) -> CircuitBreaker {
         CircuitBreaker(target: "t", policy: policy ?? self.policy, logger: Logger(label: "test"))
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func aDeliveryThatFailedTheProbeLetsAnotherProbeNext() async throws {
-        let breaker = breaker(BreakerPolicy(consecutiveFailures: 1, initialPauseMilliseconds: 10, maxPauseMilliseconds: 10))
+        let breaker = breaker(BreakerPolicy(consecutiveFailures: 1, initialPause: .milliseconds(10), maxPause: .milliseconds(10)))
         await fail(breaker, 1)
         let firstProbe = try #require(await breaker.admit(for: "poison"))
         await breaker.record(firstProbe, .failed(detail: "500"))
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func aWaitingCallerIsReleasedWhenCancelled() async throws {
-        let breaker = breaker(BreakerPolicy(consecutiveFailures: 1, initialPauseMilliseconds: 60_000, maxPauseMilliseconds: 60_000))
+        let breaker = breaker(BreakerPolicy(consecutiveFailures: 1, initialPause: .milliseconds(60_000), maxPause: .milliseconds(60_000)))
         await fail(breaker, 1)
         let waiting = Task { await breaker.admit() }
         try await Task.sleep(for: .milliseconds(20))

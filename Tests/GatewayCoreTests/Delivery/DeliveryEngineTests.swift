@@ -58,7 +58,7 @@ extension OutcomeWriter {
 }
 
 @Suite struct DeliveryEngineTests {
-    let fast = RetryPolicy(maxAttempts: 4, initialBackoffMilliseconds: 1, maxBackoffMilliseconds: 2, budgetMilliseconds: 10_000, maxRetryAfterMilliseconds: 10, maxReauthentications: 2)
+    let fast = RetryPolicy(maxAttempts: 4, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(2), budget: .milliseconds(10_000), maxRetryAfter: .milliseconds(10), maxReauthentications: 2)
 
     func run(_ adapter: ScriptedAdapter, _ events: [DossierEvent], maxInFlight: Int = 8, operations: [String] = ["op"]) async -> [DeliveryOutcome] {
         let parking = InMemoryParkingLot()
@@ -130,7 +130,7 @@ extension OutcomeWriter {
     @Test func aStuckTargetNeverDelaysAnother() async throws {
         let stuck = ScriptedAdapter(target: "stuck", answers: Array(repeating: .retryable, count: 10_000))
         let healthy = ScriptedAdapter(target: "healthy")
-        let patient = RetryPolicy(maxAttempts: 1_000, initialBackoffMilliseconds: 50, maxBackoffMilliseconds: 50, budgetMilliseconds: 600_000, maxRetryAfterMilliseconds: 50, maxReauthentications: 0)
+        let patient = RetryPolicy(maxAttempts: 1_000, initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(50), budget: .milliseconds(600_000), maxRetryAfter: .milliseconds(50), maxReauthentications: 0)
         let engine = DeliveryEngine(
             adapters: [stuck, healthy],
             settings: ["stuck": TargetSettings(retry: patient, maxInFlight: 2), "healthy": TargetSettings(retry: fast, maxInFlight: 2)],
@@ -212,8 +212,8 @@ extension OutcomeWriter {
 
 /// The paths on which a target used to stop for good, or on which a bad day dead-lettered work.
 @Suite(.timeLimit(.minutes(1))) struct DeliveryEngineBadDayTests {
-    let fast = RetryPolicy(maxAttempts: 4, initialBackoffMilliseconds: 1, maxBackoffMilliseconds: 2, budgetMilliseconds: 10_000, maxRetryAfterMilliseconds: 10, maxReauthentications: 2)
-    let quickBreaker = BreakerPolicy(windowMilliseconds: 10_000, minimumCalls: 100, failureRatio: 1, consecutiveFailures: 3, initialPauseMilliseconds: 20, maxPauseMilliseconds: 40, maxFailedProbesPerDelivery: 3)
+    let fast = RetryPolicy(maxAttempts: 4, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(2), budget: .milliseconds(10_000), maxRetryAfter: .milliseconds(10), maxReauthentications: 2)
+    let quickBreaker = BreakerPolicy(window: .milliseconds(10_000), minimumCalls: 100, failureRatio: 1, consecutiveFailures: 3, initialPause: .milliseconds(20), maxPause: .milliseconds(40), maxFailedProbesPerDelivery: 3)
 
     /// Submits every event and waits for as many outcomes, or for `within`; returns what came.
     func run(_ adapter: ScriptedAdapter, _ events: [DossierEvent], parking: any ParkingLot = InMemoryParkingLot(), maxInFlight: Int = 1, within: Duration = .seconds(20)) async -> (outcomes: [DeliveryOutcome], engine: DeliveryEngine) {
@@ -245,7 +245,7 @@ extension OutcomeWriter {
     }
 
     @Test func aCancelledProbeLetsAnotherProbeGo() async throws {
-        let policy = BreakerPolicy(consecutiveFailures: 1, initialPauseMilliseconds: 10, maxPauseMilliseconds: 10)
+        let policy = BreakerPolicy(consecutiveFailures: 1, initialPause: .milliseconds(10), maxPause: .milliseconds(10))
         let breaker = CircuitBreaker(target: "t", policy: policy, logger: Logger(label: "test"))
         let first = try #require(await breaker.admit())
         #expect(await breaker.record(first, .failed(detail: "503")))

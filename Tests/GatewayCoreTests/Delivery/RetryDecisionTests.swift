@@ -5,7 +5,7 @@ import Testing
 /// The retry loop's decisions, answer by answer, on a clock the test moves by hand.
 @Suite struct RetryDecisionTests {
     let decision = RetryDecision(
-        policy: RetryPolicy(maxAttempts: 3, initialBackoffMilliseconds: 100, maxBackoffMilliseconds: 1_000, budgetMilliseconds: 5_000, maxRetryAfterMilliseconds: 2_000, maxReauthentications: 2),
+        policy: RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(1_000), budget: .milliseconds(5_000), maxRetryAfter: .milliseconds(2_000), maxReauthentications: 2),
         breakerPolicy: BreakerPolicy(maxFailedProbesPerDelivery: 2)
     )
     let start = ContinuousClock.now

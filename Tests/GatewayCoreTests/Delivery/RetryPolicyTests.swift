@@ -3,7 +3,7 @@ import GatewayModel
 import Testing
 
 @Suite struct RetryPolicyTests {
-    let policy = RetryPolicy(maxAttempts: 5, initialBackoffMilliseconds: 100, maxBackoffMilliseconds: 1_000, budgetMilliseconds: 60_000, maxRetryAfterMilliseconds: 5_000)
+    let policy = RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(1_000), budget: .milliseconds(60_000), maxRetryAfter: .milliseconds(5_000))
 
     @Test func ceilingGrowsExponentiallyUpToTheCap() {
         let highest = { (failures: Int) in policy.delay(afterFailedAttempts: failures, retryAfter: nil) { $0.upperBound } }
