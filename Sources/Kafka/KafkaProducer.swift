@@ -13,13 +13,14 @@ package final class KafkaProducer: Sendable {
     /// Held by the queries that block on the handle (metadata, watermarks, flush), so that
     /// `shutdown` destroys it only after the last of them returns.
     private let lease = HandleLease()
-    private let fatal: Unmanaged<FatalErrorSink>
+    private let callbacks: Unmanaged<ProducerCallbacks>
 
     /// - Parameter onFatalError: called once, from librdkafka's thread, when the producer raises a
     ///   fatal error (with idempotence, a broken sequence): it can send nothing more.
     package init(configuration: KafkaProducerConfiguration, onFatalError: (@Sendable (KafkaError) -> Void)? = nil) throws {
         let conf = try RdKafka.makeConf(configuration.dictionary)
-        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
+        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, callbacks in
+            defer { callbacks.map { Unmanaged<ProducerCallbacks>.fromOpaque($0).takeUnretainedValue().reported() } }
             guard let message, let opaque = message.pointee._private else { return }
             let pending = Unmanaged<PendingDelivery>.fromOpaque(opaque).takeRetainedValue()
             let record = message.pointee
@@ -30,13 +31,13 @@ package final class KafkaProducer: Sendable {
                 pending.continuation.resume(returning: KafkaDeliveryReport(topic: topic, partition: record.partition, offset: record.offset))
             }
         }
-        let sink = Unmanaged.passRetained(FatalErrorSink(onFatalError))
+        let sink = Unmanaged.passRetained(ProducerCallbacks(onFatalError))
         rd_kafka_conf_set_opaque(conf, sink.toOpaque())
         rd_kafka_conf_set_error_cb(conf) { handle, error, _, opaque in
             guard error == RD_KAFKA_RESP_ERR__FATAL.rawValue, let handle, let opaque else { return }
             var text = [CChar](repeating: 0, count: 512)
             let cause = rd_kafka_fatal_error(handle, &text, text.count)
-            Unmanaged<FatalErrorSink>.fromOpaque(opaque).takeUnretainedValue().report(KafkaError(cause, context: "fatal: \(RdKafka.text(text))"))
+            Unmanaged<ProducerCallbacks>.fromOpaque(opaque).takeUnretainedValue().report(KafkaError(cause, context: "fatal: \(RdKafka.text(text))"))
         }
         let handle: OpaquePointer
         do {
@@ -46,19 +47,20 @@ package final class KafkaProducer: Sendable {
             throw error
         }
         self.handle = handle
-        self.fatal = sink
+        self.callbacks = sink
         nonisolated(unsafe) let polled = handle
         self.poller = PollThread(name: "kafka-producer-poll") { _ = rd_kafka_poll(polled, 50) }
     }
 
     deinit {
         destroy()
-        fatal.release()
+        callbacks.release()
     }
 
     /// Sends one record and returns once it is acknowledged by all in-sync replicas.
     package func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
         while true {
+            let reportsSeen = callbacks.takeUnretainedValue().reportCount
             do {
                 return try await withCheckedThrowingContinuation { continuation in
                     let pending = Unmanaged.passRetained(PendingDelivery(continuation)).toOpaque()
@@ -72,7 +74,9 @@ package final class KafkaProducer: Sendable {
                     }
                 }
             } catch let error as KafkaError where error.isQueueFull {
-                try await Task.sleep(for: .milliseconds(5))
+                // librdkafka's queue is full: room comes with the next delivery report.
+                try Task.checkCancellation()
+                await callbacks.takeUnretainedValue().waitForReport(after: reportsSeen)
             }
         }
     }
@@ -196,16 +200,43 @@ package final class KafkaProducer: Sendable {
     }
 }
 
-/// Hands librdkafka's fatal error to the owner's handler, once.
-private final class FatalErrorSink: Sendable {
+/// What librdkafka's callbacks reach, through the configuration's opaque pointer: the owner's
+/// fatal-error handler, called once, and the senders waiting for room in a full queue.
+private final class ProducerCallbacks: Sendable {
     private let handler: (@Sendable (KafkaError) -> Void)?
-    private let reported = Atomic<Bool>(false)
+    private let reportedFatal = Atomic<Bool>(false)
+    private let reports = Mutex<(count: Int, waiting: [CheckedContinuation<Void, Never>])>((0, []))
 
     init(_ handler: (@Sendable (KafkaError) -> Void)?) { self.handler = handler }
 
     func report(_ error: KafkaError) {
-        guard !reported.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard !reportedFatal.exchange(true, ordering: .acquiringAndReleasing) else { return }
         handler?(error)
+    }
+
+    /// Delivery reports so far; each one frees a place in the queue.
+    var reportCount: Int { reports.withLock { $0.count } }
+
+    /// Called from librdkafka's thread after each delivery report.
+    func reported() {
+        let waiting = reports.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.count += 1
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    /// Returns once a delivery report came after the `seen`-th.
+    func waitForReport(after seen: Int) async {
+        await withCheckedContinuation { continuation in
+            let now = reports.withLock { state -> Bool in
+                guard state.count <= seen else { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 }
 

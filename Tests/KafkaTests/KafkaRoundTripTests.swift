@@ -26,6 +26,24 @@ import Testing
         return await reading.value
     }
 
+    @Test func sendersWaitForRoomWhenTheLocalQueueIsFullAndAllAreAcknowledged() async throws {
+        let broker = try TestBroker(topic: "crowded", partitions: 2)
+        defer { withExtendedLifetime(broker) {} }
+        // Room for 5 records at a time, and 300 senders at once.
+        var configuration = KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: broker.cluster.bootstrapServers, properties: ["queue.buffering.max.messages": "5"]))
+        configuration.linger = .milliseconds(5)
+        let producer = try KafkaProducer(configuration: configuration)
+        let offsets = try await withThrowingTaskGroup(of: KafkaDeliveryReport.self) { group in
+            for index in 0..<300 {
+                group.addTask { try await producer.send(KafkaProducerMessage(topic: "crowded", key: "k-\(index % 7)", value: Array("v-\(index)".utf8))) }
+            }
+            return try await group.reduce(into: [KafkaDeliveryReport]()) { $0.append($1) }
+        }
+        #expect(offsets.count == 300)
+        #expect(Set(offsets.map { "\($0.partition)/\($0.offset)" }).count == 300, "each record written once")
+        await producer.shutdown()
+    }
+
     @Test func producedRecordsArriveWithKeysHeadersAndOrder() async throws {
         let broker = try TestBroker(topic: "roundtrip", partitions: 3)
         defer { withExtendedLifetime(broker) {} }
