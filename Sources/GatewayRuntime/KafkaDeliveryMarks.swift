@@ -66,41 +66,19 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         let wanted = Set(partitions)
         let sources = Set(partitions.map { markPartition(of: $0) }).sorted().map { KafkaTopicPartition(topic: topic, partition: $0) }
         guard !sources.isEmpty else { return }
-        var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(sources))
-        reading.reportsEndOfPartition = true
-        let reader = try KafkaConsumer(configuration: reading, logger: logger)
         var restored = DeliveryMarkTable()
         do {
-            var remaining = try await producer.endsToRead(sources, timeout: timeout)
-            let deadline = ContinuousClock.now + timeout
-            let timer = Task {
-                try? await Task.sleep(until: deadline)
-                await reader.close()
+            try await readToEnd(sources, configuration: configuration, producer: producer, timeout: timeout, logger: logger) { message in
+                guard let key = message.keyText, !message.isTombstone,
+                      let record = try? JSONCoding.decoder.decode(Record.self, from: Data(message.value)),
+                      let mark = Self.mark(key: key) else { return }
+                let source = PartitionID(topic: record.topic, partition: record.partition)
+                guard wanted.contains(source), record.offset >= committed[source] ?? 0 else { return }
+                restored.raise(mark, in: source, to: record.offset)
             }
-            defer { timer.cancel() }
-            var events = reader.events.makeAsyncIterator()
-            while !remaining.isEmpty, let event = await events.next() {
-                switch event {
-                case .message(let message):
-                    if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
-                    guard let key = message.keyText, !message.isTombstone,
-                          let record = try? JSONCoding.decoder.decode(Record.self, from: Data(message.value)),
-                          let mark = Self.mark(key: key) else { continue }
-                    let source = PartitionID(topic: record.topic, partition: record.partition)
-                    guard wanted.contains(source), record.offset >= committed[source] ?? 0 else { continue }
-                    restored.raise(mark, in: source, to: record.offset)
-                case .endOfPartition(let partition, let offset):
-                    if let end = remaining[partition.partition], offset >= end { remaining[partition.partition] = nil }
-                case .partitionsAssigned, .partitionsRevoked:
-                    break
-                }
-            }
-            guard remaining.isEmpty else { throw ConfigurationError("delivery marks topic \(topic) could not be read to its end in \(timeout)") }
         } catch {
-            await reader.close()
-            throw error
+            throw ConfigurationError("delivery marks topic \(topic): \(error)")
         }
-        await reader.close()
         for partition in partitions { table.replace(partition, with: restored) }
         logger.info("delivery marks restored", metadata: ["partitions": "\(partitions.count)", "marks": "\(restored.count)"])
     }

@@ -1,0 +1,111 @@
+import Foundation
+import GatewayCore
+import GatewayModel
+import Kafka
+import Logging
+
+/// One record of `gateway.dlq`, as an operator looks at it.
+package struct DeadLetterEntry: Codable, Sendable, Equatable {
+    /// Where it sits on `gateway.dlq`: `partition:offset`, the id `gateway dlq show` takes.
+    package var id: String
+    package var dossierCode: String?
+    package var target: String
+    package var operation: String?
+    package var errorClass: String?
+    package var reason: String?
+    package var httpStatus: String?
+    package var attempts: Int?
+    package var eventId: String?
+    /// RFC 3339 in +07:00, as the gateway wrote it.
+    package var deadLetteredAt: String?
+    package var parkedBehind: String?
+    /// Every header, `dlq.*` and the original event's.
+    package var headers: [String: String]
+    /// The original event, as written (masked by the commands unless revealed).
+    package var value: String
+}
+
+/// What `gateway dlq list` and `stats` select; every condition given must hold.
+package struct DeadLetterFilter: Sendable {
+    package var target: String?
+    package var dossier: String?
+    package var errorClass: String?
+    package var operation: String?
+    /// Event id (`dlq.event.id`).
+    package var eventId: String?
+    package var since: Date?
+    package var until: Date?
+
+    package init(target: String? = nil, dossier: String? = nil, errorClass: String? = nil, operation: String? = nil, eventId: String? = nil, since: Date? = nil, until: Date? = nil) {
+        self.target = target
+        self.dossier = dossier
+        self.errorClass = errorClass
+        self.operation = operation
+        self.eventId = eventId
+        self.since = since
+        self.until = until
+    }
+
+    package func matches(_ entry: DeadLetterEntry) -> Bool {
+        if let target, entry.target != target { return false }
+        if let dossier, entry.dossierCode != dossier { return false }
+        if let errorClass, entry.errorClass != errorClass { return false }
+        if let operation, entry.operation != operation { return false }
+        if let eventId, entry.eventId != eventId { return false }
+        if since != nil || until != nil {
+            guard let text = entry.deadLetteredAt, let at = try? Date(text, strategy: .iso8601) else { return false }
+            if let since, at < since { return false }
+            if let until, at >= until { return false }
+        }
+        return true
+    }
+}
+
+/// Reads `gateway.dlq` from its beginning to its end, for the operator's commands. Needs no
+/// running gateway: only the broker.
+package enum DeadLetterIndex {
+    package static func read(_ configuration: GatewayConfiguration, environment: [String: String], timeout: Duration = .seconds(30), logger: Logger) async throws -> [DeadLetterEntry] {
+        let kafka = configuration.kafka
+        let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "gateway-dlq", properties: try kafka.resolvedProperties(environment: environment))
+        // Only asked for the topic's partitions and ends; it writes nothing.
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        var entries: [DeadLetterEntry] = []
+        do {
+            let count = try await producer.partitionCount(of: kafka.dlqTopic, timeout: timeout)
+            let partitions = (0..<count).map { KafkaTopicPartition(topic: kafka.dlqTopic, partition: Int32($0)) }
+            try await readToEnd(partitions, configuration: common, producer: producer, timeout: timeout, logger: logger) { message in
+                entries.append(entry(message))
+            }
+        } catch {
+            await producer.shutdown()
+            throw error
+        }
+        await producer.shutdown()
+        return entries.sorted { ($0.deadLetteredAt ?? "", $0.id) < ($1.deadLetteredAt ?? "", $1.id) }
+    }
+
+    /// A record as an entry; a record without `dlq.*` headers is listed with target `?`.
+    package static func entry(_ message: KafkaConsumerMessage) -> DeadLetterEntry {
+        var headers: [String: String] = [:]
+        for header in message.headers { headers[header.key] = String(decoding: header.value, as: UTF8.self) }
+        return DeadLetterEntry(
+            id: "\(message.partition):\(message.offset)", dossierCode: message.keyText, target: headers[DeadLetter.Header.target] ?? "?",
+            operation: headers[DeadLetter.Header.operation], errorClass: headers[DeadLetter.Header.errorClass],
+            reason: headers[DeadLetter.Header.reason], httpStatus: headers[DeadLetter.Header.httpStatus],
+            attempts: headers[DeadLetter.Header.attempts].flatMap { Int($0) }, eventId: headers[DeadLetter.Header.eventId],
+            deadLetteredAt: headers[DeadLetter.Header.deadLetteredAt], parkedBehind: headers[DeadLetter.Header.parkedBehind],
+            headers: headers, value: String(decoding: message.value, as: UTF8.self)
+        )
+    }
+
+    /// Counts by target, by error class and by day (Vietnam time) of being dead-lettered.
+    package static func stats(_ entries: [DeadLetterEntry]) -> (byTarget: [String: Int], byErrorClass: [String: Int], byDay: [String: Int]) {
+        var byTarget: [String: Int] = [:], byErrorClass: [String: Int] = [:], byDay: [String: Int] = [:]
+        for entry in entries {
+            byTarget[entry.target, default: 0] += 1
+            byErrorClass[entry.errorClass ?? "-", default: 0] += 1
+            byDay[entry.deadLetteredAt.map { String($0.prefix(10)) } ?? "-", default: 0] += 1
+        }
+        return (byTarget, byErrorClass, byDay)
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import GatewayModel
+import GatewayRuntime
+import Logging
+
+/// `gateway dlq list|show|stats`: the dead letters on `gateway.dlq`, read from the broker.
+struct DLQCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dlq",
+        abstract: "Look at the dead letters on the dead-letter topic; needs only the broker, not a running gateway.",
+        subcommands: [List.self, Show.self, Stats.self]
+    )
+
+    /// Which dead letters a command looks at.
+    struct Selection: ParsableArguments {
+        @Option(help: "Only this national system.") var target: String?
+        @Option(help: "Only this dossier code.") var dossier: String?
+        @Option(help: "Only this error class (dlq.error.class), e.g. http-400, missing-data, parked.") var errorClass: String?
+        @Option(help: "Only this operation, e.g. DongBoHoSoMC.") var operation: String?
+        @Option(name: .customLong("id"), help: "Only this event id (dlq.event.id).") var eventId: String?
+        @Option(help: "Dead-lettered at or after: RFC 3339, or a day YYYY-MM-DD (Vietnam time).") var since: String?
+        @Option(help: "Dead-lettered before: RFC 3339, or a day YYYY-MM-DD (Vietnam time).") var until: String?
+
+        func validate() throws { _ = try filter() }
+
+        func filter() throws -> DeadLetterFilter {
+            DeadLetterFilter(
+                target: target, dossier: dossier, errorClass: errorClass, operation: operation, eventId: eventId,
+                since: try since.map { try Self.instant($0, option: "--since") }, until: try until.map { try Self.instant($0, option: "--until") }
+            )
+        }
+
+        static func instant(_ text: String, option: String) throws -> Date {
+            if let date = try? Date(text, strategy: .iso8601) { return date }
+            if text.count == 10, let date = try? Date(text + "T00:00:00+07:00", strategy: .iso8601) { return date }
+            throw ValidationError("\(option) \(text): expected RFC 3339 (2026-12-01T08:00:00+07:00) or a day (2026-12-01)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List dead letters, oldest first.")
+        @OptionGroup var options: ConfigurationOption
+        @OptionGroup var selection: Selection
+        @Flag(help: "JSON instead of a table.") var json = false
+
+        func run() async throws {
+            let entries = try await DLQCommand.read(options).filter(try selection.filter().matches)
+            if json {
+                try DLQCommand.printJSON(entries.map(Summary.init))
+                return
+            }
+            DLQCommand.printTable(
+                ["ID", "DEAD-LETTERED AT", "TARGET", "OPERATION", "DOSSIER", "ERROR CLASS", "HTTP", "REASON"],
+                entries.map { [$0.id, $0.deadLetteredAt ?? "-", $0.target, $0.operation ?? "-", $0.dossierCode ?? "-", $0.errorClass ?? "-", $0.httpStatus ?? "-", $0.reason ?? "-"] }
+            )
+            print("\(entries.count) dead letter\(entries.count == 1 ? "" : "s")")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one dead letter, every header and the original event, personal data masked.")
+        @Argument(help: "The dead letter's id, partition:offset, as `dlq list` prints it.") var id: String
+        @OptionGroup var options: ConfigurationOption
+        @Flag(help: "JSON instead of text.") var json = false
+
+        func validate() throws {
+            let parts = id.split(separator: ":")
+            guard parts.count == 2, Int32(parts[0]) != nil, Int64(parts[1]) != nil else {
+                throw ValidationError("\(id): a dead letter's id is partition:offset, e.g. 3:120")
+            }
+        }
+
+        func run() async throws {
+            guard var entry = try await DLQCommand.read(options).first(where: { $0.id == id }) else {
+                FileHandle.standardError.write(Data("no dead letter \(id) on the dead-letter topic\n".utf8))
+                throw ExitCode.failure
+            }
+            // The event's own names, numbers and addresses are hidden wherever they appear.
+            let personal = (try? DossierEventDecoder.decode(Array(entry.value.utf8), key: nil))?.personalTexts ?? []
+            entry.value = Redaction.mask(entry.value, hiding: personal)
+            entry.headers = entry.headers.mapValues { Redaction.mask($0, hiding: personal) }
+            if json {
+                try DLQCommand.printJSON(entry)
+                return
+            }
+            for (name, value) in entry.headers.sorted(by: { $0.key < $1.key }) { print("\(name): \(value)") }
+            print("")
+            print(entry.value)
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Count dead letters by target, error class and day.")
+        @OptionGroup var options: ConfigurationOption
+        @OptionGroup var selection: Selection
+        @Flag(help: "JSON instead of tables.") var json = false
+
+        func run() async throws {
+            let entries = try await DLQCommand.read(options).filter(try selection.filter().matches)
+            let stats = DeadLetterIndex.stats(entries)
+            if json {
+                try DLQCommand.printJSON(["total": ["all": entries.count], "byTarget": stats.byTarget, "byErrorClass": stats.byErrorClass, "byDay": stats.byDay])
+                return
+            }
+            for (title, counts) in [("TARGET", stats.byTarget), ("ERROR CLASS", stats.byErrorClass), ("DAY", stats.byDay)] {
+                DLQCommand.printTable([title, "COUNT"], counts.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] })
+                print("")
+            }
+            print("\(entries.count) dead letter\(entries.count == 1 ? "" : "s")")
+        }
+    }
+
+    /// One line of `dlq list --json`: everything but the headers and the original event.
+    struct Summary: Encodable {
+        let id: String, deadLetteredAt: String?, target: String, operation: String?, dossierCode: String?
+        let errorClass: String?, httpStatus: String?, reason: String?, attempts: Int?, eventId: String?, parkedBehind: String?
+
+        init(_ entry: DeadLetterEntry) {
+            (id, deadLetteredAt, target, operation, dossierCode) = (entry.id, entry.deadLetteredAt, entry.target, entry.operation, entry.dossierCode)
+            (errorClass, httpStatus, reason, attempts, eventId, parkedBehind) = (entry.errorClass, entry.httpStatus, entry.reason, entry.attempts, entry.eventId, entry.parkedBehind)
+        }
+    }
+
+    static func read(_ options: ConfigurationOption) async throws -> [DeadLetterEntry] {
+        let configuration = try GatewayConfiguration.load(path: options.config)
+        LogSetup.bootstrap(level: "error")
+        return try await DeadLetterIndex.read(configuration, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "dlq"))
+    }
+
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    static func printTable(_ header: [String], _ rows: [[String]]) {
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+        }
+    }
+}
