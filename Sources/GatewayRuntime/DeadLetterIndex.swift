@@ -65,22 +65,10 @@ package struct DeadLetterFilter: Sendable {
 /// running gateway: only the broker.
 package enum DeadLetterIndex {
     package static func read(_ configuration: GatewayConfiguration, environment: [String: String], timeout: Duration = .seconds(30), logger: Logger) async throws -> [DeadLetterEntry] {
-        let kafka = configuration.kafka
-        let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "gateway-dlq", properties: try kafka.resolvedProperties(environment: environment))
-        // Only asked for the topic's partitions and ends; it writes nothing.
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
         var entries: [DeadLetterEntry] = []
-        do {
-            let count = try await producer.partitionCount(of: kafka.dlqTopic, timeout: timeout)
-            let partitions = (0..<count).map { KafkaTopicPartition(topic: kafka.dlqTopic, partition: Int32($0)) }
-            try await readToEnd(partitions, configuration: common, producer: producer, timeout: timeout, logger: logger) { message in
-                entries.append(entry(message))
-            }
-        } catch {
-            await producer.shutdown()
-            throw error
+        try await readWholeTopic(configuration.kafka.dlqTopic, configuration, environment: environment, timeout: timeout, logger: logger) { message in
+            entries.append(entry(message))
         }
-        await producer.shutdown()
         return entries.sorted { ($0.deadLetteredAt ?? "", $0.id) < ($1.deadLetteredAt ?? "", $1.id) }
     }
 
@@ -108,4 +96,41 @@ package enum DeadLetterIndex {
         }
         return (byTarget, byErrorClass, byDay)
     }
+}
+
+/// The dossiers parked on `gateway.parked`: the latest record of each key, tombstones removed.
+package enum ParkedIndex {
+    package static func read(_ configuration: GatewayConfiguration, environment: [String: String], timeout: Duration = .seconds(30), logger: Logger) async throws -> [ParkedDossier] {
+        var entries: [String: ParkedDossier] = [:]
+        try await readWholeTopic(configuration.kafka.parkedTopic, configuration, environment: environment, timeout: timeout, logger: logger) { message in
+            guard let key = message.keyText else { return }
+            entries[key] = message.isTombstone ? nil : try? JSONCoding.decoder.decode(ParkedDossier.self, from: Data(message.value))
+        }
+        return entries.values.sorted { $0.key < $1.key }
+    }
+
+    /// How many dead letters of `entries` wait behind `parked`: its dossier's events recorded as parked behind it.
+    package static func followers(of parked: ParkedDossier, in entries: [DeadLetterEntry]) -> Int {
+        entries.filter { $0.parkedBehind == parked.eventId && $0.dossierCode == parked.dossierCode && $0.target == parked.target.rawValue }.count
+    }
+}
+
+/// Reads every partition of `topic` from its beginning to its end, for the operator's commands.
+/// A producer is made only to ask for the partitions and their ends; it writes nothing.
+private func readWholeTopic(
+    _ topic: String, _ configuration: GatewayConfiguration, environment: [String: String], timeout: Duration, logger: Logger,
+    apply: (KafkaConsumerMessage) throws -> Void
+) async throws {
+    let kafka = configuration.kafka
+    let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "gateway-operator", properties: try kafka.resolvedProperties(environment: environment))
+    let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+    do {
+        let count = try await producer.partitionCount(of: topic, timeout: timeout)
+        let partitions = (0..<count).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        try await readToEnd(partitions, configuration: common, producer: producer, timeout: timeout, logger: logger, apply: apply)
+    } catch {
+        await producer.shutdown()
+        throw error
+    }
+    await producer.shutdown()
 }

@@ -141,3 +141,45 @@ struct DLQCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `gateway parked list`: the dossiers waiting behind a dead letter, per target.
+struct ParkedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parked",
+        abstract: "Look at the dossiers parked behind a dead letter; needs only the broker, not a running gateway.",
+        subcommands: [List.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List each parked (dossier × target), what it waits behind and how many events wait.")
+        @OptionGroup var options: ConfigurationOption
+        @Option(help: "Only this national system.") var target: String?
+        @Flag(help: "JSON instead of a table.") var json = false
+
+        struct Row: Encodable {
+            let dossierCode: String, target: String, behindEventId: String, reason: String, parkedAt: Date, eventsWaiting: Int
+        }
+
+        func run() async throws {
+            let configuration = try GatewayConfiguration.load(path: options.config)
+            LogSetup.bootstrap(level: "error")
+            let environment = ProcessInfo.processInfo.environment
+            let logger = Logger(label: "parked")
+            let parked = try await ParkedIndex.read(configuration, environment: environment, logger: logger).filter { target == nil || $0.target.rawValue == target }
+            let letters = try await DeadLetterIndex.read(configuration, environment: environment, logger: logger)
+            let rows = parked.map {
+                Row(dossierCode: $0.dossierCode, target: $0.target.rawValue, behindEventId: $0.eventId, reason: $0.reason, parkedAt: $0.parkedAt,
+                    eventsWaiting: ParkedIndex.followers(of: $0, in: letters))
+            }
+            if json {
+                try DLQCommand.printJSON(rows)
+                return
+            }
+            DLQCommand.printTable(
+                ["TARGET", "DOSSIER", "BEHIND EVENT", "REASON", "PARKED AT", "WAITING"],
+                rows.map { [$0.target, $0.dossierCode, $0.behindEventId, $0.reason, VietnamTime.rfc3339($0.parkedAt), String($0.eventsWaiting)] }
+            )
+            print("\(rows.count) parked dossier\(rows.count == 1 ? "" : "s")")
+        }
+    }
+}

@@ -65,4 +65,28 @@ import Testing
         #expect(try command(["dlq", "show", "0:999999"], bootstrap: harness.bootstrap).status == 1, "an unknown id fails")
         #expect(try command(["dlq", "list", "--since", "yesterday"], bootstrap: harness.bootstrap).status == 2, "a usage error is 2")
     }
+
+    @Test func anOperatorSeesWhichDossiersAreParkedAndHowManyEventsWait() async throws {
+        let harness = try ProcessHarness(partitions: 2)
+        let traffic = SampleTraffic(seed: 8).events(count: 40)
+        let dossier = try #require(Dictionary(grouping: traffic, by: \.dossierCode).first { $0.value.count >= 3 }?.value.prefix(3).map { $0 })
+        try await harness.fault(on: "dvcqg", FaultPlan(status: 400, body: #"{"error_code":"-1","message":"Dữ liệu không hợp lệ"}"#, count: 1, operation: "DongBoHoSoMC"))
+        let producer = try harness.producer()
+        try await harness.produce(dossier, with: producer)
+        await producer.shutdown()
+        let running = try harness.startGateway(group: "parked-commands", name: "parked")
+        _ = try await harness.results(covering: DeliveryGuaranteeTests.expectedOutcomes(dossier), timeout: .seconds(120))
+        #expect(await running.terminate() == 0)
+
+        let listed = try command(["parked", "list", "--json"], bootstrap: harness.bootstrap)
+        #expect(listed.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1, "\(listed.output)")
+        #expect(rows.first?["target"] as? String == "dvcqg" && rows.first?["dossierCode"] as? String == dossier[0].dossierCode)
+        #expect(rows.first?["behindEventId"] as? String == dossier[0].id, "it waits behind the refused first event")
+        #expect(rows.first?["eventsWaiting"] as? Int == 2, "the dossier's two later events wait behind it")
+
+        let table = try command(["parked", "list", "--target", "emc"], bootstrap: harness.bootstrap)
+        #expect(table.status == 0 && table.output.contains("0 parked dossiers"), "\(table.output)")
+    }
 }
