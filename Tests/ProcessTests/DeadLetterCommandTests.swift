@@ -7,23 +7,8 @@ import Testing
 /// `gateway dlq list|show|stats` read what a separate gateway process dead-lettered, from the
 /// broker alone.
 @Suite(.serialized) struct DeadLetterCommandTests {
-    struct Run {
-        let status: Int32
-        let output: String
-    }
-
-    func command(_ arguments: [String], bootstrap: String) throws -> Run {
-        let process = Process()
-        process.executableURL = ProcessHarness.testBinary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["GATEWAY__kafka__bootstrapServers": bootstrap]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: text)
+    func command(_ arguments: [String], bootstrap: String) throws -> ProgramRun {
+        try ProgramRun.run(ProcessHarness.testBinary, arguments, environment: ["GATEWAY__kafka__bootstrapServers": bootstrap])
     }
 
     @Test func anOperatorListsShowsAndCountsTheDeadLettersOfAGateway() async throws {

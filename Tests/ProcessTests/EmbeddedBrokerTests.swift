@@ -7,17 +7,9 @@ import Testing
 /// `gateway-dev kafka` is a broker other programs use: `kcat` reads what a separate gateway process wrote.
 @Suite(.serialized) struct EmbeddedBrokerTests {
     func kcat(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["kcat"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "kcat \(arguments.joined(separator: " "))")
-        return text
+        let run = try ProgramRun.run(URL(fileURLWithPath: "/usr/bin/env"), ["kcat"] + arguments)
+        #expect(run.status == 0, "kcat \(arguments.joined(separator: " "))")
+        return run.output
     }
 
     @Test func kcatReadsResultsAndDeadLettersWrittenByASeparateGateway() async throws {

@@ -26,3 +26,23 @@ extension ProcessStack {
         )
     }
 }
+
+/// A short-lived program's exit status and standard output, once it has ended.
+struct ProgramRun {
+    let status: Int32
+    let output: String
+
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> ProgramRun {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return ProgramRun(status: process.terminationStatus, output: text)
+    }
+}
