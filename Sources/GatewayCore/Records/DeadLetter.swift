@@ -34,6 +34,13 @@ package struct DeadLetter: Sendable {
         /// Set when the original value and headers were left out because the record would be too
         /// large: `<bytes> bytes: <why>`. The original is read from `dlq.original.*` instead.
         package static let valueOmitted = "dlq.value.omitted"
+
+        /// Every header the gateway writes, as `Contracts/records/dead-letter.md` documents them.
+        package static let all = [
+            originalTopic, originalPartition, originalOffset, originalTimestamp, target, operation, method, url, httpStatus, answerCode,
+            answerExcerpt, attempts, errorClass, reason, idempotencyKey, eventId, contractVersion, gatewayVersion, deadLetteredAt,
+            parkedBehind, valueOmitted,
+        ]
     }
 
     /// The most bytes one `dlq.*` header value takes; longer text is cut on a character boundary.

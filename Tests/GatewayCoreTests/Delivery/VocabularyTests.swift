@@ -24,4 +24,17 @@ import Testing
         let documented = errorClass.rawValue.hasPrefix("http-") ? "http-<status>" : errorClass.rawValue
         #expect(try Self.row("dlq.error.class").contains("`\(documented)`"), "dead-letter.md lacks dlq.error.class \(errorClass)")
     }
+
+    @Test(arguments: DeadLetter.Header.all)
+    func everyDeadLetterHeaderIsDocumented(header: String) throws {
+        let text = try String(contentsOf: Self.contract, encoding: .utf8)
+        let documented = text.contains("`\(header)`") || (header.hasPrefix("dlq.original.") && text.contains("`dlq.original.topic` / `.partition` / `.offset` / `.timestamp`"))
+        #expect(documented, "dead-letter.md lacks \(header)")
+    }
+
+    @Test(arguments: [ErrorClass.parked, .unknownOperation, .authentication, .loginRefused, .tokenRefused, .loginHTTP(503), .tokenHTTP(503), .transport(.tls), .transport(.other)])
+    func theSignInAndLocalErrorClassesAreDocumented(errorClass: ErrorClass) throws {
+        let documented = errorClass.rawValue.replacingOccurrences(of: "503", with: "<status>")
+        #expect(try Self.row("dlq.error.class").contains("`\(documented)`"), "dead-letter.md lacks dlq.error.class \(errorClass)")
+    }
 }
