@@ -10,7 +10,7 @@ import MockSupport
 /// Kafka broker with the gateway's topics, the mock national systems on loopback, and
 /// helpers to produce events and read what the gateway wrote back.
 package final class DevStack: Sendable {
-    package static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered")
+    package static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered", audit: "gateway.audit")
 
     package let cluster: KafkaMockCluster
     package let partitions: Int
@@ -26,6 +26,7 @@ package final class DevStack: Sendable {
         try cluster.createTopic(topics.dlq, partitions: partitions)
         try cluster.createTopic(topics.parked, partitions: partitions)
         try cluster.createTopic(topics.delivered, partitions: partitions)
+        try cluster.createTopic(topics.audit, partitions: partitions)
         let mocks = try await MockSystems.start(logger: logger)
         return try DevStack(cluster: cluster, partitions: partitions, mocks: mocks, contractsDirectory: contractsDirectory, logger: logger)
     }

@@ -26,6 +26,8 @@ package struct GatewayConfiguration: Codable, Sendable {
         package var parkedTopic: String
         /// Compacted topic of delivery marks: per (target × dossier), the latest event delivered.
         package var deliveredTopic: String
+        /// What operators did (releases, skips): one record per action.
+        package var auditTopic: String
         /// At least 3000: the group notices a dead instance after this long.
         package var sessionTimeoutMilliseconds: Int
         /// Allows properties that turn off the verification of the brokers' certificates.
@@ -115,6 +117,7 @@ package struct GatewayConfiguration: Codable, Sendable {
             "dlqTopic": "gateway.dlq",
             "parkedTopic": "gateway.parked",
             "deliveredTopic": "gateway.delivered",
+            "auditTopic": "gateway.audit",
             "sessionTimeoutMilliseconds": 6000,
             "maxRecordBytes": 1_000_000,
             "allowInsecure": false,

@@ -13,7 +13,7 @@ struct KafkaCommand: AsyncParsableCommand {
     var partitions = 6
 
     @Option(help: "Topics to create.")
-    var topics = ["dossier.events", "gateway.results", "gateway.dlq", "gateway.parked", "gateway.delivered"]
+    var topics = ["dossier.events", "gateway.results", "gateway.dlq", "gateway.parked", "gateway.delivered", "gateway.audit"]
 
     @Option(help: "Also write the bootstrap address to this file.")
     var bootstrapFile: String?

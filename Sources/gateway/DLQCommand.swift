@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import GatewayCore
 import GatewayModel
 import GatewayRuntime
+import Kafka
 import Logging
 
 /// `gateway dlq list|show|stats`: the dead letters on `gateway.dlq`, read from the broker.
@@ -147,8 +149,78 @@ struct ParkedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parked",
         abstract: "Look at the dossiers parked behind a dead letter; needs only the broker, not a running gateway.",
-        subcommands: [List.self]
+        subcommands: [List.self, Release.self, Skip.self]
     )
+
+    /// The parked (dossier × target) a change names, and who makes it.
+    struct Change: ParsableArguments {
+        @Option(help: "The national system the dossier is parked for.") var target: String
+        @Option(help: "The dossier code.") var dossier: String
+        @Option(name: .customLong("operator"), help: "Who does it, for the audit record (default: the login user).") var operatorName: String?
+
+        var who: String { operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown" }
+    }
+
+    struct Release: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Let a parked dossier's later events go out again, its dead letter kept for replay; audited."
+        )
+        @OptionGroup var options: ConfigurationOption
+        @OptionGroup var change: Change
+
+        func run() async throws {
+            try await ParkedCommand.unpark(change, action: .parkedRelease, reason: nil, options: options)
+        }
+    }
+
+    struct Skip: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Abandon the dead letter a dossier waits behind and let its later events go out; audited with the reason."
+        )
+        @OptionGroup var options: ConfigurationOption
+        @OptionGroup var change: Change
+        @Option(help: "Why the dead letter is abandoned; written to the audit record.") var reason: String
+
+        func validate() throws {
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason must say why") }
+        }
+
+        func run() async throws {
+            try await ParkedCommand.unpark(change, action: .parkedSkip, reason: reason, options: options)
+        }
+    }
+
+    /// Writes the tombstone that releases the parked (dossier × target), then the audit record.
+    static func unpark(_ change: Change, action: AuditRecord.Action, reason: String?, options: ConfigurationOption) async throws {
+        let configuration = try GatewayConfiguration.load(path: options.config)
+        LogSetup.bootstrap(level: "error")
+        let environment = ProcessInfo.processInfo.environment
+        let parked = try await ParkedIndex.read(configuration, environment: environment, logger: Logger(label: "parked"))
+        guard let entry = parked.first(where: { $0.target.rawValue == change.target && $0.dossierCode == change.dossier }) else {
+            FileHandle.standardError.write(Data("\(change.dossier) is not parked for \(change.target)\n".utf8))
+            throw ExitCode.failure
+        }
+        let kafka = configuration.kafka
+        let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "gateway-operator", properties: try kafka.resolvedProperties(environment: environment))
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        var audit = AuditRecord(action: action, operator: change.who, target: change.target, dossierCode: change.dossier, behindEventId: entry.eventId, reason: reason, result: .done)
+        do {
+            _ = try await producer.send(KafkaProducerMessage(topic: kafka.parkedTopic, key: entry.key, value: nil))
+        } catch {
+            audit.result = .failed
+            _ = try? await producer.send(KafkaProducerMessage(topic: kafka.auditTopic, key: entry.key, value: audit.encoded()))
+            await producer.shutdown()
+            throw error
+        }
+        do {
+            _ = try await producer.send(KafkaProducerMessage(topic: kafka.auditTopic, key: entry.key, value: audit.encoded()))
+        } catch {
+            await producer.shutdown()
+            throw error
+        }
+        await producer.shutdown()
+        print("\(change.dossier) released for \(change.target) (it waited behind \(entry.eventId)); audited as \(audit.action.rawValue) by \(audit.operator)")
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List each parked (dossier × target), what it waits behind and how many events wait.")

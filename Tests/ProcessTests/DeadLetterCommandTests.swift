@@ -73,5 +73,16 @@ import Testing
 
         let table = try command(["parked", "list", "--target", "emc"], bootstrap: harness.bootstrap)
         #expect(table.status == 0 && table.output.contains("0 parked dossiers"), "\(table.output)")
+
+        let code = dossier[0].dossierCode
+        #expect(try command(["parked", "skip", "--target", "dvcqg", "--dossier", code], bootstrap: harness.bootstrap).status == 2, "skip needs a reason")
+        #expect(try command(["parked", "release", "--target", "dvcqg", "--dossier", "000.00.00.H00-000000-00000"], bootstrap: harness.bootstrap).status == 1, "not parked")
+        let skipped = try command(["parked", "skip", "--target", "dvcqg", "--dossier", code, "--reason", "corrected at the source", "--operator", "duty-officer"], bootstrap: harness.bootstrap)
+        #expect(skipped.status == 0, "\(skipped.output)")
+        let after = try command(["parked", "list", "--json"], bootstrap: harness.bootstrap)
+        #expect((try JSONSerialization.jsonObject(with: Data(after.output.utf8)) as? [Any])?.isEmpty == true, "released: \(after.output)")
+        let audit = try ProgramRun.run(URL(fileURLWithPath: "/usr/bin/env"), ["kcat", "-C", "-b", harness.bootstrap, "-t", "gateway.audit", "-e", "-q", "-f", "%k %s\n"])
+        #expect(audit.output.contains("dvcqg/\(code)") && audit.output.contains(#""action":"parked-skip""#), "\(audit.output)")
+        #expect(audit.output.contains(#""operator":"duty-officer""#) && audit.output.contains("corrected at the source") && audit.output.contains(dossier[0].id))
     }
 }
