@@ -11,6 +11,8 @@ import MockSupport
 /// helpers to produce events and read what the gateway wrote back.
 package final class DevStack: Sendable {
     package static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered", audit: "gateway.audit")
+    /// Every topic the gateway and its operator commands use.
+    package static let allTopics = [topics.events, topics.results, topics.dlq, topics.parked, topics.delivered, topics.audit]
 
     package let cluster: KafkaMockCluster
     package let partitions: Int
@@ -21,12 +23,7 @@ package final class DevStack: Sendable {
 
     package static func start(partitions: Int = 6, contractsDirectory: String, logger: Logger) async throws -> DevStack {
         let cluster = try KafkaMockCluster()
-        try cluster.createTopic(topics.events, partitions: partitions)
-        try cluster.createTopic(topics.results, partitions: partitions)
-        try cluster.createTopic(topics.dlq, partitions: partitions)
-        try cluster.createTopic(topics.parked, partitions: partitions)
-        try cluster.createTopic(topics.delivered, partitions: partitions)
-        try cluster.createTopic(topics.audit, partitions: partitions)
+        for topic in allTopics { try cluster.createTopic(topic, partitions: partitions) }
         let mocks = try await MockSystems.start(logger: logger)
         return try DevStack(cluster: cluster, partitions: partitions, mocks: mocks, contractsDirectory: contractsDirectory, logger: logger)
     }

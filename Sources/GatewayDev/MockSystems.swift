@@ -35,12 +35,6 @@ package final class MockSystems: Sendable {
         self.tasks = tasks
     }
 
-    /// The running mock of type `M`.
-    package subscript<M: MockSystem>(_ type: M.Type) -> M {
-        guard let mock = mocks[TargetName(M.name)] as? M else { preconditionFailure("\(M.name) is not in MockRegistry") }
-        return mock
-    }
-
     /// The control API of `target`'s mock: journal, faults, expiring sessions.
     package func control(_ target: TargetName) -> MockControl {
         guard let mock = mocks[target] else { preconditionFailure("no mock for \(target); known: \(MockRegistry.names)") }

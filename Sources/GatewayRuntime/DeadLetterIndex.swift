@@ -19,10 +19,18 @@ package struct DeadLetterEntry: Codable, Sendable, Equatable {
     /// RFC 3339 in +07:00, as the gateway wrote it.
     package var deadLetteredAt: String?
     package var parkedBehind: String?
-    /// Every header, `dlq.*` and the original event's.
-    package var headers: [String: String]
-    /// The original event, as written (masked by the commands unless revealed).
-    package var value: String
+    /// Every header, `dlq.*` and the original event's; left out of `dlq list`.
+    package var headers: [String: String]?
+    /// The original event, as written (masked by the commands unless revealed); left out of `dlq list`.
+    package var value: String?
+
+    /// The entry without its headers and original event, as `dlq list` prints it.
+    package var listed: DeadLetterEntry {
+        var entry = self
+        entry.headers = nil
+        entry.value = nil
+        return entry
+    }
 }
 
 /// What `gateway dlq list` and `stats` select; every condition given must hold.

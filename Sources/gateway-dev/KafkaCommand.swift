@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayDev
 import Kafka
 import Logging
 
@@ -13,7 +14,7 @@ struct KafkaCommand: AsyncParsableCommand {
     var partitions = 6
 
     @Option(help: "Topics to create.")
-    var topics = ["dossier.events", "gateway.results", "gateway.dlq", "gateway.parked", "gateway.delivered", "gateway.audit"]
+    var topics = DevStack.allTopics
 
     @Option(help: "Also write the bootstrap address to this file.")
     var bootstrapFile: String?

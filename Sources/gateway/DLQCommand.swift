@@ -49,7 +49,7 @@ struct DLQCommand: AsyncParsableCommand {
         func run() async throws {
             let entries = try await DLQCommand.read(options).filter(try selection.filter().matches)
             if json {
-                try DLQCommand.printJSON(entries.map(Summary.init))
+                try DLQCommand.printJSON(entries.map(\.listed))
                 return
             }
             DLQCommand.printTable(
@@ -79,16 +79,17 @@ struct DLQCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             // The event's own names, numbers and addresses are hidden wherever they appear.
-            let personal = (try? DossierEventDecoder.decode(Array(entry.value.utf8), key: nil))?.personalTexts ?? []
-            entry.value = Redaction.mask(entry.value, hiding: personal)
-            entry.headers = entry.headers.mapValues { Redaction.mask($0, hiding: personal) }
+            let value = entry.value ?? ""
+            let personal = (try? DossierEventDecoder.decode(Array(value.utf8), key: nil))?.personalTexts ?? []
+            entry.value = Redaction.mask(value, hiding: personal)
+            entry.headers = entry.headers?.mapValues { Redaction.mask($0, hiding: personal) }
             if json {
                 try DLQCommand.printJSON(entry)
                 return
             }
-            for (name, value) in entry.headers.sorted(by: { $0.key < $1.key }) { print("\(name): \(value)") }
+            for (name, value) in (entry.headers ?? [:]).sorted(by: { $0.key < $1.key }) { print("\(name): \(value)") }
             print("")
-            print(entry.value)
+            print(entry.value ?? "")
         }
     }
 
@@ -110,17 +111,6 @@ struct DLQCommand: AsyncParsableCommand {
                 print("")
             }
             print("\(entries.count) dead letter\(entries.count == 1 ? "" : "s")")
-        }
-    }
-
-    /// One line of `dlq list --json`: everything but the headers and the original event.
-    struct Summary: Encodable {
-        let id: String, deadLetteredAt: String?, target: String, operation: String?, dossierCode: String?
-        let errorClass: String?, httpStatus: String?, reason: String?, attempts: Int?, eventId: String?, parkedBehind: String?
-
-        init(_ entry: DeadLetterEntry) {
-            (id, deadLetteredAt, target, operation, dossierCode) = (entry.id, entry.deadLetteredAt, entry.target, entry.operation, entry.dossierCode)
-            (errorClass, httpStatus, reason, attempts, eventId, parkedBehind) = (entry.errorClass, entry.httpStatus, entry.reason, entry.attempts, entry.eventId, entry.parkedBehind)
         }
     }
 

@@ -30,12 +30,12 @@ package struct OutcomeWriter: Sendable {
     package func write(_ outcome: DeliveryOutcome) async -> Bool {
         let delivery = outcome.delivery
         let dossier = delivery.event.dossierCode
-        switch outcome.status {
-        case .deadLettered:
-            let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: outcome.reason?.rawValue ?? "dead-lettered")
+        switch outcome.ending {
+        case .deadLettered(_, _, let reason):
+            let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: reason.rawValue)
             guard await parking.park(entry) else { return false }
             logger.warning("dossier parked for target", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)", "behind": "\(delivery.event.id)"])
-        case .delivered, .duplicate:
+        case .delivered:
             // The event the dossier waited behind went through after all (read again, or replayed).
             if await parking.parked(dossier, target: delivery.target)?.eventId == delivery.event.id {
                 guard await parking.release(dossier, target: delivery.target) else { return false }
