@@ -316,9 +316,14 @@ struct Pipeline: Sendable {
             headers: message.headers.map { EventOrigin.Header(key: $0.key, value: $0.value) }
         )
         let event: DossierEvent
-        do {
+        let replay: Replay?
+        do throws(InvalidEvent) {
             // A record without a key could land on any partition: the key must be the dossier code.
             event = try DossierEventDecoder.decode(message.value, key: message.keyText ?? "", maxBytes: maxEventBytes)
+            replay = try Replay(headers: origin.headers)
+            if let replay, !engine.targets.contains(replay.target) {
+                throw InvalidEvent("replay for target \(replay.target), which is not configured and enabled here")
+            }
         } catch {
             guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: 1, bytes: message.value.count) else { return }
             // Off the consume loop, tracked by the ledger like any outcome: however long the
@@ -330,11 +335,15 @@ struct Pipeline: Sendable {
             }
             return
         }
-        let routes = router.routes(for: event)
+        var routes = router.routes(for: event)
+        if let replay {
+            // A replay goes to its one target, with the operations today's routing gives it there.
+            routes = [Route(target: replay.target, operations: routes.first { $0.target == replay.target }?.operations ?? [])]
+        }
         guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: routes.count, bytes: message.value.count) else { return }
         statistics.routed(routes.count)
         for route in routes {
-            let delivery = Delivery(event: event, target: route.target, operations: route.operations, origin: origin)
+            let delivery = Delivery(event: event, target: route.target, operations: route.operations, origin: origin, replay: replay)
             await engine.submit(delivery) { [outcomes, ledger] outcome in
                 guard await outcomes.write(outcome) else { return }
                 await ledger.complete(ticket)

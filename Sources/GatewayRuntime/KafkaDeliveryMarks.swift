@@ -47,7 +47,7 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         let message = KafkaProducerMessage(
             topic: topic, key: mark.key, value: Array(try! JSONCoding.encoder.encode(record)), partition: markPartition(of: origin.partitionID)
         )
-        guard await producer.sendDurably(message, what: "delivery mark", fatal: fatal, logger: logger) else { return false }
+        guard await producer.sendDurably(message, what: "delivery mark", fatal: fatal, logger: logger) != nil else { return false }
         table.record(delivery)
         return true
     }

@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// Parking state on the compacted `gateway.parked` topic: key `target/dossier`, value the
 /// `ParkedDossier` JSON, a tombstone when released. Every instance reads the whole topic
 /// (parked dossiers are few) and keeps reading it, so whichever instance is assigned a
-/// partition already knows what is parked there; `catchUp()` waits until it has read
+/// partition already knows what is parked there. Its own writes count at once; the older
+/// records the reader brings after them do not undo them. `catchUp()` waits until it has read
 /// everything written before it was called, and fails rather than let delivery go on
 /// with parking state half read.
 package actor KafkaParkingLot: ParkingLot, Service {
@@ -19,6 +20,9 @@ package actor KafkaParkingLot: ParkingLot, Service {
     private let fatal: FatalCondition
     private let logger: Logger
     private var entries: [String: ParkedDossier] = [:]
+    /// Per key, the offset of the record this instance wrote last, until the reader reaches
+    /// it: what the reader brings before it is older than what is known here.
+    private var written: [String: Int64] = [:]
     /// Per partition of the topic, how far it is known to be read: one past the last record
     /// applied, or the end reported by the reader, whichever is further.
     private var positions: [Int32: Int64] = [:]
@@ -60,6 +64,11 @@ package actor KafkaParkingLot: ParkingLot, Service {
         positions[message.partition] = max(positions[message.partition] ?? 0, message.offset + 1)
         progress.resumeAll()
         guard let key = message.keyText else { return }
+        if let own = written[key] {
+            guard message.offset >= own else { return }
+            written[key] = nil
+            if message.offset == own { return }
+        }
         if message.isTombstone {
             entries[key] = nil
         } else if let entry = try? JSONCoding.decoder.decode(ParkedDossier.self, from: Data(message.value)) {
@@ -108,22 +117,24 @@ package actor KafkaParkingLot: ParkingLot, Service {
 
     package func park(_ entry: ParkedDossier) async -> Bool {
         let value = Array(try! JSONCoding.encoder.encode(entry))
-        guard await send(KafkaProducerMessage(topic: topic, key: entry.key, value: value)) else { return false }
+        guard let report = await send(KafkaProducerMessage(topic: topic, key: entry.key, value: value)) else { return false }
         entries[entry.key] = entry
+        written[entry.key] = report.offset
         return true
     }
 
     /// Lets the dossier's next deliveries to `target` go out again.
     package func release(_ dossierCode: String, target: TargetName) async -> Bool {
         let key = ParkedDossier.key(dossierCode, target)
-        guard await send(KafkaProducerMessage(topic: topic, key: key, value: nil)) else { return false }
+        guard let report = await send(KafkaProducerMessage(topic: topic, key: key, value: nil)) else { return false }
         entries[key] = nil
+        written[key] = report.offset
         return true
     }
 
     package var all: [ParkedDossier] { entries.values.sorted { $0.key < $1.key } }
 
-    private func send(_ message: KafkaProducerMessage) async -> Bool {
+    private func send(_ message: KafkaProducerMessage) async -> KafkaDeliveryReport? {
         await producer.sendDurably(message, what: "parking record", fatal: fatal, logger: logger)
     }
 }

@@ -38,12 +38,15 @@ package struct Delivery: Sendable {
     package let target: TargetName
     package let operations: [String]
     package let origin: EventOrigin
+    /// Set when the record is a dead letter sent again by `gateway replay`.
+    package let replay: Replay?
 
-    package init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin) {
+    package init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin, replay: Replay? = nil) {
         self.event = event
         self.target = target
         self.operations = operations
         self.origin = origin
+        self.replay = replay
     }
 
     /// The key a system sees for `operation` of this event, the same across retries,
@@ -65,6 +68,8 @@ package struct DeliveryOutcome: Sendable {
         /// Not sent: read again after a crash or a rebalance, and the target had it already.
         /// Its result was written when it was delivered; nothing new is written.
         case alreadyDelivered = "already-delivered"
+        /// A replayed dead letter not sent, because it is not its turn (see `ReplayRefusal`).
+        case notReplayed = "not-replayed"
     }
 
     /// One operation's final answer.
@@ -96,6 +101,8 @@ package struct DeliveryOutcome: Sendable {
         case parked(behind: ParkedDossier)
         /// Not sent: the target had it already.
         case alreadyDelivered
+        /// A replayed dead letter not sent, and why.
+        case notReplayed(ReplayRefusal)
     }
 
     package let delivery: Delivery
@@ -112,13 +119,14 @@ package struct DeliveryOutcome: Sendable {
         case .deadLettered: .deadLettered
         case .parked: .parked
         case .alreadyDelivered: .alreadyDelivered
+        case .notReplayed: .notReplayed
         }
     }
 
     package var operations: [OperationReport] {
         switch ending {
         case .delivered(let reports, _), .deadLettered(let reports, _, _): reports
-        case .parked, .alreadyDelivered: []
+        case .parked, .alreadyDelivered, .notReplayed: []
         }
     }
 
@@ -133,8 +141,14 @@ package struct DeliveryOutcome: Sendable {
         switch ending {
         case .deadLettered(_, _, let reason): reason
         case .parked: .parked
-        case .delivered, .alreadyDelivered: nil
+        case .delivered, .alreadyDelivered, .notReplayed: nil
         }
+    }
+
+    /// For a replayed dead letter not sent: why.
+    package var replayRefusal: ReplayRefusal? {
+        if case .notReplayed(let refusal) = ending { return refusal }
+        return nil
     }
 
     /// For a parked delivery: the dead-lettered event it waits behind.
@@ -150,4 +164,61 @@ package struct DeliveryOutcome: Sendable {
     package var reachedTarget: Bool { status == .delivered || status == .duplicate }
 
     package var attempts: Int { operations.reduce(0) { $0 + $1.attempts } }
+}
+
+/// A dead letter sent again by `gateway replay`: a record on the events topic that carries the
+/// original event and headers, plus these, and goes to one target only.
+package struct Replay: Sendable, Equatable {
+    package enum Header {
+        /// The one target the record goes to.
+        package static let target = "gateway.replay.target"
+        /// The replay run it belongs to, echoed on its result record.
+        package static let id = "gateway.replay.id"
+        /// The dead letter it sends again, `partition:offset` on the dead-letter topic.
+        package static let deadLetter = "gateway.replay.of"
+        package static let all = [target, id, deadLetter]
+    }
+
+    package let target: TargetName
+    package let id: String
+    package let deadLetter: String
+
+    package init(target: TargetName, id: String, deadLetter: String) {
+        self.target = target
+        self.id = id
+        self.deadLetter = deadLetter
+    }
+
+    /// The replay a record's headers describe; nil for a record of the one-stop.
+    /// - Throws: when the record names a replay target but not the rest.
+    package init?(headers: [EventOrigin.Header]) throws(InvalidEvent) {
+        func text(_ name: String) -> String? {
+            headers.last { $0.key == name }.map { String(decoding: $0.value, as: UTF8.self) }
+        }
+        guard let target = text(Header.target) else { return nil }
+        guard !target.isEmpty, let id = text(Header.id), !id.isEmpty, let deadLetter = text(Header.deadLetter), !deadLetter.isEmpty else {
+            throw InvalidEvent("a replay record needs \(Header.target), \(Header.id) and \(Header.deadLetter), none empty")
+        }
+        self.init(target: TargetName(target), id: id, deadLetter: deadLetter)
+    }
+
+    /// The headers that make a record a replay of `self`.
+    package var headers: [EventOrigin.Header] {
+        [(Header.target, target.rawValue), (Header.id, id), (Header.deadLetter, deadLetter)].map { EventOrigin.Header(key: $0.0, value: Array($0.1.utf8)) }
+    }
+}
+
+/// Why a replayed dead letter was not sent. Its dossier's order at the target decides:
+/// only the next event it waits for may go.
+package enum ReplayRefusal: String, Codable, Sendable {
+    /// The dossier is not parked for the target (released, skipped, or replayed to the end).
+    case notParked = "not-parked"
+    /// The event reached the target in an earlier replay.
+    case alreadyThrough = "already-through"
+    /// An earlier event of the dossier must reach the target first.
+    case outOfTurn = "out-of-turn"
+    /// The dossier is parked for the target, but not with this event.
+    case notHeldBack = "not-held-back"
+    /// Today's routing sends no operation of this event to the target.
+    case notRouted = "not-routed"
 }

@@ -231,13 +231,29 @@ actor TargetLane {
     }
 
     /// Runs a delivery unless the target has it already or its dossier is parked for this
-    /// target. What the outcome causes (parking, records, the mark) is the outcome handler's.
+    /// target behind another event. A parked dossier's held-back events go one at a time, in
+    /// their order: only the next may run, whether it comes as a replay or is read again.
+    /// What the outcome causes (parking, records, the mark) is the outcome handler's.
     private nonisolated func deliver(_ delivery: Delivery) async -> DeliveryOutcome? {
+        let parked = await parking.parked(delivery.event.dossierCode, target: delivery.target)
+        if delivery.replay != nil {
+            guard let parked else { return DeliveryOutcome(delivery, .notReplayed(.notParked)) }
+            switch parked.standing(of: delivery.event.id) {
+            case .next: return await executor.run(delivery)
+            case .through: return DeliveryOutcome(delivery, .notReplayed(.alreadyThrough))
+            case .waiting: return DeliveryOutcome(delivery, .notReplayed(.outOfTurn))
+            case .unknown: return DeliveryOutcome(delivery, .notReplayed(.notHeldBack))
+            }
+        }
         if await marks.isDelivered(delivery) {
             return DeliveryOutcome(delivery, .alreadyDelivered)
         }
-        if let entry = await parking.parked(delivery.event.dossierCode, target: delivery.target), entry.eventId != delivery.event.id {
-            return DeliveryOutcome(delivery, .parked(behind: entry))
+        if let parked {
+            switch parked.standing(of: delivery.event.id) {
+            case .next: break
+            case .through: return DeliveryOutcome(delivery, .alreadyDelivered)
+            case .waiting, .unknown: return DeliveryOutcome(delivery, .parked(behind: parked))
+            }
         }
         return await executor.run(delivery)
     }

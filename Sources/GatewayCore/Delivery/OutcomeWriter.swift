@@ -8,9 +8,10 @@ package protocol OutcomeRecords: Sendable {
     func record(_ outcome: DeliveryOutcome) async -> Bool
 }
 
-/// The one place a finished delivery is made durable, in this order: the dossier parked
-/// behind a dead letter (or released once the event it waited behind went through), the dead
-/// letter and the result, then the delivery mark. A target lane awaits it before it starts
+/// The one place a finished delivery is made durable, in this order: the parking state (a
+/// dossier parked behind a dead letter, an event held back behind it, a held-back event
+/// through, or the dossier released once the last is through), the dead letter and the
+/// result, then the delivery mark. A target lane awaits it before it starts
 /// the dossier's next delivery, so every effect of one event precedes those of the next.
 package struct OutcomeWriter: Sendable {
     let parking: any ParkingLot
@@ -30,18 +31,32 @@ package struct OutcomeWriter: Sendable {
     package func write(_ outcome: DeliveryOutcome) async -> Bool {
         let delivery = outcome.delivery
         let dossier = delivery.event.dossierCode
+        let parked = await parking.parked(dossier, target: delivery.target)
+        let isNext = parked?.standing(of: delivery.event.id) == .next
         switch outcome.ending {
         case .deadLettered(_, _, let reason):
+            if isNext {
+                // Held back already, and failed again at its turn: the dossier stays parked behind it.
+                break
+            }
             let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: reason.rawValue)
             guard await parking.park(entry) else { return false }
             logger.warning("dossier parked for target", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)", "behind": "\(delivery.event.id)"])
         case .delivered:
-            // The event the dossier waited behind went through after all (read again, or replayed).
-            if await parking.parked(dossier, target: delivery.target)?.eventId == delivery.event.id {
+            // The next held-back event went through (replayed, or read again).
+            guard let parked, isNext else { break }
+            if let advanced = parked.advanced() {
+                guard await parking.park(advanced) else { return false }
+            } else {
                 guard await parking.release(dossier, target: delivery.target) else { return false }
-                logger.notice("dossier released: the event it was parked behind is delivered", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)"])
+                logger.notice("dossier released: every event held back is delivered", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)"])
             }
-        case .parked, .alreadyDelivered:
+        case .parked:
+            // Held back from now on, in the order read; a record read again is there already.
+            guard var parked, parked.standing(of: delivery.event.id) == .unknown else { break }
+            parked.followers.append(delivery.event.id)
+            guard await parking.park(parked) else { return false }
+        case .alreadyDelivered, .notReplayed:
             break
         }
         guard await records.record(outcome) else { return false }

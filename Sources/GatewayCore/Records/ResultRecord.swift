@@ -1,7 +1,8 @@
 import Foundation
 import GatewayModel
 
-/// The record on `gateway.results`: exactly one per (event × target), keyed by dossier code.
+/// The record on `gateway.results`: one per (event × target), keyed by dossier code, and one
+/// more for each replay of a dead letter, carrying the replay's id.
 /// Its JSON Schema is `Contracts/records/result-record.schema.json`.
 package struct ResultRecord: Codable, Sendable, Equatable {
     package var eventId: String
@@ -14,11 +15,13 @@ package struct ResultRecord: Codable, Sendable, Equatable {
     package var answerCode: String?
     package var httpStatus: Int?
     package var attempts: Int
-    /// Set when dead-lettered or parked.
+    /// Set when dead-lettered or parked, and for a replay not sent (`ReplayRefusal`).
     package var reason: String?
     /// For a parked delivery: the dead-lettered event it waits behind.
     package var parkedBehind: String?
     package var source: Source
+    /// For a replayed dead letter: the replay's id.
+    package var replay: String?
     package var completedAt: Date
     package var gatewayVersion: String
 
@@ -39,9 +42,10 @@ package struct ResultRecord: Codable, Sendable, Equatable {
         self.answerCode = outcome.failure?.code ?? outcome.operations.last?.answerCode
         self.httpStatus = outcome.failure?.httpStatus ?? outcome.operations.last?.httpStatus
         self.attempts = outcome.attempts
-        self.reason = outcome.reason?.rawValue
+        self.reason = outcome.reason?.rawValue ?? outcome.replayRefusal?.rawValue
         self.parkedBehind = outcome.parkedBehind?.eventId
         self.source = Source(topic: delivery.origin.topic, partition: delivery.origin.partition, offset: delivery.origin.offset)
+        self.replay = delivery.replay?.id
         self.completedAt = completedAt
         self.gatewayVersion = GatewayVersion.current
     }

@@ -384,4 +384,48 @@ extension OutcomeWriter {
         #expect(outcomes.map(\.status) == [.delivered, .delivered], "the later event is not parked behind a delivered one")
         #expect(await parking.all.isEmpty)
     }
+    @Test func heldBackEventsGoOnlyInTheirTurnAndReplaysNeverGoTwice() async throws {
+        let parking = InMemoryParkingLot()
+        let code = "000.00.12.H13-250711-00001"
+        _ = await parking.park(ParkedDossier(dossierCode: code, target: "scripted", eventId: "e-1-0", reason: "permanent", followers: ["e-1-1"]))
+        let adapter = ScriptedAdapter()
+        let engine = DeliveryEngine(adapters: [adapter], settings: ["scripted": TargetSettings(retry: fast, maxInFlight: 1, breaker: quickBreaker)], parking: parking, logger: Logger(label: "test"))
+        let writer = OutcomeWriter.inMemory(parking: parking)
+        let outcomes = Mutex<[String]>([])
+        var offset: Int64 = 100
+        func submit(_ step: Int, replay: Bool) async throws {
+            offset += 1
+            let delivery = Delivery(
+                event: try Fixtures.event(dossier: 1, step: step), target: "scripted", operations: ["op"], origin: Fixtures.origin(offset: offset),
+                replay: replay ? Replay(target: "scripted", id: "r-1", deadLetter: "0:\(step)") : nil
+            )
+            await engine.submit(delivery) { outcome in
+                _ = await writer.write(outcome)
+                outcomes.withLock { $0.append("\(outcome.delivery.event.id) \(outcome.status.rawValue)\(outcome.replayRefusal.map { " " + $0.rawValue } ?? "")") }
+            }
+        }
+        try await submit(1, replay: true)
+        try await submit(2, replay: false)
+        try await submit(0, replay: true)
+        try await submit(0, replay: true)
+        try await submit(1, replay: true)
+        try await submit(2, replay: true)
+        try await submit(2, replay: true)
+        try await submit(3, replay: false)
+        let end = ContinuousClock.now + .seconds(10)
+        while outcomes.withLock({ $0.count }) < 8, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(outcomes.withLock { $0 } == [
+            "e-1-1 not-replayed out-of-turn",
+            "e-1-2 parked",
+            "e-1-0 delivered",
+            "e-1-0 not-replayed already-through",
+            "e-1-1 delivered",
+            "e-1-2 delivered",
+            "e-1-2 not-replayed not-parked",
+            "e-1-3 delivered",
+        ])
+        #expect(adapter.calls.map(\.event) == ["e-1-0", "e-1-1", "e-1-2", "e-1-3"], "the target sees each held-back event once, in order")
+        #expect(await parking.all.isEmpty, "released once the last held-back event is through")
+    }
 }
+
