@@ -117,9 +117,11 @@ package enum ParkedIndex {
         return entries.values.sorted { $0.key < $1.key }
     }
 
-    /// How many dead letters of `entries` wait behind `parked`: its dossier's events recorded as parked behind it.
+    /// How many events wait behind the one `parked` waits for now. Records written before the
+    /// parking state kept its held-back events are counted from the dead letters parked behind it.
     package static func followers(of parked: ParkedDossier, in entries: [DeadLetterEntry]) -> Int {
-        entries.filter { $0.parkedBehind == parked.eventId && $0.dossierCode == parked.dossierCode && $0.target == parked.target.rawValue }.count
+        guard parked.followers.isEmpty else { return parked.waiting.count - 1 }
+        return Set(entries.filter { $0.parkedBehind == parked.eventId && $0.dossierCode == parked.dossierCode && $0.target == parked.target.rawValue }.compactMap(\.eventId)).count
     }
 }
 
@@ -129,8 +131,7 @@ private func readWholeTopic(
     _ topic: String, _ configuration: GatewayConfiguration, environment: [String: String], timeout: Duration, logger: Logger,
     apply: (KafkaConsumerMessage) throws -> Void
 ) async throws {
-    let kafka = configuration.kafka
-    let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "gateway-operator", properties: try kafka.resolvedProperties(environment: environment))
+    let common = try configuration.operatorKafka(environment: environment)
     let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
     do {
         let count = try await producer.partitionCount(of: topic, timeout: timeout)
@@ -141,4 +142,53 @@ private func readWholeTopic(
         throw error
     }
     await producer.shutdown()
+}
+
+extension GatewayConfiguration {
+    /// The Kafka client settings of the operator's commands: the gateway's own, another client id.
+    package func operatorKafka(environment: [String: String]) throws -> KafkaConfiguration {
+        KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "gateway-operator", properties: try kafka.resolvedProperties(environment: environment))
+    }
+}
+
+/// The result records written to `gateway.results` from the moment it is started on, for
+/// following what a replay did.
+package final class ResultWatch: Sendable {
+    private let reader: KafkaConsumer
+    private let producer: KafkaProducer
+
+    /// Starts at the topic's current ends, so only what is written from now on is seen.
+    package init(_ configuration: GatewayConfiguration, environment: [String: String], logger: Logger) async throws {
+        let common = try configuration.operatorKafka(environment: environment)
+        let topic = configuration.kafka.resultsTopic
+        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
+        do {
+            let partitions = (0..<(try await producer.partitionCount(of: topic))).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+            var reading = KafkaConsumerConfiguration(common, subscription: .partitions(partitions))
+            reading.startOffsets = try await producer.endsToRead(partitions)
+            reader = try KafkaConsumer(configuration: reading, logger: logger)
+        } catch {
+            await producer.shutdown()
+            throw error
+        }
+    }
+
+    /// Hands each result record to `take` until it returns false or `deadline` passes.
+    package func follow(until deadline: ContinuousClock.Instant, _ take: (ResultRecord) -> Bool) async {
+        let timer = Task { [reader] in
+            try? await Task.sleep(until: deadline)
+            await reader.close()
+        }
+        defer { timer.cancel() }
+        for await event in reader.events {
+            guard case .message(let message) = event,
+                  let record = try? JSONCoding.decoder.decode(ResultRecord.self, from: Data(message.value)) else { continue }
+            if !take(record) { break }
+        }
+    }
+
+    package func close() async {
+        await reader.close()
+        await producer.shutdown()
+    }
 }

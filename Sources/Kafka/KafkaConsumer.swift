@@ -85,7 +85,7 @@ package final class KafkaConsumer: Sendable {
                 throw KafkaError(error, context: "subscribe")
             }
         case .partitions(let partitions, _):
-            let list = RdKafka.partitionList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+            let list = RdKafka.partitionList(partitions.map { ($0, configuration.startOffsets[$0.partition] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let error = rd_kafka_assign(handle, list)
             if error != RD_KAFKA_RESP_ERR_NO_ERROR {

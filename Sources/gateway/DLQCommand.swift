@@ -61,9 +61,12 @@ struct DLQCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one dead letter, every header and the original event, personal data masked.")
+        static let configuration = CommandConfiguration(abstract: "Show one dead letter, every header and the original event, personal data masked unless revealed (audited).")
         @Argument(help: "The dead letter's id, partition:offset, as `dlq list` prints it.") var id: String
         @OptionGroup var options: ConfigurationOption
+        @Flag(help: "Show personal data in clear; written to the audit topic first.") var reveal = false
+        @Option(name: .customLong("operator"), help: "Who reveals, for the audit record (default: the login user).") var operatorName: String?
+        @Option(help: "Why personal data is shown; written to the audit record.") var reason: String?
         @Flag(help: "JSON instead of text.") var json = false
 
         func validate() throws {
@@ -78,11 +81,22 @@ struct DLQCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("no dead letter \(id) on the dead-letter topic\n".utf8))
                 throw ExitCode.failure
             }
-            // The event's own names, numbers and addresses are hidden wherever they appear.
-            let value = entry.value ?? ""
-            let personal = (try? DossierEventDecoder.decode(Array(value.utf8), key: nil))?.personalTexts ?? []
-            entry.value = Redaction.mask(value, hiding: personal)
-            entry.headers = entry.headers?.mapValues { Redaction.mask($0, hiding: personal) }
+            if reveal {
+                // Nothing is shown in clear unless the audit topic has the record of it.
+                let configuration = try GatewayConfiguration.load(path: options.config)
+                var audit = AuditRecord(
+                    action: .dlqReveal, operator: operatorName ?? ParkedCommand.loginUser, target: entry.target, dossierCode: entry.dossierCode,
+                    behindEventId: nil, reason: reason, result: .done
+                )
+                audit.deadLetterId = entry.id
+                try await ParkedCommand.writeAudit(audit, key: entry.id, configuration: configuration, environment: ProcessInfo.processInfo.environment)
+            } else {
+                // The event's own names, numbers and addresses are hidden wherever they appear.
+                let value = entry.value ?? ""
+                let personal = (try? DossierEventDecoder.decode(Array(value.utf8), key: nil))?.personalTexts ?? []
+                entry.value = Redaction.mask(value, hiding: personal)
+                entry.headers = entry.headers?.mapValues { Redaction.mask($0, hiding: personal) }
+            }
             if json {
                 try DLQCommand.printJSON(entry)
                 return
@@ -148,7 +162,24 @@ struct ParkedCommand: AsyncParsableCommand {
         @Option(help: "The dossier code.") var dossier: String
         @Option(name: .customLong("operator"), help: "Who does it, for the audit record (default: the login user).") var operatorName: String?
 
-        var who: String { operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown" }
+        var who: String { operatorName ?? ParkedCommand.loginUser }
+    }
+
+    /// Who runs the command, when `--operator` does not say.
+    static var loginUser: String {
+        ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+    }
+
+    /// Writes `record` to the audit topic and waits for Kafka to acknowledge it.
+    static func writeAudit(_ record: AuditRecord, key: String, configuration: GatewayConfiguration, environment: [String: String]) async throws {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(try configuration.operatorKafka(environment: environment)))
+        do {
+            _ = try await producer.send(KafkaProducerMessage(topic: configuration.kafka.auditTopic, key: key, value: record.encoded()))
+        } catch {
+            await producer.shutdown()
+            throw error
+        }
+        await producer.shutdown()
     }
 
     struct Release: AsyncParsableCommand {
@@ -190,26 +221,19 @@ struct ParkedCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(change.dossier) is not parked for \(change.target)\n".utf8))
             throw ExitCode.failure
         }
-        let kafka = configuration.kafka
-        let common = KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: "gateway-operator", properties: try kafka.resolvedProperties(environment: environment))
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
-        var audit = AuditRecord(action: action, operator: change.who, target: change.target, dossierCode: change.dossier, behindEventId: entry.eventId, reason: reason, result: .done)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(try configuration.operatorKafka(environment: environment)))
+        var audit = AuditRecord(action: action, operator: change.who, target: change.target, dossierCode: change.dossier, behindEventId: entry.next ?? entry.eventId, reason: reason, result: .done)
         do {
-            _ = try await producer.send(KafkaProducerMessage(topic: kafka.parkedTopic, key: entry.key, value: nil))
+            _ = try await producer.send(KafkaProducerMessage(topic: configuration.kafka.parkedTopic, key: entry.key, value: nil))
         } catch {
+            await producer.shutdown()
             audit.result = .failed
-            _ = try? await producer.send(KafkaProducerMessage(topic: kafka.auditTopic, key: entry.key, value: audit.encoded()))
-            await producer.shutdown()
-            throw error
-        }
-        do {
-            _ = try await producer.send(KafkaProducerMessage(topic: kafka.auditTopic, key: entry.key, value: audit.encoded()))
-        } catch {
-            await producer.shutdown()
+            try? await writeAudit(audit, key: entry.key, configuration: configuration, environment: environment)
             throw error
         }
         await producer.shutdown()
-        print("\(change.dossier) released for \(change.target) (it waited behind \(entry.eventId)); audited as \(audit.action.rawValue) by \(audit.operator)")
+        try await writeAudit(audit, key: entry.key, configuration: configuration, environment: environment)
+        print("\(change.dossier) released for \(change.target) (it waited behind \(entry.next ?? entry.eventId)); audited as \(audit.action.rawValue) by \(audit.operator)")
     }
 
     struct List: AsyncParsableCommand {
@@ -230,7 +254,7 @@ struct ParkedCommand: AsyncParsableCommand {
             let parked = try await ParkedIndex.read(configuration, environment: environment, logger: logger).filter { target == nil || $0.target.rawValue == target }
             let letters = try await DeadLetterIndex.read(configuration, environment: environment, logger: logger)
             let rows = parked.map {
-                Row(dossierCode: $0.dossierCode, target: $0.target.rawValue, behindEventId: $0.eventId, reason: $0.reason, parkedAt: $0.parkedAt,
+                Row(dossierCode: $0.dossierCode, target: $0.target.rawValue, behindEventId: $0.next ?? $0.eventId, reason: $0.reason, parkedAt: $0.parkedAt,
                     eventsWaiting: ParkedIndex.followers(of: $0, in: letters))
             }
             if json {

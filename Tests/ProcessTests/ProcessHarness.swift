@@ -46,3 +46,33 @@ struct ProgramRun {
         return ProgramRun(status: process.terminationStatus, output: text)
     }
 }
+
+/// A program started in the background; `finish()` waits for it without holding a thread.
+struct RunningProgram {
+    let process: Process
+    let output: URL
+
+    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> RunningProgram {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("program-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return RunningProgram(process: process, output: output)
+    }
+
+    var outputSoFar: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+    func finish(timeout: Duration = .seconds(300)) async -> ProgramRun {
+        let end = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: output) }
+        return ProgramRun(status: process.terminationStatus, output: outputSoFar)
+    }
+}

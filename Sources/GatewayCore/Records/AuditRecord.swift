@@ -8,10 +8,15 @@ package struct AuditRecord: Codable, Sendable, Equatable {
         case parkedRelease = "parked-release"
         /// The dead letter a dossier waited behind was abandoned, and its later events let through.
         case parkedSkip = "parked-skip"
+        /// Dead letters were sent again to their targets (`gateway replay`).
+        case replay
+        /// A dead letter was shown with its personal data in clear (`gateway dlq show --reveal`).
+        case dlqReveal = "dlq-reveal"
     }
 
     package enum Result: String, Codable, Sendable {
-        case done, failed
+        /// `partial`: a replay that delivered some of its events, not all.
+        case done, partial, failed
     }
 
     package var action: Action
@@ -23,6 +28,13 @@ package struct AuditRecord: Codable, Sendable, Equatable {
     package var behindEventId: String?
     package var reason: String?
     package var result: Result
+    /// For a reveal: the dead letter shown.
+    package var deadLetterId: String?
+    /// For a replay: its id (`gateway.replay.id`), the filter it was given, what it counted, and when it started (`at` is its end).
+    package var replayId: String?
+    package var filter: [String: String]?
+    package var counts: [String: Int]?
+    package var startedAt: String?
     package var gatewayVersion: String = GatewayVersion.current
 
     package init(action: Action, operator: String, at: Date = Date(), target: String?, dossierCode: String?, behindEventId: String?, reason: String?, result: Result) {

@@ -80,6 +80,8 @@ package struct KafkaConsumerConfiguration: Sendable {
     package var startsAssignedPartitionsPaused: Bool = false
     /// Reports `.endOfPartition` each time the reader reaches a partition's end.
     package var reportsEndOfPartition: Bool = false
+    /// With `.partitions`: where to start reading each partition (by number); the others start at their beginning.
+    package var startOffsets: [Int32: Int64] = [:]
 
     package init(_ common: KafkaConfiguration, subscription: Subscription) {
         self.common = common
