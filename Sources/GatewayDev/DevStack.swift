@@ -55,6 +55,14 @@ package final class DevStack: Sendable {
     /// The environment a gateway of this stack reads its secrets from.
     package var secrets: [String: String] { MockSystems.secrets }
 
+    /// What the operator's commands (`gateway dlq`, `parked`, `replay`) need to work on this stack.
+    package var operatorEnvironment: [String: String] {
+        var environment = ["GATEWAY__kafka__bootstrapServers": cluster.bootstrapServers, "GATEWAY__contractsDirectory": contractsDirectory]
+        environment.merge(mocks.configurationOverrides) { $1 }
+        environment.merge(secrets) { $1 }
+        return environment
+    }
+
     /// Publishes `events`, each dossier's in order.
     package func produce(_ events: [DossierEvent]) async throws {
         try await producer.sendInDossierOrder(events, topic: Self.topics.events)
@@ -94,4 +102,10 @@ package final class DevStack: Sendable {
         mocks.shutdown()
         await producer.shutdown()
     }
+}
+
+/// Writes `environment` as shell exports, one a line, for `source`.
+package func writeShellExports(_ environment: [String: String], to path: String) throws {
+    let exports = environment.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'" }
+    try Data((exports.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
 }

@@ -31,6 +31,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for every outcome before giving up.")
     var timeout = 300
 
+    @Option(help: "Write the environment the operator's commands need for this stack (the broker, the mocks, their dev secrets), as shell exports.")
+    var envFile: String?
+
     func validate() throws {
         if let events, events < 1 { throw ValidationError("--events must be at least 1") }
         guard rate >= 1 else { throw ValidationError("--rate must be at least 1") }
@@ -43,6 +46,10 @@ struct DevCommand: AsyncParsableCommand {
         print("embedded Kafka  \(stack.cluster.bootstrapServers)  (topics dossier.events, gateway.results, gateway.dlq; \(partitions) partitions)")
         for (target, url) in stack.mocks.urls.sorted(by: { $0.key < $1.key }) {
             print("\(target.rawValue.uppercased()) mock".padding(toLength: 16, withPad: " ", startingAt: 0) + "\(url)  (journal: \(url)/_control/journal)")
+        }
+        if let envFile {
+            try writeShellExports(stack.operatorEnvironment, to: envFile)
+            print("operator environment written to \(envFile): source it, then run gateway dlq, parked or replay")
         }
 
         let gateway = Gateway(configuration: try stack.gatewayConfiguration(), logger: logger, environment: stack.secrets)

@@ -55,8 +55,7 @@ struct MocksCommand: AsyncParsableCommand {
             try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: portsFile))
         }
         if let envFile {
-            let exports = mocks.configurationOverrides.merging(MockSystems.secrets) { $1 }.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'" }
-            try Data((exports.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: envFile))
+            try writeShellExports(mocks.configurationOverrides.merging(MockSystems.secrets) { $1 }, to: envFile)
         }
         for (target, url) in mocks.urls.sorted(by: { $0.key < $1.key }) {
             print("\(target.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(url)  (journal: /_control/journal, faults: POST /_control/faults)")

@@ -135,7 +135,9 @@ struct ReplayCommand: AsyncParsableCommand {
             DLQCommand.printTable(["DOSSIER", "TARGET", "EVENT", "OUTCOME", "REASON"], failed.map { [$0.dossierCode, $0.target, $0.eventId, $0.outcome, $0.reason ?? "-"] })
         }
         printNotes(plan)
-        print(summary.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        let counts = summary.counts
+        let others = counts.filter { !["sent", "delivered", "passes"].contains($0.key) && $0.value > 0 }.sorted { $0.key < $1.key }
+        print("sent \(counts["sent"] ?? 0), delivered \(counts["delivered"] ?? 0)" + others.map { ", \($0.key) \($0.value)" }.joined())
     }
 
     private func printNotes(_ plan: ReplayPlan) {

@@ -42,6 +42,10 @@ import Testing
         #expect(shown.status == 0 && shown.output.contains("dlq.reason: permanent"), "\(shown.output)")
         let event = try #require(events.first { $0.dossierCode == refused["dossierCode"] as? String })
         #expect(!shown.output.contains(event.data.applicant.fullName), "the citizen's name is masked")
+        let revealed = try command(["dlq", "show", id, "--reveal", "--operator", "duty-officer", "--reason", "citizen asked"], bootstrap: harness.bootstrap)
+        #expect(revealed.status == 0 && revealed.output.contains(event.data.applicant.fullName), "revealed in clear")
+        let audit = try ProgramRun.run(URL(fileURLWithPath: "/usr/bin/env"), ["kcat", "-C", "-b", harness.bootstrap, "-t", "gateway.audit", "-e", "-q", "-f", "%k %s\n"])
+        #expect(audit.output.contains(#""action":"dlq-reveal""#) && audit.output.contains(#""deadLetterId":"\#(id)""#) && audit.output.contains("citizen asked"), "\(audit.output)")
 
         let stats = try command(["dlq", "stats", "--json"], bootstrap: harness.bootstrap)
         let counts = try #require(try JSONSerialization.jsonObject(with: Data(stats.output.utf8)) as? [String: [String: Int]])

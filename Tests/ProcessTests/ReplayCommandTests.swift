@@ -155,6 +155,25 @@ import Testing
         #expect(await survivor.terminate() == 0)
     }
 
+    @Test func aReleasedDossiersLaterEventsGoOutFromARunningGatewayWithoutItsHeldBackOnes() async throws {
+        let harness = try ProcessHarness(partitions: 2)
+        let (early, late, gateway) = try await parkThreeDossiers(harness, group: "release")
+        let dossier = early[0].dossierCode
+        let released = try command(harness, ["parked", "release", "--target", "dvcqg", "--dossier", dossier, "--operator", "duty-officer"])
+        #expect(released.status == 0, "\(released.output)")
+        let producer = try harness.producer()
+        try await harness.produce(late.filter { $0.dossierCode == dossier }, with: producer)
+        await producer.shutdown()
+        let end = ContinuousClock.now + .seconds(60)
+        while Self.applied(try await harness.journal(of: "dvcqg"), dossier: dossier).isEmpty, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(Self.applied(try await harness.journal(of: "dvcqg"), dossier: dossier) == [late.first { $0.dossierCode == dossier }!.id], "only the later event goes")
+        let parked = try json(try command(harness, ["parked", "list", "--json"]), as: [[String: Any]].self)
+        #expect(parked.count == 2 && !parked.contains { $0["dossierCode"] as? String == dossier })
+        #expect(await gateway.terminate() == 0)
+    }
+
     @Test func whatCannotBeReplayedGetsAClearErrorAndWritesNothing() async throws {
         let harness = try ProcessHarness(partitions: 1)
         let producer = try harness.producer()
