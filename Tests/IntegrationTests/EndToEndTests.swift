@@ -26,7 +26,9 @@ import Testing
 
             let journal = await harness.journal(of: "dvcqg")
             #expect(journal.allSatisfy { $0.accepted }, "every request met the contract: \(journal.filter { !$0.accepted }.map { $0.rejection ?? "" })")
-            let syncs = journal.filter { $0.operation == "DongBoHoSoMC" }
+            // A call that outlives the 2 s timeout on a loaded machine is sent again under its
+            // idempotency key and absorbed by the mock: what counts is what DVCQG applied.
+            let syncs = journal.filter { $0.operation == "DongBoHoSoMC" && !$0.absorbed }
             #expect(syncs.count == events.count)
             let expectedStatus: [DossierEventType: String] = [
                 .submitted: "1", .received: "2", .rejected: "3", .progressed: "4", .supplementRequested: "5",
@@ -38,7 +40,7 @@ import Testing
                 #expect(seen == sent, "dossier \(dossier) arrived out of order")
             }
             let progressRows = events.filter { $0.type == .progressed }.reduce(0) { $0 + ($1.data.progress?.count ?? 0) }
-            let progressCalls = journal.filter { $0.operation == "CapNhatTienDoHoSoMC" }
+            let progressCalls = journal.filter { $0.operation == "CapNhatTienDoHoSoMC" && !$0.absorbed }
             #expect(progressCalls.reduce(0) { $0 + $1.dossiers.count } == progressRows)
             #expect(progressCalls.allSatisfy { $0.dossiers.count <= 10 })
         }
