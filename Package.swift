@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Kafka plumbing: librdkafka behind one internal client, nothing about dossiers.
@@ -94,6 +96,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+
+        // The admin listener: health probes, Prometheus metrics, the status JSON and page.
+        .target(
+            name: "GatewayAdmin",
+            dependencies: [
+                "GatewayRuntime", "GatewayCore", "GatewayModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -152,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "GatewayRuntime", "AdapterSupport", "GatewayHTTP", "Kafka", "GatewayCore", "GatewayModel",
+                "GatewayRuntime", "GatewayAdmin", "AdapterSupport", "GatewayHTTP", "Kafka", "GatewayCore", "GatewayModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -229,7 +245,7 @@ let package = Package(
             name: "HoTichMockTests",
             dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayModel", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "ProcessTests", dependencies: ["GatewayCore", "GatewayModel", "MockSupport", "SampleTraffic", "GatewayDev"]),
+        .testTarget(name: "ProcessTests", dependencies: ["GatewayCore", "GatewayModel", "GatewayHTTP", "MockSupport", "SampleTraffic", "GatewayDev"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

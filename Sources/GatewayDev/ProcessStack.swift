@@ -96,6 +96,8 @@ package final class ProcessStack: Sendable {
             "GATEWAY__kafka__groupId": group,
             "GATEWAY__kafka__sessionTimeoutMilliseconds": "3000",
             "GATEWAY__contractsDirectory": contractsDirectory,
+            // Several gateways share this machine: each admin listener takes a free port.
+            "GATEWAY__admin__listen": "127.0.0.1:0",
         ]) { $1 }
         environment.merge(gatewayDefaults) { $1 }
         environment.merge(MockSystems.configurationOverrides(urls: Dictionary(uniqueKeysWithValues: urls.map { (TargetName($0.key), $0.value) }))) { $1 }
@@ -202,6 +204,14 @@ package final class GatewayProcess: Sendable {
 
     /// True once the group gave it partitions.
     package var hasJoined: Bool { logText.contains("partitions assigned") }
+
+    /// The admin listener's port, once it listens.
+    package var adminPort: Int? {
+        guard let line = logText.split(separator: "\n").first(where: { $0.contains("admin listening on ") }),
+              let range = line.range(of: "admin listening on ") else { return nil }
+        let address = line[range.upperBound...].prefix { !$0.isWhitespace }
+        return address.split(separator: ":").last.flatMap { Int($0) }
+    }
 
     package func waitUntilJoined(timeout: Duration = .seconds(60)) async throws {
         let end = ContinuousClock.now + timeout

@@ -15,14 +15,24 @@ import ServiceLifecycle
 /// within the deadline, commits what is done and releases Kafka and HTTP clients.
 package final class Gateway: Service {
     package let configuration: GatewayConfiguration
-    package let statistics = GatewayStatistics()
+    package let statistics: GatewayStatistics
+    /// What the admin listener shows of this gateway.
+    package let monitor: GatewayMonitor
     private let logger: Logger
     private let environment: [String: String]
 
-    package init(configuration: GatewayConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(
+        configuration: GatewayConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+        metrics: GatewayMetrics = GatewayMetrics()
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.environment = environment
+        self.statistics = GatewayStatistics(metrics: metrics)
+        self.monitor = GatewayMonitor(
+            metrics: metrics, statistics: statistics, criticalTargets: Set(configuration.admin.criticalTargets),
+            targets: configuration.targets.filter(\.value.enabled).keys.sorted().map { TargetName($0) }
+        )
     }
 
     package func run() async throws {
@@ -84,7 +94,7 @@ package final class Gateway: Service {
         let pipeline = Pipeline(
             router: router, engine: engine, ledger: ledger, recorder: recorder,
             outcomes: OutcomeWriter(parking: parking, marks: marks, records: recorder, logger: logger), parking: parking, marks: marks,
-            flow: flow, consumer: consumer, statistics: statistics,
+            flow: flow, consumer: consumer, statistics: statistics, monitor: monitor,
             maxEventBytes: configuration.delivery.maxEventBytes, logger: logger
         )
         logger.info("gateway starting", metadata: [
@@ -107,6 +117,10 @@ package final class Gateway: Service {
             .init(service: EventIntake(pipeline: pipeline, events: consumer.events)),
             .init(service: FatalWatcher(fatal: fatal, logger: logger), failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
+        monitor.attach(GatewayMonitor.Parts(
+            engine: engine, consumer: consumer, producer: producer, ledger: ledger, parking: parking, flow: flow, eventsTopic: kafka.eventsTopic
+        ))
+        defer { monitor.detach() }
         var group = ServiceGroupConfiguration(services: services, logger: logger)
         // Past this, graceful shutdown escalates to cancellation.
         group.maximumGracefulShutdownDuration = deadline + .seconds(5)
@@ -133,7 +147,8 @@ package final class Gateway: Service {
             } catch {
                 throw ConfigurationError("targets.\(system.target).\(error)")
             }
-            let context = AdapterContext(transport: transport.using(tls), classification: table, environment: environment, logger: logger)
+            let measured = MeasuredTransport(target: system.target, inner: transport.using(tls), activity: monitor.activity(of: system.target), metrics: statistics.metrics)
+            let context = AdapterContext(transport: measured, classification: table, environment: environment, logger: logger)
             adapters.append(try system.makeAdapter(connection: target.connection, context: context))
         }
         guard !adapters.isEmpty else { throw ConfigurationError("no target is enabled") }
@@ -205,6 +220,8 @@ actor FlowControl {
         }
     }
 
+    var pausedPartitions: Set<PartitionID> { paused }
+
     /// Revoked or newly assigned partitions start unpaused.
     func forget(_ partitions: Set<PartitionID>) {
         paused.subtract(partitions)
@@ -225,6 +242,7 @@ struct Pipeline: Sendable {
     let flow: FlowControl
     let consumer: KafkaConsumer
     let statistics: GatewayStatistics
+    let monitor: GatewayMonitor
     let maxEventBytes: Int
     let logger: Logger
 
@@ -232,6 +250,7 @@ struct Pipeline: Sendable {
         for await event in events {
             switch event {
             case .partitionsAssigned(let partitions):
+                monitor.joined()
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
                 let assigned = partitions.map(PartitionID.init)
                 await flow.forget(Set(assigned))

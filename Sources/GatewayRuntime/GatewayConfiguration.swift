@@ -15,6 +15,30 @@ package struct GatewayConfiguration: Codable, Sendable {
     package var targets: [String: TargetConfiguration]
     package var routes: [RouteRule]
     package var logLevel: String
+    package var admin: AdminSettings
+
+    /// The admin listener: health probes, metrics, status.
+    package struct AdminSettings: Codable, Sendable {
+        /// `HOST:PORT`; null or `off` turns the listener off.
+        package var listen: String?
+        /// A bearer token for every route but the health probes; required off loopback.
+        package var token: SecretSource?
+        /// Targets whose pause makes the gateway not ready.
+        package var criticalTargets: [String]
+
+        /// The host and port to bind, or nil when off.
+        package var address: (host: String, port: Int)? {
+            guard let listen, listen != "off", let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else { return nil }
+            var host = String(listen[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (host, port)
+        }
+
+        var isLoopback: Bool {
+            guard let host = address?.host else { return true }
+            return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+    }
 
     package struct KafkaSettings: Codable, Sendable {
         package var bootstrapServers: String
@@ -135,6 +159,11 @@ package struct GatewayConfiguration: Codable, Sendable {
             (system.target.rawValue, targetDefaults(connection: system.defaultConnection))
         }),
         "logLevel": "info",
+        "admin": [
+            "listen": "127.0.0.1:9464",
+            "token": NSNull(),
+            "criticalTargets": [String](),
+        ],
     ] }
 
     /// A target's defaults, read from the Swift types that own them (`TargetSettings`,
@@ -212,6 +241,17 @@ package struct GatewayConfiguration: Codable, Sendable {
             where kafka.properties[name] == .text(insecure) {
                 throw ConfigurationError("kafka.properties.\(name)=\(insecure) turns off the verification of the brokers' certificates; set kafka.allowInsecure to mean it")
             }
+        }
+        if let listen = admin.listen, listen != "off" {
+            guard let address = admin.address, (0...65_535).contains(address.port), !address.host.isEmpty else {
+                throw ConfigurationError("admin.listen must be HOST:PORT (e.g. 127.0.0.1:9464), or off; got \(listen)")
+            }
+            guard admin.isLoopback || admin.token != nil else {
+                throw ConfigurationError("admin.listen \(listen) is not loopback: set admin.token ({\"env\": …} or {\"file\": …}) so that only holders of it read the status and metrics")
+            }
+        }
+        for name in admin.criticalTargets where targets[name] == nil {
+            throw ConfigurationError("admin.criticalTargets: no target \(name); known: \(AdapterRegistry.names)")
         }
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         guard delivery.maxBacklogBytes >= 1 << 20 else { throw ConfigurationError("delivery.maxBacklogBytes must be at least 1048576") }

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 import GatewayModel
 import Synchronization
@@ -21,17 +22,47 @@ package final class GatewayStatistics: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    private let recent = Mutex<[GatewayStatus.RecentDeadLetter]>([])
+    private static let recentLimit = 20
+    /// Where every count goes too, for `/metrics`.
+    package let metrics: GatewayMetrics
 
-    package init() {}
+    package init(metrics: GatewayMetrics = GatewayMetrics()) {
+        self.metrics = metrics
+    }
 
     package var snapshot: Snapshot { state.withLock { $0 } }
 
-    func consumed() { state.withLock { $0.eventsConsumed += 1 } }
+    /// The latest dead letters, newest last, without personal data.
+    package var recentDeadLetters: [GatewayStatus.RecentDeadLetter] { recent.withLock { $0 } }
+
+    func consumed() {
+        state.withLock { $0.eventsConsumed += 1 }
+        metrics.eventsConsumed.increment()
+    }
+
     func pausedTargets(_ targets: [TargetName]) { state.withLock { $0.pausedTargets = Set(targets) } }
     func routed(_ count: Int) { state.withLock { $0.deliveriesRouted += count } }
-    func recordInvalid() { state.withLock { $0.invalidEvents += 1 } }
+
+    func recordInvalid() {
+        state.withLock { $0.invalidEvents += 1 }
+        metrics.eventsInvalid.increment()
+    }
+
+    func producerError() { metrics.producerErrors.increment() }
 
     func record(_ outcome: DeliveryOutcome) {
         state.withLock { $0.outcomes[outcome.delivery.target, default: [:]][outcome.status, default: 0] += 1 }
+        metrics.delivered(outcome)
+        guard outcome.status == .deadLettered else { return }
+        let delivery = outcome.delivery
+        let entry = GatewayStatus.RecentDeadLetter(
+            at: VietnamTime.rfc3339(Date()), dossierCode: delivery.event.dossierCode, target: delivery.target.rawValue,
+            operation: outcome.operations.last?.operation, errorClass: outcome.failure?.errorClass?.rawValue, reason: outcome.reason?.rawValue
+        )
+        recent.withLock { recent in
+            recent.append(entry)
+            if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+        }
     }
 }

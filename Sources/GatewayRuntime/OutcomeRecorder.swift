@@ -105,6 +105,7 @@ struct OutcomeRecorder: OutcomeRecords {
                 }
                 return .refused(error)
             } catch {
+                statistics.producerError()
                 logger.warning("outcome not yet durable, retrying", metadata: ["topic": "\(message.topic)", "error": "\(error)"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))

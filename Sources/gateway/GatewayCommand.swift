@@ -8,7 +8,7 @@ struct GatewayCommand: AsyncParsableCommand {
         commandName: "gateway",
         abstract: "Keeps the national systems in step with the province's one-stop dossier events.",
         version: GatewayVersion.current,
-        subcommands: [RunCommand.self, ConfigCommand.self, ContractsCommand.self, DLQCommand.self, ParkedCommand.self, ReplayCommand.self]
+        subcommands: [RunCommand.self, ConfigCommand.self, ContractsCommand.self, DLQCommand.self, ParkedCommand.self, ReplayCommand.self, StatusCommand.self]
     )
 
     /// Exit codes: 0 done, 1 failed (or some records did), 2 the command line was wrong.

@@ -42,6 +42,18 @@ import Testing
         #expect(error(load(file))?.contains("unknown key \(key)") == true, "\(error(load(file)) ?? "loaded")")
     }
 
+    @Test func theAdminListenerIsOnLoopbackByDefaultAndNeedsATokenElsewhere() throws {
+        let defaults = try load(nil).get().admin
+        #expect(defaults.address?.host == "127.0.0.1" && defaults.address?.port == 9464 && defaults.token == nil)
+        #expect(try load(nil, ["GATEWAY__admin__listen": "off"]).get().admin.address == nil)
+        #expect(try load(#"{"admin": {"listen": null}}"#).get().admin.address == nil)
+        #expect(error(load(nil, ["GATEWAY__admin__listen": "0.0.0.0:9464"]))?.contains("set admin.token") == true)
+        let exposed = try load(nil, ["GATEWAY__admin__listen": "0.0.0.0:9464", "GATEWAY__admin__token": #"{"env": "ADMIN_TOKEN"}"#]).get().admin
+        #expect(exposed.address?.host == "0.0.0.0" && exposed.token == .environment("ADMIN_TOKEN"))
+        #expect(error(load(nil, ["GATEWAY__admin__listen": "9464"]))?.contains("admin.listen must be HOST:PORT") == true)
+        #expect(error(load(nil, ["GATEWAY__admin__criticalTargets": #"["dvcqgg"]"#]))?.contains("admin.criticalTargets: no target dvcqgg") == true)
+    }
+
     @Test func anUnknownKeyFromTheEnvironmentIsAnErrorToo() {
         #expect(error(load(nil, ["GATEWAY__delivery__comitIntervalMilliseconds": "5"]))?.contains("delivery.comitIntervalMilliseconds") == true)
     }

@@ -21,6 +21,7 @@ import Testing
         var outOfOrder: [String] = []
         var absorbed = 0
         var stale = 0
+        var staleDossiers: [String] = []
         var applied = 0
 
         var description: String {
@@ -60,7 +61,10 @@ import Testing
             guard let key = entry.idempotencyKey, let (dossier, index) = position[key] else { continue }
             if entry.absorbed {
                 verdict.absorbed += 1
-                if let latest = seen[dossier]?.max(), latest > index { verdict.stale += 1 }
+                if let latest = seen[dossier]?.max(), latest > index {
+                    verdict.stale += 1
+                    if !verdict.staleDossiers.contains(dossier) { verdict.staleDossiers.append(dossier) }
+                }
                 continue
             }
             verdict.applied += 1
@@ -117,7 +121,7 @@ import Testing
               EMC journal: \(emcJournal.count) requests; \(emcVerdict)
             """)
         for (name, entries, judged) in [("DVCQG", journal, verdict), ("EMC", emcJournal, emcVerdict)] {
-            for dossier in (judged.missing + judged.outOfOrder).prefix(3) {
+            for dossier in (judged.missing + judged.outOfOrder + judged.staleDossiers).prefix(3) {
                 print("\(name) journal of \(dossier):")
                 for entry in entries where entry.dossiers.contains(dossier) {
                     print("  #\(entry.sequence) \(entry.receivedAt) \(entry.operation) key \(entry.idempotencyKey ?? "-") status \(entry.status) code \(entry.answerCode ?? "-") accepted \(entry.accepted) absorbed \(entry.absorbed)")

@@ -1,0 +1,105 @@
+import CoreMetrics
+import GatewayCore
+import GatewayModel
+import Synchronization
+
+/// The gateway's metrics, named by Prometheus conventions and made through swift-metrics, by
+/// the factory given (the admin listener's Prometheus registry; none records nothing).
+package final class GatewayMetrics: Sendable {
+    private let factory: any MetricsFactory
+    let eventsConsumed: Counter
+    let eventsInvalid: Counter
+    let producerErrors: Counter
+    let pausedPartitions: Gauge
+    private let counters = Mutex<[String: Counter]>([:])
+    private let gauges = Mutex<[String: Gauge]>([:])
+    private let timers = Mutex<[String: Timer]>([:])
+
+    package init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
+        self.factory = factory
+        eventsConsumed = Counter(label: "gateway_events_consumed_total", factory: factory)
+        eventsInvalid = Counter(label: "gateway_events_invalid_total", factory: factory)
+        producerErrors = Counter(label: "gateway_producer_errors_total", factory: factory)
+        pausedPartitions = Gauge(label: "gateway_partitions_paused", factory: factory)
+        Gauge(label: "gateway_build_info", dimensions: [("version", GatewayVersion.current)], factory: factory).record(1)
+    }
+
+    /// A finished delivery, by target, its last operation and outcome.
+    func delivered(_ outcome: DeliveryOutcome) {
+        let delivery = outcome.delivery
+        let operation = outcome.operations.last?.operation ?? delivery.operations.first ?? "-"
+        counter("gateway_deliveries_total", [("target", delivery.target.rawValue), ("operation", operation), ("outcome", outcome.status.rawValue)]).increment()
+    }
+
+    /// One HTTP call to a national system and how long it took to answer.
+    func call(target: TargetName, took duration: Duration, failed: Bool) {
+        timer("gateway_http_call_duration_seconds", [("target", target.rawValue)]).recordNanoseconds(duration.nanoseconds)
+        if failed { counter("gateway_http_call_failures_total", [("target", target.rawValue)]).increment() }
+    }
+
+    func inFlight(target: TargetName, _ calls: Int) {
+        gauge("gateway_http_calls_in_flight", [("target", target.rawValue)]).record(calls)
+    }
+
+    /// The breaker of `target`: 0 closed, 1 probing, 2 open.
+    func breaker(target: TargetName, _ state: CircuitBreaker.State) {
+        let value = switch state {
+        case .closed: 0
+        case .probing: 1
+        case .open: 2
+        }
+        gauge("gateway_target_breaker_state", [("target", target.rawValue)]).record(value)
+    }
+
+    func queued(target: TargetName, _ deliveries: Int) {
+        gauge("gateway_deliveries_queued", [("target", target.rawValue)]).record(deliveries)
+    }
+
+    func parked(target: TargetName, _ dossiers: Int) {
+        gauge("gateway_parked_dossiers", [("target", target.rawValue)]).record(dossiers)
+    }
+
+    func lag(partition: PartitionID, _ records: Int64) {
+        gauge("gateway_consumer_lag_records", [("topic", partition.topic), ("partition", String(partition.partition))]).record(records)
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = Self.key(label, dimensions)
+        return counters.withLock { all in
+            if let existing = all[key] { return existing }
+            let made = Counter(label: label, dimensions: dimensions, factory: factory)
+            all[key] = made
+            return made
+        }
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
+        let key = Self.key(label, dimensions)
+        return gauges.withLock { all in
+            if let existing = all[key] { return existing }
+            let made = Gauge(label: label, dimensions: dimensions, factory: factory)
+            all[key] = made
+            return made
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        let key = Self.key(label, dimensions)
+        return timers.withLock { all in
+            if let existing = all[key] { return existing }
+            let made = Timer(label: label, dimensions: dimensions, factory: factory)
+            all[key] = made
+            return made
+        }
+    }
+
+    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        ([label] + dimensions.map { "\($0.0)=\($0.1)" }).joined(separator: "|")
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}
