@@ -178,7 +178,8 @@ let package = Package(
         .executableTarget(
             name: "gateway-dev",
             dependencies: [
-                "GatewayDev", "GatewayRuntime", "Kafka", "GatewayCore", "GatewayModel", "MockSupport", "SampleTraffic",
+                "GatewayDev", "GatewayRuntime", "GatewayAdmin",
+                .product(name: "Prometheus", package: "swift-prometheus"), "Kafka", "GatewayCore", "GatewayModel", "MockSupport", "SampleTraffic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import GatewayAdmin
 import GatewayCore
 import GatewayDev
 import GatewayModel
 import GatewayRuntime
 import Logging
 import MockSupport
+import Prometheus
 import SampleTraffic
 import ServiceLifecycle
 import Synchronization
@@ -31,6 +33,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for every outcome before giving up.")
     var timeout = 300
 
+    @Option(help: "Port of the admin listener on 127.0.0.1 (status page, /metrics, /status); 0 picks a free one.")
+    var adminPort = 9464
+
     @Option(help: "Write the environment the operator's commands need for this stack (the broker, the mocks, their dev secrets), as shell exports.")
     var envFile: String?
 
@@ -52,8 +57,17 @@ struct DevCommand: AsyncParsableCommand {
             print("operator environment written to \(envFile): source it, then run gateway dlq, parked or replay")
         }
 
-        let gateway = Gateway(configuration: try stack.gatewayConfiguration(), logger: logger, environment: stack.secrets)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: gateway)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let registry = PrometheusCollectorRegistry()
+        let gateway = Gateway(
+            configuration: try stack.gatewayConfiguration(), logger: logger, environment: stack.secrets,
+            metrics: GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        )
+        let admin = AdminServer(host: "127.0.0.1", port: adminPort, monitor: gateway.monitor, registry: registry, token: nil, logger: logger) { port in
+            print("status page     http://127.0.0.1:\(port)/  (also /status, /metrics, /health/ready)")
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: admin), .init(service: gateway)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        ))
         let stopped = StopFlag()
         let running = Task {
             defer { stopped.raise() }
