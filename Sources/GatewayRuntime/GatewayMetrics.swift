@@ -11,9 +11,7 @@ package final class GatewayMetrics: Sendable {
     let eventsInvalid: Counter
     let producerErrors: Counter
     let pausedPartitions: Gauge
-    private let counters = Mutex<[String: Counter]>([:])
-    private let gauges = Mutex<[String: Gauge]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
+    private let made = Mutex<[String: any Sendable]>([:])
 
     package init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
@@ -64,32 +62,27 @@ package final class GatewayMetrics: Sendable {
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = Self.key(label, dimensions)
-        return counters.withLock { all in
-            if let existing = all[key] { return existing }
-            let made = Counter(label: label, dimensions: dimensions, factory: factory)
-            all[key] = made
-            return made
-        }
+        metric(label, dimensions) { Counter(label: $0, dimensions: $1, factory: $2) }
     }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)]) -> Gauge {
-        let key = Self.key(label, dimensions)
-        return gauges.withLock { all in
-            if let existing = all[key] { return existing }
-            let made = Gauge(label: label, dimensions: dimensions, factory: factory)
-            all[key] = made
-            return made
-        }
+        metric(label, dimensions) { Gauge(label: $0, dimensions: $1, factory: $2) }
     }
 
     private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        metric(label, dimensions) { Timer(label: $0, dimensions: $1, factory: $2) }
+    }
+
+    /// The metric of `label` and `dimensions`, made once and kept.
+    private func metric<Metric: Sendable>(
+        _ label: String, _ dimensions: [(String, String)], make: (String, [(String, String)], any MetricsFactory) -> Metric
+    ) -> Metric {
         let key = Self.key(label, dimensions)
-        return timers.withLock { all in
-            if let existing = all[key] { return existing }
-            let made = Timer(label: label, dimensions: dimensions, factory: factory)
-            all[key] = made
-            return made
+        return made.withLock { all in
+            if let existing = all[key] as? Metric { return existing }
+            let metric = make(label, dimensions, factory)
+            all[key] = metric
+            return metric
         }
     }
 
