@@ -72,7 +72,7 @@ package final class Gateway: Service {
         let enabled = Set(adapters.map(\.target))
         let rules = configuration.routes.filter { rule in
             guard !enabled.contains(rule.target), configuration.targets[rule.target.rawValue] != nil else { return true }
-            logger.notice("route ignored: its target is disabled", metadata: ["target": "\(rule.target)", "operations": "\(rule.operations.joined(separator: ","))"])
+            logger.notice("route ignored: its target is disabled", metadata: [LogKey.target: "\(rule.target)", "operations": "\(rule.operations.joined(separator: ","))"])
             return false
         }
         let router = try Router(rules: rules, adapters: adapters)

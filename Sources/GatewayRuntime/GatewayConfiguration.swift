@@ -15,6 +15,8 @@ package struct GatewayConfiguration: Codable, Sendable {
     package var targets: [String: TargetConfiguration]
     package var routes: [RouteRule]
     package var logLevel: String
+    /// `text`, or `json` for one JSON object a line.
+    package var logFormat: String
     package var admin: AdminSettings
 
     /// The admin listener: health probes, metrics, status.
@@ -159,6 +161,7 @@ package struct GatewayConfiguration: Codable, Sendable {
             (system.target.rawValue, targetDefaults(connection: system.defaultConnection))
         }),
         "logLevel": "info",
+        "logFormat": "text",
         "admin": [
             "listen": "127.0.0.1:9464",
             "token": NSNull(),
@@ -231,6 +234,9 @@ package struct GatewayConfiguration: Codable, Sendable {
         }
         guard Self.logLevels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(Self.logLevels.joined(separator: ", ")); got an unknown level")
+        }
+        guard LogSetup.formats.contains(logFormat) else {
+            throw ConfigurationError("logFormat must be one of \(LogSetup.formats.joined(separator: ", "))")
         }
         guard kafka.maxRecordBytes >= 65_536 else { throw ConfigurationError("kafka.maxRecordBytes must be at least 65536") }
         for name in Self.deliverySafetyProperties where kafka.properties[name] != nil {

@@ -31,10 +31,10 @@ struct OutcomeRecorder: OutcomeRecords {
         if outcome.isDeadLetter {
             let letter = DeadLetter(outcome: outcome, contractVersion: contractVersion)
             logger.log(level: outcome.status == .parked ? .warning : .error, "\(outcome.status.rawValue)", metadata: [
-                "dossier": "\(delivery.event.dossierCode)", "target": "\(delivery.target)",
-                "operation": "\(outcome.operations.last?.operation ?? "-")", "reason": "\(outcome.reason?.rawValue ?? "-")",
-                "http.status": "\(outcome.failure?.httpStatus.map(String.init) ?? "none")",
-                "error.class": "\(outcome.failure?.errorClass?.rawValue ?? "-")", "attempts": "\(outcome.attempts)",
+                LogKey.dossier: "\(delivery.event.dossierCode)", LogKey.target: "\(delivery.target)",
+                LogKey.operation: "\(outcome.operations.last?.operation ?? "-")", "reason": "\(outcome.reason?.rawValue ?? "-")",
+                LogKey.httpStatus: "\(outcome.failure?.httpStatus.map(String.init) ?? "none")",
+                LogKey.errorClass: "\(outcome.failure?.errorClass?.rawValue ?? "-")", "attempts": "\(outcome.attempts)",
             ])
             guard await deadLetter(letter) else { return false }
         }

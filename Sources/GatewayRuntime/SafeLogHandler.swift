@@ -6,12 +6,12 @@ import Logging
 /// characters escaped (one event is one line, so a value cannot forge another), and each
 /// message and metadata value capped in length.
 package struct SafeLogHandler: LogHandler {
-    private var base: StreamLogHandler
+    private var base: any LogHandler
     static let maxValueBytes = 1_024
     /// Metadata that is never personal and whose digits an operator needs whole.
-    static let plainKeys: Set<String> = ["offset", "partition", "attempts", "http.status", "failures", "calls", "consecutive", "limit", "unfinished"]
+    static let plainKeys: Set<String> = ["offset", "partition", "attempts", LogKey.httpStatus, "failures", "calls", "consecutive", "limit", "unfinished"]
 
-    package init(_ base: StreamLogHandler) { self.base = base }
+    package init(_ base: any LogHandler) { self.base = base }
 
     package var metadata: Logger.Metadata {
         get { base.metadata }

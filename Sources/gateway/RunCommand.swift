@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try GatewayConfiguration.load(path: options.config)
-        LogSetup.bootstrap(level: configuration.logLevel)
+        LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let logger = Logger(label: "gateway")
         let registry = PrometheusCollectorRegistry()
         let gateway = Gateway(

@@ -45,7 +45,7 @@ package struct DVCQGAdapter: TargetAdapter {
             let insert = DVCQGMapping.isFirstSync(event)
             let answer = await write(WriteBody(session: token, madonvi: unit, service: operation, isUpdating: insert ? "false" : "true", data: [hoSo]), operation: operation, key: idempotencyKey)
             guard insert, answer.verdict == .duplicate else { return answer }
-            logger.debug("dossier already known to DVCQG, resending as update", metadata: ["dossier": "\(event.dossierCode)"])
+            logger.debug("dossier already known to DVCQG, resending as update", metadata: [LogKey.dossier: "\(event.dossierCode)"])
             // The update is another request with another body, so it carries its own key.
             var update = await write(WriteBody(session: token, madonvi: unit, service: operation, isUpdating: "true", data: [hoSo]), operation: operation, key: "\(idempotencyKey)/update")
             if update.verdict == .delivered { update.verdict = .duplicate }

@@ -149,7 +149,7 @@ package actor CircuitBreaker {
                         currentProbe = nextProbe
                         probes += 1
                         change(to: .probing)
-                        logger.notice("target paused: sending a probe", metadata: ["target": "\(target)"])
+                        logger.notice("target paused: sending a probe", metadata: [LogKey.target: "\(target)"])
                         return BreakerPermit(probe: nextProbe, caller: caller)
                     }
                 }
@@ -175,13 +175,13 @@ package actor CircuitBreaker {
                 lastFailedProber = nil
                 pause = max(.milliseconds(1), policy.initialPause)
                 change(to: .closed)
-                logger.notice("target resumed: probe succeeded", metadata: ["target": "\(target)"])
+                logger.notice("target resumed: probe succeeded", metadata: [LogKey.target: "\(target)"])
                 return false
             case .failed(let detail), .targetRefused(let detail):
                 lastFailedProber = permit.caller
                 pause = min(pause * 2, max(.milliseconds(1), policy.maxPause))
                 open(at: now)
-                logger.critical("target still failing: paused again", metadata: ["target": "\(target)", "pause": "\(pause)", "last.failure": "\(detail)"])
+                logger.critical("target still failing: paused again", metadata: [LogKey.target: "\(target)", "pause": "\(pause)", "last.failure": "\(detail)"])
                 return true
             }
         }
@@ -205,7 +205,7 @@ package actor CircuitBreaker {
         openings += 1
         open(at: now)
         logger.critical("TARGET PAUSED: failures look systematic; holding its deliveries instead of dead-lettering them", metadata: [
-            "target": "\(target)", "pause": "\(pause)", "last.failure": "\(detail)",
+            LogKey.target: "\(target)", "pause": "\(pause)", "last.failure": "\(detail)",
         ])
         return true
     }

@@ -76,7 +76,7 @@ struct DeliveryExecutor: Sendable {
                 case .retry(let delay):
                     permit = nil
                     logger.debug("retrying", metadata: metadata(delivery, operation).merging([
-                        "attempt": "\(state.attempts)", "delay": "\(delay)", "error.class": "\(answer.errorClass?.rawValue ?? "-")",
+                        "attempt": "\(state.attempts)", "delay": "\(delay)", LogKey.errorClass: "\(answer.errorClass?.rawValue ?? "-")",
                     ]) { $1 })
                     do { try await Task.sleep(for: delay) } catch { return nil }
                 case .giveUp(let reason):
@@ -94,6 +94,6 @@ struct DeliveryExecutor: Sendable {
     }
 
     private func metadata(_ delivery: Delivery, _ operation: String) -> Logger.Metadata {
-        ["dossier": "\(delivery.event.dossierCode)", "target": "\(delivery.target)", "operation": "\(operation)", "event.id": "\(delivery.event.id)"]
+        [LogKey.dossier: "\(delivery.event.dossierCode)", LogKey.target: "\(delivery.target)", LogKey.operation: "\(operation)", LogKey.eventID: "\(delivery.event.id)"]
     }
 }

@@ -41,7 +41,7 @@ package struct OutcomeWriter: Sendable {
             }
             let entry = ParkedDossier(dossierCode: dossier, target: delivery.target, eventId: delivery.event.id, reason: reason.rawValue)
             guard await parking.park(entry) else { return false }
-            logger.warning("dossier parked for target", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)", "behind": "\(delivery.event.id)"])
+            logger.warning("dossier parked for target", metadata: [LogKey.dossier: "\(dossier)", LogKey.target: "\(delivery.target)", "behind": "\(delivery.event.id)"])
         case .delivered:
             // The next held-back event went through (replayed, or read again).
             guard let parked, isNext else { break }
@@ -49,7 +49,7 @@ package struct OutcomeWriter: Sendable {
                 guard await parking.park(advanced) else { return false }
             } else {
                 guard await parking.release(dossier, target: delivery.target) else { return false }
-                logger.notice("dossier released: every event held back is delivered", metadata: ["dossier": "\(dossier)", "target": "\(delivery.target)"])
+                logger.notice("dossier released: every event held back is delivered", metadata: [LogKey.dossier: "\(dossier)", LogKey.target: "\(delivery.target)"])
             }
         case .parked:
             // Held back from now on, in the order read; a record read again is there already.
