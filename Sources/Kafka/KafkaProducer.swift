@@ -33,7 +33,8 @@ package final class KafkaProducer: Sendable {
         }
         let sink = Unmanaged.passRetained(ProducerCallbacks(onFatalError))
         rd_kafka_conf_set_opaque(conf, sink.toOpaque())
-        rd_kafka_conf_set_error_cb(conf) { handle, error, _, opaque in
+        rd_kafka_conf_set_error_cb(conf) { handle, error, reason, opaque in
+            RdKafka.logError(error, reason.map { String(cString: $0) } ?? "")
             guard error == RD_KAFKA_RESP_ERR__FATAL.rawValue, let handle, let opaque else { return }
             var text = [CChar](repeating: 0, count: 512)
             let cause = rd_kafka_fatal_error(handle, &text, text.count)

@@ -1,5 +1,6 @@
 import CRdKafka
 import Foundation
+import Logging
 import Synchronization
 
 /// The one place that builds librdkafka handles; everything C stays in this module.
@@ -17,7 +18,41 @@ enum RdKafka {
                 throw KafkaError.configuration("property \(name) is not accepted")
             }
         }
+        // librdkafka's own log and errors go through swift-log, at matching levels, not to stderr.
+        rd_kafka_conf_set_log_cb(conf) { _, level, facility, text in
+            // A failed connection is reported once more, as an error, below.
+            if let facility, String(cString: facility) == "FAIL" { return }
+            RdKafka.log(syslogLevel: level, facility: facility.map { String(cString: $0) } ?? "-", text.map { String(cString: $0) } ?? "")
+        }
+        rd_kafka_conf_set_error_cb(conf) { _, error, reason, _ in
+            RdKafka.logError(error, reason.map { String(cString: $0) } ?? "")
+        }
         return conf
+    }
+
+    /// The logger librdkafka's lines go to, made on first use: after the process bootstrapped logging.
+    static let logger = Logger(label: "librdkafka")
+
+    static func log(syslogLevel: Int32, facility: String, _ text: String) {
+        logger.log(level: level(syslog: syslogLevel), "\(text)", metadata: ["facility": "\(facility)"])
+    }
+
+    static func logError(_ error: Int32, _ reason: String) {
+        let code = rd_kafka_resp_err_t(rawValue: error)
+        let level: Logger.Level = code == RD_KAFKA_RESP_ERR__FATAL ? .critical : .warning
+        logger.log(level: level, "\(reason)", metadata: ["error": "\(String(cString: rd_kafka_err2name(code)))"])
+    }
+
+    /// syslog(3) levels as swift-log's.
+    static func level(syslog: Int32) -> Logger.Level {
+        switch syslog {
+        case ...2: .critical
+        case 3: .error
+        case 4: .warning
+        case 5: .notice
+        case 6: .info
+        default: .debug
+        }
     }
 
     /// Creates a handle; on success librdkafka owns `conf`, on failure it is destroyed here.

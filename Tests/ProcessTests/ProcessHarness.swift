@@ -52,15 +52,16 @@ struct RunningProgram {
     let process: Process
     let output: URL
 
-    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> RunningProgram {
+    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], withStandardError: Bool = false) throws -> RunningProgram {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("program-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = withStandardError ? handle : FileHandle.nullDevice
         try process.run()
         return RunningProgram(process: process, output: output)
     }
