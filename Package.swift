@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     ],
     targets: [
         // Kafka plumbing: librdkafka behind one internal client, nothing about dossiers.
@@ -51,6 +52,7 @@ let package = Package(
             dependencies: [
                 "GatewayModel",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
             ]
         ),
 
@@ -98,6 +100,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
             ]
         ),
 
@@ -209,7 +212,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GatewayModelTests", dependencies: ["GatewayModel", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayModel", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "GatewayCoreTests", dependencies: [
+            "GatewayCore", "GatewayModel", .product(name: "Logging", package: "swift-log"),
+            .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+        ]),
         .testTarget(
             name: "GatewayRuntimeTests",
             dependencies: ["GatewayRuntime", "GatewayCore", "GatewayModel", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]

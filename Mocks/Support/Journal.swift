@@ -21,9 +21,11 @@ package struct JournalEntry: Codable, Sendable, Equatable {
     package var rejection: String?
     /// A repeat of an idempotency key already processed: answered as before, not applied again.
     package var absorbed: Bool
+    /// The W3C `traceparent` the request carried.
+    package var traceparent: String?
     package var body: String
 
-    package init(sequence: Int = 0, receivedAt: Date = Date(), method: String, path: String, operation: String, dossiers: [String] = [], statuses: [String] = [], idempotencyKey: String? = nil, status: Int = 200, answerCode: String? = nil, accepted: Bool = false, rejection: String? = nil, absorbed: Bool = false, body: String) {
+    package init(sequence: Int = 0, receivedAt: Date = Date(), method: String, path: String, operation: String, dossiers: [String] = [], statuses: [String] = [], idempotencyKey: String? = nil, status: Int = 200, answerCode: String? = nil, accepted: Bool = false, rejection: String? = nil, absorbed: Bool = false, traceparent: String? = nil, body: String) {
         self.sequence = sequence
         self.receivedAt = receivedAt
         self.method = method
@@ -37,6 +39,7 @@ package struct JournalEntry: Codable, Sendable, Equatable {
         self.accepted = accepted
         self.rejection = rejection
         self.absorbed = absorbed
+        self.traceparent = traceparent
         self.body = body
     }
 }

@@ -67,7 +67,8 @@ extension MockControl {
         let key = idempotent ? mockRequest.header("idempotency-key") : nil
         var entry = JournalEntry(
             method: request.method.rawValue, path: request.uri.path, operation: mockRequest.operation,
-            dossiers: mockRequest.dossiers, statuses: mockRequest.statuses, idempotencyKey: key, body: mockRequest.text
+            dossiers: mockRequest.dossiers, statuses: mockRequest.statuses, idempotencyKey: key,
+            traceparent: mockRequest.header("traceparent"), body: mockRequest.text
         )
         if let (response, reason) = await injectedFault(operation: mockRequest.operation) {
             entry.status = Int(response.status.code)

@@ -1,6 +1,8 @@
 import Foundation
+import GatewayCore
 import GatewayModel
 import Synchronization
+import W3CTraceContext
 
 /// What the calls to one national system have been doing: in flight, how many a second, and
 /// the last failure. Fed by `MeasuredTransport`, read by the status and the metrics.
@@ -57,7 +59,8 @@ package final class TargetActivity: Sendable {
     }
 }
 
-/// Wraps a target's transport to time each call and keep its `TargetActivity`.
+/// Wraps a target's transport to time each call, keep its `TargetActivity`, and send each call
+/// as a new span of the delivery's trace (`traceparent`, and `tracestate` when there is one).
 struct MeasuredTransport: HTTPTransport {
     let target: TargetName
     let inner: any HTTPTransport
@@ -65,6 +68,13 @@ struct MeasuredTransport: HTTPTransport {
     let metrics: GatewayMetrics
 
     func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
+        var request = request
+        if let delivery = DeliveryTrace.current {
+            let call = DeliveryTrace.child(of: delivery)
+            request.headers.removeAll { ["traceparent", "tracestate"].contains($0.name.lowercased()) }
+            request.headers.append((name: "traceparent", value: call.traceParentHeaderValue))
+            if let state = call.traceStateHeaderValue { request.headers.append((name: "tracestate", value: state)) }
+        }
         metrics.inFlight(target: target, activity.started())
         let started = ContinuousClock.now
         do {

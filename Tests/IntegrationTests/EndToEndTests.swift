@@ -46,6 +46,29 @@ import Testing
         }
     }
 
+    @Test func eachCallContinuesTheEventsTraceAsItsOwnSpan() async throws {
+        let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        try await GatewayHarness.run(partitions: 1) { harness in
+            try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: try example("received"), headers: [
+                KafkaHeader(key: "traceparent", text: parent), KafkaHeader(key: "tracestate", text: "motcua=cantho"),
+            ])
+            try await harness.waitForOutcomes(1)
+            let calls = await harness.journal(of: "dvcqg").filter { $0.operation != "login" }
+            #expect(!calls.isEmpty)
+            var spans: Set<String> = []
+            for call in calls {
+                let parts = try #require(call.traceparent?.split(separator: "-").map(String.init), "every call carries traceparent")
+                #expect(parts.count == 4 && parts[0] == "00" && parts[1] == "4bf92f3577b34da6a3ce929d0e0e4736" && parts[3] == "01", "the event's trace: \(call.traceparent ?? "")")
+                #expect(parts[2] != "00f067aa0ba902b7", "a span of its own")
+                spans.insert(parts[2])
+            }
+            #expect(spans.count == calls.count, "a new span id per call")
+            let result = try #require(try await harness.results(1).first)
+            #expect(result.traceparent?.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") == true)
+            #expect(result.traceparent.map { !spans.contains(String($0.split(separator: "-")[2])) } == true, "the delivery's span is the calls' parent")
+        }
+    }
+
     @Test func aMalformedEventIsDeadLetteredAndTheNextOneStillFlows() async throws {
         try await GatewayHarness.run(partitions: 1) { harness in
             try await harness.stack.produceRaw(key: "000.00.12.H13-250711-00042", value: Array("{\"specversion\":\"1.0\",".utf8),

@@ -1,4 +1,5 @@
 import GatewayModel
+import W3CTraceContext
 
 /// Where an incoming record came from, kept whole so a dead letter can carry it untouched.
 package struct EventOrigin: Sendable {
@@ -40,13 +41,16 @@ package struct Delivery: Sendable {
     package let origin: EventOrigin
     /// Set when the record is a dead letter sent again by `gateway replay`.
     package let replay: Replay?
+    /// This delivery's span: a child of the event's `traceparent`, or of a new trace when it has none.
+    package let trace: TraceContext
 
-    package init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin, replay: Replay? = nil) {
+    package init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin, replay: Replay? = nil, trace: TraceContext? = nil) {
         self.event = event
         self.target = target
         self.operations = operations
         self.origin = origin
         self.replay = replay
+        self.trace = trace ?? DeliveryTrace.child(of: DeliveryTrace.parent(in: origin.headers))
     }
 
     /// The key a system sees for `operation` of this event, the same across retries,
@@ -221,4 +225,26 @@ package enum ReplayRefusal: String, Codable, Sendable {
     case notHeldBack = "not-held-back"
     /// Today's routing sends no operation of this event to the target.
     case notRouted = "not-routed"
+}
+
+/// W3C trace context through a delivery: each delivery is a span of its event's trace, and
+/// each call to a national system a span of the delivery, sent as `traceparent`.
+package enum DeliveryTrace {
+    /// The delivery running in this task; the transport reads it to stamp each call.
+    @TaskLocal package static var current: TraceContext?
+
+    /// The event's own context, from its `traceparent` (and `tracestate`) headers, when valid.
+    package static func parent(in headers: [EventOrigin.Header]) -> TraceContext? {
+        func text(_ name: String) -> String? {
+            headers.last { $0.key.lowercased() == name }.map { String(decoding: $0.value, as: UTF8.self) }
+        }
+        guard let parent = text("traceparent") else { return nil }
+        return try? TraceContext(traceParentHeaderValue: parent, traceStateHeaderValue: text("tracestate"))
+    }
+
+    /// A new span under `parent`, or the root of a new sampled trace when there is none.
+    package static func child(of parent: TraceContext?) -> TraceContext {
+        guard let parent else { return TraceContext(traceID: .random(), spanID: .random(), flags: .sampled, state: TraceState()) }
+        return TraceContext(traceID: parent.traceID, spanID: .random(), flags: parent.flags, state: parent.state)
+    }
 }

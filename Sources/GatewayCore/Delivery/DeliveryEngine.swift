@@ -239,7 +239,7 @@ actor TargetLane {
         if delivery.replay != nil {
             guard let parked else { return DeliveryOutcome(delivery, .notReplayed(.notParked)) }
             switch parked.standing(of: delivery.event.id) {
-            case .next: return await executor.run(delivery)
+            case .next: return await run(delivery)
             case .through: return DeliveryOutcome(delivery, .notReplayed(.alreadyThrough))
             case .waiting: return DeliveryOutcome(delivery, .notReplayed(.outOfTurn))
             case .unknown: return DeliveryOutcome(delivery, .notReplayed(.notHeldBack))
@@ -255,7 +255,12 @@ actor TargetLane {
             case .waiting, .unknown: return DeliveryOutcome(delivery, .parked(behind: parked))
             }
         }
-        return await executor.run(delivery)
+        return await run(delivery)
+    }
+
+    /// Runs `delivery` as its span: the calls it makes carry it.
+    private nonisolated func run(_ delivery: Delivery) async -> DeliveryOutcome? {
+        await DeliveryTrace.$current.withValue(delivery.trace) { await executor.run(delivery) }
     }
 
     private func finished(_ dossier: String) {

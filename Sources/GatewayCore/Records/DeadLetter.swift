@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import W3CTraceContext
 
 /// A record for `gateway.dlq`: the original event's key and value untouched, its own
 /// headers kept, and `dlq.*` headers with everything an operator needs to decide.
@@ -31,6 +32,8 @@ package struct DeadLetter: Sendable {
         package static let gatewayVersion = "dlq.gateway.version"
         package static let deadLetteredAt = "dlq.dead-lettered.at"
         package static let parkedBehind = "dlq.parked.behind"
+        /// The delivery's span of the event's trace, as a W3C `traceparent`.
+        package static let traceparent = "dlq.traceparent"
         /// Set when the original value and headers were left out because the record would be too
         /// large: `<bytes> bytes: <why>`. The original is read from `dlq.original.*` instead.
         package static let valueOmitted = "dlq.value.omitted"
@@ -39,7 +42,7 @@ package struct DeadLetter: Sendable {
         package static let all = [
             originalTopic, originalPartition, originalOffset, originalTimestamp, target, operation, method, url, httpStatus, answerCode,
             answerExcerpt, attempts, errorClass, reason, idempotencyKey, eventId, contractVersion, gatewayVersion, deadLetteredAt,
-            parkedBehind, valueOmitted,
+            parkedBehind, traceparent, valueOmitted,
         ]
     }
 
@@ -93,6 +96,7 @@ package struct DeadLetter: Sendable {
             (Header.idempotencyKey, failed?.idempotencyKey ?? delivery.operations.first.map(delivery.idempotencyKey(for:))),
             (Header.eventId, delivery.event.id),
             (Header.parkedBehind, outcome.parkedBehind?.eventId),
+            (Header.traceparent, delivery.trace.traceParentHeaderValue),
         ]
         fields.append((Header.contractVersion, contractVersion))
         self.init(origin: delivery.origin, fields: fields, at: date)

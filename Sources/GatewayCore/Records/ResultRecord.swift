@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import W3CTraceContext
 
 /// The record on `gateway.results`: one per (event × target), keyed by dossier code, and one
 /// more for each replay of a dead letter, carrying the replay's id.
@@ -22,6 +23,8 @@ package struct ResultRecord: Codable, Sendable, Equatable {
     package var source: Source
     /// For a replayed dead letter: the replay's id.
     package var replay: String?
+    /// The delivery's span of the event's trace, as a W3C `traceparent`.
+    package var traceparent: String?
     package var completedAt: Date
     package var gatewayVersion: String
 
@@ -46,6 +49,7 @@ package struct ResultRecord: Codable, Sendable, Equatable {
         self.parkedBehind = outcome.parkedBehind?.eventId
         self.source = Source(topic: delivery.origin.topic, partition: delivery.origin.partition, offset: delivery.origin.offset)
         self.replay = delivery.replay?.id
+        self.traceparent = delivery.trace.traceParentHeaderValue
         self.completedAt = completedAt
         self.gatewayVersion = GatewayVersion.current
     }
