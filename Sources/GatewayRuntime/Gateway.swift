@@ -60,11 +60,11 @@ package final class Gateway: Service {
         }
         let parking = try KafkaParkingLot(
             producer: producer, configuration: common, topic: kafka.parkedTopic,
-            partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), fatal: fatal, logger: logger
+            partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), fatal: fatal, metrics: statistics.metrics, logger: logger
         )
         let marks = KafkaDeliveryMarks(
             producer: producer, configuration: common, topic: kafka.deliveredTopic,
-            partitionCount: try await producer.partitionCount(of: kafka.deliveredTopic), fatal: fatal, logger: logger
+            partitionCount: try await producer.partitionCount(of: kafka.deliveredTopic), fatal: fatal, metrics: statistics.metrics, logger: logger
         )
         // The topics written to are known before the first event: a missing one stops the start
         // with its name, and the first results do not wait for the producer to look them up.
@@ -149,7 +149,7 @@ package final class Gateway: Service {
             }
             let measured = MeasuredTransport(target: system.target, inner: transport.using(tls), activity: monitor.activity(of: system.target), metrics: statistics.metrics)
             let context = AdapterContext(transport: measured, classification: table, environment: environment, logger: logger)
-            adapters.append(try system.makeAdapter(connection: target.connection, context: context))
+            adapters.append(MeasuredAdapter(inner: try system.makeAdapter(connection: target.connection, context: context), metrics: statistics.metrics))
         }
         guard !adapters.isEmpty else { throw ConfigurationError("no target is enabled") }
         return adapters

@@ -35,6 +35,10 @@ package final class GatewayMetrics: Sendable {
         if failed { counter("gateway_http_call_failures_total", [("target", target.rawValue)]).increment() }
     }
 
+    func reauthentication(target: TargetName) {
+        counter("gateway_reauthentications_total", [("target", target.rawValue)]).increment()
+    }
+
     func inFlight(target: TargetName, _ calls: Int) {
         gauge("gateway_http_calls_in_flight", [("target", target.rawValue)]).record(calls)
     }

@@ -19,6 +19,7 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
     private let topic: String
     private let partitionCount: Int
     private let fatal: FatalCondition
+    private let metrics: GatewayMetrics
     private let logger: Logger
     private var table = DeliveryMarkTable()
 
@@ -30,12 +31,13 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         var eventId: String
     }
 
-    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, logger: Logger) {
+    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, metrics: GatewayMetrics = GatewayMetrics(), logger: Logger) {
         self.producer = producer
         self.configuration = configuration
         self.topic = topic
         self.partitionCount = partitionCount
         self.fatal = fatal
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -47,7 +49,7 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         let message = KafkaProducerMessage(
             topic: topic, key: mark.key, value: Array(try! JSONCoding.encoder.encode(record)), partition: markPartition(of: origin.partitionID)
         )
-        guard await producer.sendDurably(message, what: "delivery mark", fatal: fatal, logger: logger) != nil else { return false }
+        guard await producer.sendDurably(message, what: "delivery mark", fatal: fatal, metrics: metrics, logger: logger) != nil else { return false }
         table.record(delivery)
         return true
     }

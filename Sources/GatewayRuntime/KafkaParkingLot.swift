@@ -18,6 +18,7 @@ package actor KafkaParkingLot: ParkingLot, Service {
     private let topic: String
     private let partitions: [KafkaTopicPartition]
     private let fatal: FatalCondition
+    private let metrics: GatewayMetrics
     private let logger: Logger
     private var entries: [String: ParkedDossier] = [:]
     /// Per key, the offset of the record this instance wrote last, until the reader reaches
@@ -29,9 +30,10 @@ package actor KafkaParkingLot: ParkingLot, Service {
     /// Callers of `catchUp`, resumed whenever a position moves.
     private var progress = Waiters()
 
-    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, logger: Logger) throws {
+    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, metrics: GatewayMetrics = GatewayMetrics(), logger: Logger) throws {
         self.producer = producer
         self.fatal = fatal
+        self.metrics = metrics
         self.topic = topic
         self.logger = logger
         self.partitions = (0..<partitionCount).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
@@ -135,6 +137,6 @@ package actor KafkaParkingLot: ParkingLot, Service {
     package var all: [ParkedDossier] { entries.values.sorted { $0.key < $1.key } }
 
     private func send(_ message: KafkaProducerMessage) async -> KafkaDeliveryReport? {
-        await producer.sendDurably(message, what: "parking record", fatal: fatal, logger: logger)
+        await producer.sendDurably(message, what: "parking record", fatal: fatal, metrics: metrics, logger: logger)
     }
 }

@@ -6,7 +6,7 @@ extension KafkaProducer {
     /// A refusal means the topic refuses the gateway's state: that cannot be skipped, so it
     /// raises the fatal condition. Returns where it was written, or nil when the gateway stops first.
     @discardableResult
-    func sendDurably(_ message: KafkaProducerMessage, what: String, fatal: FatalCondition, logger: Logger) async -> KafkaDeliveryReport? {
+    func sendDurably(_ message: KafkaProducerMessage, what: String, fatal: FatalCondition, metrics: GatewayMetrics, logger: Logger) async -> KafkaDeliveryReport? {
         while !Task.isCancelled {
             do {
                 return try await send(message)
@@ -16,6 +16,7 @@ extension KafkaProducer {
                 fatal.raise("topic \(message.topic) refuses the \(what): \(error.message)")
                 return nil
             } catch {
+                metrics.producerErrors.increment()
                 logger.warning("\(what) not yet durable, retrying", metadata: ["topic": "\(message.topic)", "error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(200))
             }

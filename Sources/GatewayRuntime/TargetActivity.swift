@@ -93,3 +93,22 @@ struct MeasuredTransport: HTTPTransport {
         metrics.inFlight(target: target, activity.ended(failure: failure))
     }
 }
+
+/// Wraps a target's adapter to count the sessions and tokens it is told to forget: each is a
+/// re-authentication on the next call.
+struct MeasuredAdapter: TargetAdapter {
+    let inner: any TargetAdapter
+    let metrics: GatewayMetrics
+
+    var target: TargetName { inner.target }
+    var operations: Set<String> { inner.operations }
+
+    func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
+        try await inner.perform(operation, for: event, idempotencyKey: idempotencyKey)
+    }
+
+    func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
+        metrics.reauthentication(target: target)
+        await inner.invalidateCredentials(usedSince: callStarted)
+    }
+}

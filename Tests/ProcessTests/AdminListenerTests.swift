@@ -32,6 +32,8 @@ import Testing
         let url = try await adminURL(of: gateway)
         #expect(try await get(url + "/health/live").status == 200)
         try await gateway.waitUntilJoined()
+        // One expired session: the gateway signs in again, and counts it.
+        try await harness.fault(on: "dvcqg", FaultPlan(status: 401, body: #"{"error_code":"401","message":"Phiên làm việc đã hết hạn"}"#, count: 1, operation: "DongBoHoSoMC"))
         let producer = try harness.producer()
         try await harness.produce(events, with: producer)
         await producer.shutdown()
@@ -46,6 +48,7 @@ import Testing
             #expect(metrics.contains(name), "/metrics has \(name)")
         }
         #expect(metrics.contains(#"outcome="delivered""#) && metrics.contains(#"target="dvcqg""#))
+        #expect(metrics.contains(#"gateway_reauthentications_total{target="dvcqg"} 1"#), "one re-authentication counted")
 
         let run = try status(harness, url)
         #expect(run.status == 0, "\(run.output)")
