@@ -88,6 +88,11 @@ package final class ProcessStack: Sendable {
         return GatewayProcess(process: try Self.launch(binary, ["run"], environment: gatewayEnvironment(group: group, overrides: overrides), log: log), log: log)
     }
 
+    /// Freezes the broker (SIGSTOP) until `resumeBroker`: to every client it has gone away.
+    package func pauseBroker() { kill(broker.processIdentifier, SIGSTOP) }
+
+    package func resumeBroker() { kill(broker.processIdentifier, SIGCONT) }
+
     /// The environment a gateway of this stack runs with: the broker, the mocks and their secrets, then `overrides`.
     package func gatewayEnvironment(group: String, overrides: [String: String] = [:]) -> [String: String] {
         var environment = MockSystems.secrets.merging([

@@ -25,6 +25,27 @@ import Testing
         try ProgramRun.run(ProcessHarness.testBinary, ["status", "--admin-url", url, "--json"], environment: token.map { ["GATEWAY_ADMIN_TOKEN": $0] } ?? [:])
     }
 
+    /// Polls `/health/ready` until it answers `status`, for at most a minute.
+    @discardableResult
+    func waitForReadiness(_ url: String, _ status: Int) async throws -> InboundResponse {
+        let end = ContinuousClock.now + .seconds(60)
+        var response = try await get(url + "/health/ready")
+        while Int(response.status) != status, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(200))
+            response = try await get(url + "/health/ready")
+        }
+        #expect(Int(response.status) == status, "readiness: \(String(decoding: response.body, as: UTF8.self))")
+        return response
+    }
+
+    /// The sum of `metric` over the lines of `target` (and `filter`) in a Prometheus exposition.
+    static func sum(_ exposition: String, _ metric: String, target: String, where filter: String = "") -> Int {
+        exposition.split(separator: "\n")
+            .filter { $0.hasPrefix(metric + "{") && $0.contains(#"target="\#(target)""#) && (filter.isEmpty || $0.contains(filter)) }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0) { $0 + Int($1) }
+    }
+
     @Test func probesMetricsAndStatusShowARunningGateway() async throws {
         let harness = try ProcessHarness(partitions: 2)
         let events = SampleTraffic(seed: 12).events(count: 40)
@@ -49,6 +70,14 @@ import Testing
         }
         #expect(metrics.contains(#"outcome="delivered""#) && metrics.contains(#"target="dvcqg""#))
         #expect(metrics.contains(#"gateway_reauthentications_total{target="dvcqg"} 1"#), "one re-authentication counted")
+        // The counters agree with what the mocks saw.
+        for target in ["dvcqg", "emc"] {
+            let journal = try await harness.journal(of: target)
+            let delivered = Self.sum(metrics, "gateway_deliveries_total", target: target, where: #"outcome="delivered""#)
+            let events = Set(journal.filter { $0.accepted && !$0.absorbed }.compactMap { $0.idempotencyKey?.split(separator: "/").prefix(2).joined(separator: "/") })
+            #expect(delivered == events.count, "\(target): delivered counter \(delivered), events the mock applied \(events.count)")
+            #expect(Self.sum(metrics, "gateway_http_call_duration_seconds_count", target: target) == journal.count, "\(target): one timed call per request the mock saw")
+        }
 
         let run = try status(harness, url)
         #expect(run.status == 0, "\(run.output)")
@@ -80,6 +109,14 @@ import Testing
         #expect(notReady.status == 503 && String(decoding: notReady.body, as: UTF8.self).contains("critical target dvcqg is paused"))
         #expect(try status(harness, url).status == 1, "gateway status exits 1 when not ready")
         try await harness.clearFaults(on: "dvcqg")
+        try await waitForReadiness(url, 200)
+
+        // A broker that goes away makes it not ready too, and back.
+        harness.pauseBroker()
+        let gone = try await waitForReadiness(url, 503)
+        harness.resumeBroker()
+        #expect(String(decoding: gone.body, as: UTF8.self).contains("broker does not answer"))
+        try await waitForReadiness(url, 200)
         #expect(await gateway.terminate() == 0)
     }
 

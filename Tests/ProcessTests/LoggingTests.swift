@@ -21,6 +21,7 @@ import Testing
             let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object?["time"] != nil && object?["level"] != nil && object?["message"] != nil, "not a JSON log line: \(line)")
         }
+        #expect(!run.output.contains("dev-password"), "no password in the log")
         let kafka = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.filter { $0["label"] as? String == "librdkafka" }
         #expect(kafka.contains { $0["level"] as? String == "warning" && ($0["message"] as? String)?.contains("127.0.0.1:1") == true }, "\(run.output.prefix(2_000))")
     }
