@@ -38,8 +38,8 @@ enum StatusPage {
             <style>
             body{font-family:system-ui,sans-serif;margin:0;padding:1rem;background:#f6f7f9;color:#1b1f24}
             h1{font-size:1.2rem;margin:0 0 .5rem}h2{font-size:1rem;margin:1.2rem 0 .4rem}
-            table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
-            th,td{border-bottom:1px solid #dde1e6;padding:.35rem .5rem;text-align:left}
+            table{border-collapse:collapse;width:100%;background:#fff;font-size:.85rem}
+            th,td{border-bottom:1px solid #dde1e6;padding:.3rem .4rem;text-align:left}
             .wrap{overflow-x:auto}.ok{color:#116329}.bad{color:#a40e26;font-weight:600}.muted{color:#57606a;font-size:.8rem}
             </style></head><body>
             <h1>\(escape(labels.title))</h1>
@@ -51,7 +51,9 @@ enum StatusPage {
             """
         for target in status.targets {
             let state = labels.states[target.breaker] ?? target.breaker
-            let error = target.lastErrorClass.map { "\($0) (\(target.lastErrorAt ?? ""))" } ?? labels.none
+            // The time of day is enough on a page that refreshes every 10 s.
+            let at = target.lastErrorAt.map { String($0.dropFirst(11).prefix(8)) } ?? ""
+            let error = target.lastErrorClass.map { "\($0) \(at)" } ?? labels.none
             html += "<tr><td>\(escape(target.name.uppercased()))</td><td class=\"\(target.isPaused ? "bad" : "ok")\">\(escape(state))</td>"
             html += "<td>\(String(format: "%.1f", target.callsPerSecond))</td><td>\(target.inFlight)</td><td>\(target.queued)</td>"
             html += "<td>\(escape(error))</td><td>\(target.parkedDossiers)</td></tr>\n"

@@ -130,7 +130,8 @@ package final class GatewayMonitor: Sendable {
             for partition in assigned {
                 let key = KafkaTopicPartition(partition)
                 let high = marks[key]?.high
-                let done = committed[key].flatMap { $0 >= 0 ? $0 : marks[key]?.low }
+                // Nothing committed yet: the group reads from the oldest record still kept.
+                let done = committed[key].flatMap { $0 >= 0 ? $0 : nil } ?? marks[key]?.low
                 partitions.append(GatewayStatus.Partition(
                     topic: partition.topic, partition: partition.partition, committed: done, highWatermark: high,
                     lag: high.flatMap { high in done.map { max(0, high - $0) } }, paused: paused.contains(partition)

@@ -51,31 +51,48 @@ package struct SampleTraffic: Sendable {
 
     /// `count` events, interleaved across dossiers.
     package func events(count: Int) -> [DossierEvent] {
-        var random = SplitMix64(seed: seed)
-        var active: [(code: String, remaining: [DossierEventType], template: DossierData, clock: Date)] = []
-        var produced: [DossierEvent] = []
-        var dossierNumber = 0
-        while produced.count < count {
+        var stream = self.stream()
+        return (0..<count).map { _ in stream.next()! }
+    }
+
+    /// The same events as `events(count:)`, made one at a time for as long as they are asked for.
+    package func stream() -> EventStream { EventStream(traffic: self) }
+
+    /// An endless run of events, interleaved across dossiers.
+    package struct EventStream: IteratorProtocol {
+        private let traffic: SampleTraffic
+        private var random: SplitMix64
+        private var active: [(code: String, remaining: [DossierEventType], template: DossierData, clock: Date)] = []
+        private var produced = 0
+        private var dossierNumber = 0
+
+        init(traffic: SampleTraffic) {
+            self.traffic = traffic
+            self.random = SplitMix64(seed: traffic.seed)
+        }
+
+        package mutating func next() -> DossierEvent? {
             if active.count < 24 || random.next(below: 4) == 0 {
                 dossierNumber += 1
-                let lifecycle = Self.lifecycles[random.next(below: Self.lifecycles.count)]
-                var data = makeDossier(number: dossierNumber, random: &random)
+                let lifecycle = SampleTraffic.lifecycles[random.next(below: SampleTraffic.lifecycles.count)]
+                var data = traffic.makeDossier(number: dossierNumber, random: &random)
                 // Online dossiers are submitted before the one-stop receives them.
                 data.channel = lifecycle.first == .submitted ? .online : (random.next(below: 5) == 0 ? .postal : .inPerson)
                 data.vneidVerified = data.channel == .online
                 data.paidOnline = data.channel == .online
-                active.append((data.dossierCode, lifecycle, data, start.addingTimeInterval(Double(dossierNumber) * 37)))
+                active.append((data.dossierCode, lifecycle, data, traffic.start.addingTimeInterval(Double(dossierNumber) * 37)))
             }
             let index = random.next(below: active.count)
             let type = active[index].remaining.removeFirst()
             active[index].clock.addTimeInterval(Double(600 + random.next(below: 7200)))
-            produced.append(makeEvent(type, data: active[index].template, at: active[index].clock, sequence: produced.count, random: &random))
+            let event = traffic.makeEvent(type, data: active[index].template, at: active[index].clock, sequence: produced, random: &random)
+            produced += 1
             if active[index].remaining.isEmpty { active.remove(at: index) }
+            return event
         }
-        return produced
     }
 
-    private func makeDossier(number: Int, random: inout SplitMix64) -> DossierData {
+    fileprivate func makeDossier(number: Int, random: inout SplitMix64) -> DossierData {
         let procedure = Self.procedures[random.next(below: Self.procedures.count)]
         let agency = Self.agencies[random.next(below: Self.agencies.count)]
         let code = "\(agency.0)-250711-\(String(format: "%05d", number))"
@@ -134,7 +151,7 @@ package struct SampleTraffic: Sendable {
         }
     }
 
-    private func makeEvent(_ type: DossierEventType, data template: DossierData, at time: Date, sequence: Int, random: inout SplitMix64) -> DossierEvent {
+    fileprivate func makeEvent(_ type: DossierEventType, data template: DossierData, at time: Date, sequence: Int, random: inout SplitMix64) -> DossierEvent {
         var data = template
         data.submittedAt = start
         data.receivedAt = time

@@ -89,12 +89,13 @@ struct DevCommand: AsyncParsableCommand {
             await group.triggerGracefulShutdown()
         } else {
             print("sending \(rate) events/s; Ctrl-C stops")
-            let all = traffic.events(count: 1_000_000)
             let rate = self.rate
             let producing = Task {
+                // Made as they are sent: traffic starts at once, however long it then flows.
+                var stream = traffic.stream()
                 var produced = 0
-                while !Task.isCancelled, produced < all.count {
-                    let batch = Array(all[produced..<min(produced + rate, all.count)])
+                while !Task.isCancelled {
+                    let batch = (0..<rate).map { _ in stream.next()! }
                     do { try await stack.produce(batch) } catch { break }
                     produced += batch.count
                     try? await Task.sleep(for: .seconds(1))
