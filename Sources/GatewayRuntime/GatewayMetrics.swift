@@ -27,6 +27,9 @@ package final class GatewayMetrics: Sendable {
         let delivery = outcome.delivery
         let operation = outcome.operations.last?.operation ?? delivery.operations.first ?? "-"
         counter("gateway_deliveries_total", [("target", delivery.target.rawValue), ("operation", operation), ("outcome", outcome.status.rawValue)]).increment()
+        for report in outcome.operations where report.attempts > 1 {
+            counter("gateway_delivery_retries_total", [("target", delivery.target.rawValue), ("operation", report.operation)]).increment(by: Int64(report.attempts - 1))
+        }
     }
 
     /// One HTTP call to a national system and how long it took to answer.

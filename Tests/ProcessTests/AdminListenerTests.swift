@@ -110,6 +110,14 @@ import Testing
         #expect(try status(harness, url).status == 1, "gateway status exits 1 when not ready")
         try await harness.clearFaults(on: "dvcqg")
         try await waitForReadiness(url, 200)
+        // The deliveries held through the outage end, their failed attempts counted as retries.
+        let retried = ContinuousClock.now + .seconds(60)
+        var scraped = ""
+        repeat {
+            try await Task.sleep(for: .milliseconds(300))
+            scraped = String(decoding: try await get(url + "/metrics").body, as: UTF8.self)
+        } while Self.sum(scraped, "gateway_delivery_retries_total", target: "dvcqg") == 0 && ContinuousClock.now < retried
+        #expect(Self.sum(scraped, "gateway_delivery_retries_total", target: "dvcqg") > 0, "retries through the outage are counted")
 
         // A broker that goes away makes it not ready too, and back.
         harness.pauseBroker()
