@@ -23,6 +23,17 @@ import Testing
         dom.components(separatedBy: "<tr>").first { $0.hasPrefix("<td>\(system)</td>") } ?? ""
     }
 
+    /// The row of `system` as rendered, once `shows` holds of it or after a minute.
+    static func row(of system: String, at url: String, until shows: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var row = ""
+        repeat {
+            try await Task.sleep(for: .milliseconds(500))
+            row = Self.row(try renderedDOM(url), system)
+        } while !shows(row) && ContinuousClock.now < deadline
+        return row
+    }
+
     @Test func theDutyOfficersPageShowsEachSystemAndATargetGoingRedAndGreenAgain() async throws {
         let harness = try ProcessHarness(partitions: 1)
         let gateway = try harness.startGateway(group: "page", name: "page")
@@ -42,23 +53,13 @@ import Testing
         try await harness.fault(on: "dvcqg", FaultPlan(status: 503, count: 10_000))
         let producer = try harness.producer()
         try await harness.produce(SampleTraffic(seed: 21).events(count: 10), with: producer)
-        var red = ""
-        let deadline = ContinuousClock.now + .seconds(60)
-        repeat {
-            try await Task.sleep(for: .milliseconds(500))
-            red = Self.row(try Self.renderedDOM(url), "DVCQG")
-        } while !red.contains("class=\"bad\"") && ContinuousClock.now < deadline
+        let red = try await Self.row(of: "DVCQG", at: url) { $0.contains("class=\"bad\"") }
         #expect(red.contains("<td class=\"bad\">Tạm dừng</td>") || red.contains("<td class=\"bad\">Đang thử lại</td>"), "DVCQG shown paused: \(red)")
         #expect(red.contains("http-503"), "with its last error")
 
         // Fixed: green again.
         try await harness.clearFaults(on: "dvcqg")
-        var green = ""
-        let recovery = ContinuousClock.now + .seconds(60)
-        repeat {
-            try await Task.sleep(for: .milliseconds(500))
-            green = Self.row(try Self.renderedDOM(url), "DVCQG")
-        } while !green.contains("<td class=\"ok\">Hoạt động</td>") && ContinuousClock.now < recovery
+        let green = try await Self.row(of: "DVCQG", at: url) { $0.contains("<td class=\"ok\">Hoạt động</td>") }
         #expect(green.contains("<td class=\"ok\">Hoạt động</td>"), "DVCQG working again: \(green)")
         await producer.shutdown()
         #expect(await gateway.terminate() == 0)
