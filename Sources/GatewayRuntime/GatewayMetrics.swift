@@ -32,18 +32,23 @@ package final class GatewayMetrics: Sendable {
         }
     }
 
-    /// One HTTP call to a national system and how long it took to answer.
-    func call(target: TargetName, took duration: Duration, failed: Bool) {
-        timer("gateway_http_call_duration_seconds", [("target", target.rawValue)]).recordNanoseconds(duration.nanoseconds)
-        if failed { counter("gateway_http_call_failures_total", [("target", target.rawValue)]).increment() }
+    /// The metrics of one target's calls, made once for its transport: nothing is looked up per call.
+    struct TargetCalls: Sendable {
+        let duration: Timer
+        let failures: Counter
+        let inFlight: Gauge
+    }
+
+    func calls(of target: TargetName) -> TargetCalls {
+        TargetCalls(
+            duration: timer("gateway_http_call_duration_seconds", [("target", target.rawValue)]),
+            failures: counter("gateway_http_call_failures_total", [("target", target.rawValue)]),
+            inFlight: gauge("gateway_http_calls_in_flight", [("target", target.rawValue)])
+        )
     }
 
     func reauthentication(target: TargetName) {
         counter("gateway_reauthentications_total", [("target", target.rawValue)]).increment()
-    }
-
-    func inFlight(target: TargetName, _ calls: Int) {
-        gauge("gateway_http_calls_in_flight", [("target", target.rawValue)]).record(calls)
     }
 
     /// The breaker of `target`: 0 closed, 1 probing, 2 open.

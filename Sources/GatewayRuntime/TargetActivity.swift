@@ -18,12 +18,15 @@ package final class TargetActivity: Sendable {
 
     private struct State {
         var inFlight = 0
-        var answered: [ContinuousClock.Instant] = []
+        /// Calls answered per second of the window, by second modulo its length.
+        var answered = [Int](repeating: 0, count: TargetActivity.windowSeconds)
+        var second = [Int64](repeating: -1, count: TargetActivity.windowSeconds)
         var lastErrorClass: String?
         var lastErrorAt: Date?
     }
 
-    private static let window = Duration.seconds(10)
+    private static let windowSeconds = 10
+    private let origin = ContinuousClock.now
     private let state = Mutex(State())
 
     package init() {}
@@ -33,13 +36,15 @@ package final class TargetActivity: Sendable {
     }
 
     func ended(failure: String?) -> Int {
-        let now = ContinuousClock.now
+        let now = secondsSinceOrigin()
+        let slot = Int(now % Int64(Self.windowSeconds))
         return state.withLock { state in
             state.inFlight -= 1
-            state.answered.append(now)
-            if state.answered.count > 4_096 || (state.answered.first.map { now - $0 > Self.window } ?? false) {
-                state.answered.removeAll { now - $0 > Self.window }
+            if state.second[slot] != now {
+                state.second[slot] = now
+                state.answered[slot] = 0
             }
+            state.answered[slot] += 1
             if let failure {
                 state.lastErrorClass = failure
                 state.lastErrorAt = Date()
@@ -49,14 +54,17 @@ package final class TargetActivity: Sendable {
     }
 
     package var snapshot: Snapshot {
-        let now = ContinuousClock.now
+        let now = secondsSinceOrigin()
         return state.withLock { state in
-            let recent = state.answered.filter { now - $0 <= Self.window }.count
+            let recent = zip(state.answered, state.second).filter { $0.1 > now - Int64(Self.windowSeconds) }.reduce(0) { $0 + $1.0 }
             return Snapshot(
-                inFlight: state.inFlight, callsPerSecond: Double(recent) / 10, lastErrorClass: state.lastErrorClass, lastErrorAt: state.lastErrorAt
+                inFlight: state.inFlight, callsPerSecond: Double(recent) / Double(Self.windowSeconds),
+                lastErrorClass: state.lastErrorClass, lastErrorAt: state.lastErrorAt
             )
         }
     }
+
+    private func secondsSinceOrigin() -> Int64 { origin.duration(to: .now).components.seconds }
 }
 
 /// Wraps a target's transport to time each call, keep its `TargetActivity`, and send each call
@@ -65,7 +73,14 @@ struct MeasuredTransport: HTTPTransport {
     let target: TargetName
     let inner: any HTTPTransport
     let activity: TargetActivity
-    let metrics: GatewayMetrics
+    private let metrics: GatewayMetrics.TargetCalls
+
+    init(target: TargetName, inner: any HTTPTransport, activity: TargetActivity, metrics: GatewayMetrics) {
+        self.target = target
+        self.inner = inner
+        self.activity = activity
+        self.metrics = metrics.calls(of: target)
+    }
 
     func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
         var request = request
@@ -75,7 +90,7 @@ struct MeasuredTransport: HTTPTransport {
             request.headers.append((name: "traceparent", value: call.traceParentHeaderValue))
             if let state = call.traceStateHeaderValue { request.headers.append((name: "tracestate", value: state)) }
         }
-        metrics.inFlight(target: target, activity.started())
+        metrics.inFlight.record(activity.started())
         let started = ContinuousClock.now
         do {
             let response = try await inner.send(request)
@@ -89,8 +104,9 @@ struct MeasuredTransport: HTTPTransport {
     }
 
     private func finish(_ started: ContinuousClock.Instant, failure: String?) {
-        metrics.call(target: target, took: started.duration(to: .now), failed: failure != nil)
-        metrics.inFlight(target: target, activity.ended(failure: failure))
+        metrics.duration.recordNanoseconds(started.duration(to: .now).nanoseconds)
+        if failure != nil { metrics.failures.increment() }
+        metrics.inFlight.record(activity.ended(failure: failure))
     }
 }
 
