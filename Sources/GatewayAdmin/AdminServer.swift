@@ -46,8 +46,8 @@ package struct AdminServer: Service, CustomStringConvertible {
             Self.json(["status": "live"], status: .ok)
         }
         router.get("/health/ready") { _, _ in
-            let status = await monitor.status()
-            return Self.json(["ready": status.ready, "reasons": status.reasons], status: status.ready ? .ok : .serviceUnavailable)
+            let readiness = await monitor.readiness()
+            return Self.json(["ready": readiness.ready, "reasons": readiness.reasons], status: readiness.ready ? .ok : .serviceUnavailable)
         }
         router.get("/status") { request, _ in
             guard Self.authorized(request, token) else { return Self.refused() }

@@ -1,10 +1,12 @@
 import AdapterSupport
+import Foundation
 import BCAAdapter
 import DVCQGAdapter
 import EMCAdapter
 import GatewayCore
 import GatewayModel
 import HoTichAdapter
+import Logging
 import VBDLISAdapter
 
 /// The national systems this build knows. A new system is one more line here; the runtime,
@@ -33,4 +35,15 @@ package enum AdapterRegistry {
 
     /// The names of the systems, for messages.
     package static var names: String { systems.map { $0.target.rawValue }.joined(separator: ", ") }
+}
+
+extension GatewayConfiguration {
+    /// `system`'s adapter as configured, over `transport`, judging answers by its classification
+    /// table from the contracts: how the gateway and `gateway replay --dry-run` both build one.
+    package func makeAdapter(_ system: any NationalSystem.Type, transport: any HTTPTransport, environment: [String: String], logger: Logger) throws -> any TargetAdapter {
+        guard let target = targets[system.target.rawValue] else { throw ConfigurationError("targets.\(system.target) is not configured") }
+        let table = try ClassificationTable.load(from: (contractsDirectory as NSString).appendingPathComponent("\(system.target)/classification.json"))
+        let context = AdapterContext(transport: transport, classification: table, environment: environment, logger: logger)
+        return try system.makeAdapter(connection: target.connection, context: context)
+    }
 }

@@ -155,22 +155,15 @@ extension GatewayConfiguration {
 /// following what a replay did.
 package final class ResultWatch: Sendable {
     private let reader: KafkaConsumer
-    private let producer: KafkaProducer
 
-    /// Starts at the topic's current ends, so only what is written from now on is seen.
-    package init(_ configuration: GatewayConfiguration, environment: [String: String], logger: Logger) async throws {
-        let common = try configuration.operatorKafka(environment: environment)
+    /// Starts at the topic's current ends, so only what is written from now on is seen;
+    /// `producer` only asks for the partitions and their ends.
+    package init(_ configuration: GatewayConfiguration, producer: KafkaProducer, environment: [String: String], logger: Logger) async throws {
         let topic = configuration.kafka.resultsTopic
-        producer = try KafkaProducer(configuration: KafkaProducerConfiguration(common))
-        do {
-            let partitions = (0..<(try await producer.partitionCount(of: topic))).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
-            var reading = KafkaConsumerConfiguration(common, subscription: .partitions(partitions))
-            reading.startOffsets = try await producer.endsToRead(partitions)
-            reader = try KafkaConsumer(configuration: reading, logger: logger)
-        } catch {
-            await producer.shutdown()
-            throw error
-        }
+        let partitions = (0..<(try await producer.partitionCount(of: topic))).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        var reading = KafkaConsumerConfiguration(try configuration.operatorKafka(environment: environment), subscription: .partitions(partitions))
+        reading.startOffsets = try await producer.endsToRead(partitions)
+        reader = try KafkaConsumer(configuration: reading, logger: logger)
     }
 
     /// Hands each result record to `take` until it returns false or `deadline` passes.
@@ -189,6 +182,5 @@ package final class ResultWatch: Sendable {
 
     package func close() async {
         await reader.close()
-        await producer.shutdown()
     }
 }

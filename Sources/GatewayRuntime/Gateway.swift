@@ -30,7 +30,7 @@ package final class Gateway: Service {
         self.environment = environment
         self.statistics = GatewayStatistics(metrics: metrics)
         self.monitor = GatewayMonitor(
-            metrics: metrics, statistics: statistics, criticalTargets: Set(configuration.admin.criticalTargets),
+            statistics: statistics, criticalTargets: Set(configuration.admin.criticalTargets),
             targets: configuration.targets.filter(\.value.enabled).keys.sorted().map { TargetName($0) }
         )
     }
@@ -140,7 +140,6 @@ package final class Gateway: Service {
         var adapters: [any TargetAdapter] = []
         for system in AdapterRegistry.systems {
             guard let target = configuration.targets[system.target.rawValue], target.enabled else { continue }
-            let table = try ClassificationTable.load(from: contractPath("\(system.target)/classification.json"))
             let tls: TLSConfiguration
             do {
                 tls = try target.tls.makeConfiguration(environment: environment)
@@ -148,8 +147,8 @@ package final class Gateway: Service {
                 throw ConfigurationError("targets.\(system.target).\(error)")
             }
             let measured = MeasuredTransport(target: system.target, inner: transport.using(tls), activity: monitor.activity(of: system.target), metrics: statistics.metrics)
-            let context = AdapterContext(transport: measured, classification: table, environment: environment, logger: logger)
-            adapters.append(MeasuredAdapter(inner: try system.makeAdapter(connection: target.connection, context: context), metrics: statistics.metrics))
+            let adapter = try configuration.makeAdapter(system, transport: measured, environment: environment, logger: logger)
+            adapters.append(MeasuredAdapter(inner: adapter, metrics: statistics.metrics))
         }
         guard !adapters.isEmpty else { throw ConfigurationError("no target is enabled") }
         return adapters
@@ -157,10 +156,6 @@ package final class Gateway: Service {
 
     private func targetSettings() -> [TargetName: TargetSettings] {
         Dictionary(uniqueKeysWithValues: configuration.targets.map { (TargetName($0.key), $0.value.settings) })
-    }
-
-    private func contractPath(_ relative: String) -> String {
-        (configuration.contractsDirectory as NSString).appendingPathComponent(relative)
     }
 }
 
@@ -361,8 +356,11 @@ struct Pipeline: Sendable {
         }
         guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: routes.count, bytes: message.value.count) else { return }
         statistics.routed(routes.count)
+        let trace = DeliveryTrace.parent(in: origin.headers)
         for route in routes {
-            let delivery = Delivery(event: event, target: route.target, operations: route.operations, origin: origin, replay: replay)
+            let delivery = Delivery(
+                event: event, target: route.target, operations: route.operations, origin: origin, replay: replay, trace: DeliveryTrace.child(of: trace)
+            )
             await engine.submit(delivery) { [outcomes, ledger] outcome in
                 guard await outcomes.write(outcome) else { return }
                 await ledger.complete(ticket)

@@ -12,6 +12,14 @@ package final class GatewayMetrics: Sendable {
     let producerErrors: Counter
     let pausedPartitions: Gauge
     private let made = Mutex<[String: any Sendable]>([:])
+    /// The counter of each (target × operation × outcome), found without building a key text per outcome.
+    private let deliveries = Mutex<[DeliveryKey: Counter]>([:])
+
+    private struct DeliveryKey: Hashable {
+        let target: TargetName
+        let operation: String
+        let status: DeliveryOutcome.Status
+    }
 
     package init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
@@ -26,7 +34,7 @@ package final class GatewayMetrics: Sendable {
     func delivered(_ outcome: DeliveryOutcome) {
         let delivery = outcome.delivery
         let operation = outcome.operations.last?.operation ?? delivery.operations.first ?? "-"
-        counter("gateway_deliveries_total", [("target", delivery.target.rawValue), ("operation", operation), ("outcome", outcome.status.rawValue)]).increment()
+        deliveryCounter(DeliveryKey(target: delivery.target, operation: operation, status: outcome.status)).increment()
         for report in outcome.operations where report.attempts > 1 {
             counter("gateway_delivery_retries_total", [("target", delivery.target.rawValue), ("operation", report.operation)]).increment(by: Int64(report.attempts - 1))
         }
@@ -71,6 +79,18 @@ package final class GatewayMetrics: Sendable {
 
     func lag(partition: PartitionID, _ records: Int64) {
         gauge("gateway_consumer_lag_records", [("topic", partition.topic), ("partition", String(partition.partition))]).record(records)
+    }
+
+    private func deliveryCounter(_ key: DeliveryKey) -> Counter {
+        deliveries.withLock { all in
+            if let existing = all[key] { return existing }
+            let made = Counter(
+                label: "gateway_deliveries_total",
+                dimensions: [("target", key.target.rawValue), ("operation", key.operation), ("outcome", key.status.rawValue)], factory: factory
+            )
+            all[key] = made
+            return made
+        }
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {

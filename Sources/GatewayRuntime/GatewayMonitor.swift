@@ -73,14 +73,14 @@ package final class GatewayMonitor: Sendable {
         var joined = false
     }
 
-    package let metrics: GatewayMetrics
     let statistics: GatewayStatistics
     private let criticalTargets: Set<String>
     private let activities: [TargetName: TargetActivity]
     private let state = Mutex(State())
 
-    package init(metrics: GatewayMetrics, statistics: GatewayStatistics, criticalTargets: Set<String>, targets: [TargetName]) {
-        self.metrics = metrics
+    var metrics: GatewayMetrics { statistics.metrics }
+
+    package init(statistics: GatewayStatistics, criticalTargets: Set<String>, targets: [TargetName]) {
         self.statistics = statistics
         self.criticalTargets = criticalTargets
         self.activities = Dictionary(uniqueKeysWithValues: targets.map { ($0, TargetActivity()) })
@@ -92,8 +92,32 @@ package final class GatewayMonitor: Sendable {
     func detach() { state.withLock { $0.parts = nil; $0.joined = false } }
     func joined() { state.withLock { $0.joined = true } }
 
-    /// Alive: the process answers. Needs nothing of Kafka.
-    package var isLive: Bool { true }
+    /// Whether the gateway is ready, and why not: what `/health/ready` answers. Asks the broker
+    /// one question (2 s at most), not the watermarks and offsets `status()` gathers.
+    package func readiness() async -> (ready: Bool, reasons: [String]) {
+        let (parts, joined) = state.withLock { ($0.parts, $0.joined) }
+        guard let parts else { return (false, ["the gateway is not running"]) }
+        var reasons = await brokerReasons(parts)
+        if !joined { reasons.append("the consumer group is not joined yet") }
+        reasons += criticalPauses(await parts.engine.breakerStates())
+        return (reasons.isEmpty, reasons)
+    }
+
+    private func brokerReasons(_ parts: Parts) async -> [String] {
+        do {
+            _ = try await parts.producer.partitionCount(of: parts.eventsTopic, timeout: .seconds(2))
+            return []
+        } catch {
+            return ["the broker does not answer: \(error)"]
+        }
+    }
+
+    private func criticalPauses(_ breakers: [TargetName: CircuitBreaker.State]) -> [String] {
+        breakers.sorted { $0.key < $1.key }.compactMap { target, state in
+            guard criticalTargets.contains(target.rawValue), state != .closed else { return nil }
+            return "critical target \(target) is paused (\(state.rawValue))"
+        }
+    }
 
     /// The whole status; asks the broker for watermarks and committed offsets (2 s at most).
     package func status() async -> GatewayStatus {
@@ -117,11 +141,8 @@ package final class GatewayMonitor: Sendable {
                     parkedDossiers: parked[target] ?? 0
                 ))
             }
-            do {
-                _ = try await parts.producer.partitionCount(of: parts.eventsTopic, timeout: .seconds(2))
-            } catch {
-                reasons.append("the broker does not answer: \(error)")
-            }
+            reasons += await brokerReasons(parts)
+            reasons += criticalPauses(breakers)
             let assigned = await parts.ledger.assigned.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
             let paused = await parts.flow.pausedPartitions
             let asked = assigned.map(KafkaTopicPartition.init)
@@ -141,9 +162,6 @@ package final class GatewayMonitor: Sendable {
             reasons.append("the gateway is not running")
         }
         if !joined { reasons.append("the consumer group is not joined yet") }
-        for target in targets where target.critical && target.isPaused {
-            reasons.append("critical target \(target.name) is paused (\(target.breaker))")
-        }
         return GatewayStatus(
             version: GatewayVersion.current, ready: reasons.isEmpty, reasons: reasons, at: VietnamTime.rfc3339(Date()),
             eventsConsumed: snapshot.eventsConsumed, eventsInvalid: snapshot.invalidEvents,

@@ -1,4 +1,3 @@
-import AdapterSupport
 import Foundation
 import GatewayCore
 import GatewayModel
@@ -143,11 +142,10 @@ package struct ReplayRehearsal: Sendable {
         let adapter: any TargetAdapter
         let router: Router
         do {
-            guard let system = AdapterRegistry.system(named: target.rawValue), let settings = configuration.targets[target.rawValue], settings.enabled else {
+            guard let system = AdapterRegistry.system(named: target.rawValue), configuration.targets[target.rawValue]?.enabled == true else {
                 return Finding(passes: false, detail: "\(target) is not configured and enabled")
             }
-            let table = try ClassificationTable.load(from: (configuration.contractsDirectory as NSString).appendingPathComponent("\(target)/classification.json"))
-            adapter = try system.makeAdapter(connection: settings.connection, context: AdapterContext(transport: transport, classification: table, environment: environment, logger: logger))
+            adapter = try configuration.makeAdapter(system, transport: transport, environment: environment, logger: logger)
             router = try Router(rules: configuration.routes.filter { $0.target == target }, adapters: [adapter])
         } catch {
             return Finding(passes: false, detail: "not checked: \(error)")

@@ -117,7 +117,7 @@ package struct ReplayRun: Sendable {
 
     /// Sends every item of `plan`, in order and at the rate, then waits for their results.
     private func pass(_ plan: ReplayPlan, id: String, producer: KafkaProducer, deadline: ContinuousClock.Instant) async throws -> [ItemOutcome] {
-        let watch = try await ResultWatch(configuration, environment: environment, logger: logger)
+        let watch = try await ResultWatch(configuration, producer: producer, environment: environment, logger: logger)
         var order: [String] = []
         var pending: [String: ItemOutcome] = [:]
         var meter = Meter(total: plan.itemCount, style: progress)

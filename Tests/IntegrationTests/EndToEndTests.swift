@@ -65,7 +65,7 @@ import Testing
             #expect(spans.count == calls.count, "a new span id per call")
             let result = try #require(try await harness.results(1).first)
             #expect(result.traceparent?.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") == true)
-            #expect(result.traceparent.map { !spans.contains(String($0.split(separator: "-")[2])) } == true, "the delivery's span is the calls' parent")
+            #expect(result.traceparent.map { !spans.contains(String($0.split(separator: "-")[2])) } == true, "the delivery has a span of its own, apart from its calls'")
         }
     }
 
