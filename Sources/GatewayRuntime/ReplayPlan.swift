@@ -35,6 +35,9 @@ package struct ReplayPlan: Sendable {
 
     package var itemCount: Int { groups.reduce(0) { $0 + $1.items.count } }
 
+    /// Whether a selected dead letter can never be replayed (an invalid or foreign record).
+    package var refusesSome: Bool { refusals.contains { !$0.settled } }
+
     /// - Parameters:
     ///   - selected: the dead letters the operator's filter chose.
     ///   - all: every record on the dead-letter topic, oldest first, to find the held-back events' letters.

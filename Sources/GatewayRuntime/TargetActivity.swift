@@ -7,7 +7,7 @@ import W3CTraceContext
 /// What the calls to one national system have been doing: in flight, how many a second, and
 /// the last failure. Fed by `MeasuredTransport`, read by the status and the metrics.
 package final class TargetActivity: Sendable {
-    package struct Snapshot: Sendable, Equatable, Codable {
+    package struct Snapshot: Sendable, Equatable {
         package var inFlight: Int
         /// Calls answered over the last 10 seconds, per second.
         package var callsPerSecond: Double

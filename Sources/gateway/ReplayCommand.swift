@@ -51,12 +51,12 @@ struct ReplayCommand: AsyncParsableCommand {
             let rehearsal = ReplayRehearsal(configuration: configuration, environment: environment, logger: logger)
             let rows = await Self.rehearse(plan, with: rehearsal)
             try printRehearsal(rows, plan: plan)
-            if plan.refusals.contains(where: { !$0.settled }) || rows.contains(where: { !$0.check.passes }) { throw ExitCode.failure }
+            if plan.refusesSome || rows.contains(where: { !$0.check.passes }) { throw ExitCode.failure }
             return
         }
         guard plan.itemCount > 0 else {
             try report(ReplayRun.Summary(plan: plan), plan: plan)
-            if plan.refusals.contains(where: { !$0.settled }) { throw ExitCode.failure }
+            if plan.refusesSome { throw ExitCode.failure }
             return
         }
         if !yes {
@@ -82,7 +82,7 @@ struct ReplayCommand: AsyncParsableCommand {
         audit.startedAt = VietnamTime.rfc3339(started)
         try await ParkedCommand.writeAudit(audit, key: run.id, configuration: configuration, environment: environment)
         try report(summary, plan: plan)
-        if summary.auditResult != .done || plan.refusals.contains(where: { !$0.settled }) { throw ExitCode.failure }
+        if summary.auditResult != .done || plan.refusesSome { throw ExitCode.failure }
     }
 
     struct RehearsalRow: Encodable {
