@@ -15,7 +15,7 @@ root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Contracts
 documents = {}
 
 
-def validator_for(system, path):
+def validator_for(system, path, content_type="application/json"):
     if system not in documents:
         with open(os.path.join(root, system, "openapi.json"), encoding="utf-8") as handle:
             documents[system] = json.load(handle)
@@ -23,7 +23,10 @@ def validator_for(system, path):
     operation = document["paths"].get(path, {}).get("post")
     if operation is None:
         return None
-    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    content = operation["requestBody"]["content"].get(content_type)
+    if content is None:
+        return None
+    schema = content["schema"]
     wrapped = dict(schema)
     wrapped["components"] = document.get("components", {})
     return jsonschema.Draft202012Validator(wrapped, format_checker=jsonschema.FormatChecker())
@@ -56,7 +59,7 @@ with open(sys.argv[1], encoding="utf-8") as handle:
                 print(f"document {number}: {request['schema']} {where}: {error.message}")
             continue
         per_system[request["system"]] = per_system.get(request["system"], 0) + 1
-        validator = validator_for(request["system"], request["path"])
+        validator = validator_for(request["system"], request["path"], request.get("contentType", "application/json"))
         if validator is None:
             problems += 1
             print(f"request {number}: {request['system']} has no POST {request['path']} in its contract")

@@ -3,8 +3,9 @@ import Hummingbird
 import MockSupport
 
 /// A mock electronic civil registry that enforces `Contracts/hotich/openapi.json`:
-/// an OAuth2 client-credentials token endpoint, `NhanDKHT` (registrations, `data` a JSON
-/// string holding `hoTich`) and the read-only result poll.
+/// `NhanDKHT` (registrations: `data` the flat record as a JSON string with `dd.MM.yyyy`
+/// dates, papers inline as base64) and the read-only result poll. No auth, as public clients
+/// call it; an OAuth2 client-credentials token when asked for.
 package struct HoTichMock: Sendable {
     package struct Paths: Sendable {
         package var token = "/oauth2/token"
@@ -18,9 +19,12 @@ package struct HoTichMock: Sendable {
     let state = HoTichState()
     let clientID: String
     let clientSecret: String
+    /// Whether calls need a bearer token.
+    let requiresToken: Bool
     let paths: Paths
 
-    package init(clientID: String = HoTichMock.devClientID, clientSecret: String = HoTichMock.devClientSecret, paths: Paths = Paths()) {
+    package init(clientID: String = HoTichMock.devClientID, clientSecret: String = HoTichMock.devClientSecret, requiresToken: Bool = false, paths: Paths = Paths()) {
+        self.requiresToken = requiresToken
         let tokens = MockTokens()
         self.tokens = tokens
         self.clientID = clientID
@@ -55,13 +59,17 @@ package struct HoTichMock: Sendable {
     }
 
     private func receive(_ request: MockRequest) async -> MockAnswer {
-        guard await tokens.isValid(request.bearerToken) else {
+        if requiresToken, !(await tokens.isValid(request.bearerToken)) {
             return Self.refusal(status: 401, code: "401", "Token không hợp lệ hoặc đã hết hạn")
         }
         do {
             let body = try request.body.get()
             let dossier = try HoTichContract.registration(body)
-            guard await state.receive(dossier) else {
+            let registration = HoTichState.Registration(
+                office: try MockContract.string(body, "maDonVi"), interconnectCode: try MockContract.optionalString(body, "maHoSoLT"),
+                receivedAt: try MockContract.slashedDate(body, "ngayTiepNhan")
+            )
+            guard await state.receive(dossier, registration) else {
                 return Self.refusal(status: 200, code: "E01", "Hồ sơ \(dossier) đã được tiếp nhận trước đó")
             }
             return .json(["status": "1", "statusDescription": "Tiếp nhận thành công", "errorCode": "", "errorDescription": ""], code: "1", accepted: true)
@@ -72,18 +80,23 @@ package struct HoTichMock: Sendable {
     }
 
     private func results(_ request: MockRequest) async -> MockAnswer {
-        guard await tokens.isValid(request.bearerToken) else {
+        if requiresToken, !(await tokens.isValid(request.bearerToken)) {
             return Self.refusal(status: 401, code: "401", "Token không hợp lệ hoặc đã hết hạn")
         }
         do {
             let body = try request.body.get()
-            let codes = try MockContract.array(body, "maDinhDanhHoSo")
-            _ = try MockContract.string(body, "maTinh")
+            let (codes, module) = try HoTichContract.poll(body)
             var value: [[String: Any]] = []
-            for case let code as String in codes where await state.knows(code) {
-                value.append(["maHoSoMCDT": code, "trangThai": "1", "ghiChu": "Đang xử lý"])
+            for code in codes {
+                guard let registration = await state.registration(code) else { continue }
+                value.append([
+                    "maDonVi": registration.office, "maTinh": String(registration.office.prefix(2)), "module": module,
+                    "maHoSoLT": registration.interconnectCode ?? NSNull(), "maHoSoMCDT": code, "errors": NSNull(),
+                    "trangThai": 1, "thoiGianThucHien": registration.receivedAt, "ghiChu": "Đã gửi", "ketQuaXuLy": NSNull(),
+                    "nguoiXuLy": NSNull(), "chucDanh": NSNull(), "phongBanXuLy": NSNull(), "noiDungXuLy": NSNull(), "hanBoSungHoSo": NSNull(),
+                ])
             }
-            return .json(["status": "1", "value": value], code: "1", accepted: true)
+            return .json(["status": 1, "statusDescription": "Thành công", "value": value], code: "1", accepted: true)
         } catch {
             let reason = (error as? MockContractViolation)?.description ?? "\(error)"
             return Self.refusal(status: 400, code: "400", "Dữ liệu không hợp lệ: \(reason)")
@@ -100,11 +113,14 @@ extension HoTichMock: MockSystem {
     package static let defaultPort = 18_084
     package static let devClientID = "motcua-cantho"
     package static let devClientSecret = "dev-secret"
-    package static var devSecrets: [String: String] { ["HOTICH_CLIENT_SECRET": devClientSecret] }
+    /// No auth by default, so no secret.
+    package static var devSecrets: [String: String] { [:] }
 
+    /// The registry as public clients call it: no auth. `maTinh` of the poll is Cần Thơ's, and
+    /// registrations whose event names no office go to Ninh Kiều's.
     package static func connection(baseURL: String) -> [String: String] {
-        ["baseURL": baseURL, "clientId": devClientID]
+        ["baseURL": baseURL, "provinceCode": "92", "unitCode": "31117"]
     }
 
-    package init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, paths: Paths()) }
+    package init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, requiresToken: false, paths: Paths()) }
 }

@@ -1,10 +1,21 @@
 import Foundation
 import MockSupport
 
-/// Registrations the mock has received.
+/// Registrations the mock has received, by one-stop dossier code.
 actor HoTichState {
-    private var received: Set<String> = []
+    struct Registration: Sendable {
+        var office: String
+        var interconnectCode: String?
+        var receivedAt: String
+    }
 
-    func receive(_ dossier: String) -> Bool { received.insert(dossier).inserted }
-    func knows(_ dossier: String) -> Bool { received.contains(dossier) }
+    private var received: [String: Registration] = [:]
+
+    func receive(_ dossier: String, _ registration: Registration) -> Bool {
+        guard received[dossier] == nil else { return false }
+        received[dossier] = registration
+        return true
+    }
+
+    func registration(_ dossier: String) -> Registration? { received[dossier] }
 }

@@ -61,7 +61,8 @@ extension MockControl {
         answer: (MockRequest) async -> MockAnswer
     ) async -> Response {
         let buffer = (try? await request.body.collect(upTo: 16 << 20)) ?? ByteBuffer()
-        let parsed = MockJSON.object(buffer)
+        let isForm = request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true
+        let parsed: Result<[String: Any], MockContractViolation> = isForm ? .success(MockForm.fields(String(buffer: buffer))) : MockJSON.object(buffer)
         var mockRequest = MockRequest(operation: operation(parsed), body: parsed, text: String(buffer: buffer), headers: request.headers)
         if case .success = parsed { describe(&mockRequest) }
         let key = idempotent ? mockRequest.header("idempotency-key") : nil
@@ -97,8 +98,33 @@ extension MockControl {
     }
 }
 
+/// `application/x-www-form-urlencoded` bodies.
+package enum MockForm {
+    /// Every field as text; a repeated name keeps its last value.
+    package static func fields(_ text: String) -> [String: String] {
+        Dictionary(text.split(separator: "&").map { pair -> (String, String) in
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.replacingOccurrences(of: "+", with: " ") }
+            return (parts[0].removingPercentEncoding ?? parts[0], parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : "")
+        }, uniquingKeysWith: { $1 })
+    }
+}
+
 /// Checks mocks share when they hold a request to its contract.
 package enum MockContract {
+    /// A code the system wants as text (`"1"`), never as a JSON number, and one of `allowed`.
+    package static func code(_ object: [String: Any], _ field: String, in context: String = "body", allowed: [String]) throws -> String {
+        guard let value = object[field], !(value is NSNull) else { throw MockContractViolation("\(context): missing \(field)") }
+        guard let text = value as? String else { throw MockContractViolation("\(context).\(field) must be a string") }
+        guard allowed.contains(text) else { throw MockContractViolation("\(context).\(field) must be one of \(allowed.joined(separator: ", ")), got \(text)") }
+        return text
+    }
+
+    /// A field that must be null, absent or `""`.
+    package static func emptyOrNull(_ object: [String: Any], _ field: String, in context: String = "body") throws {
+        guard let value = object[field], !(value is NSNull) else { return }
+        guard let text = value as? String, text.isEmpty else { throw MockContractViolation("\(context).\(field) must be null or \"\"") }
+    }
+
     package static func string(_ object: [String: Any], _ field: String, in context: String = "body", allowEmpty: Bool = false) throws -> String {
         guard let value = object[field], !(value is NSNull) else { throw MockContractViolation("\(context): missing \(field)") }
         guard let text = value as? String else { throw MockContractViolation("\(context).\(field) must be a string") }
@@ -140,6 +166,17 @@ package enum MockContract {
         return array
     }
 
+    /// `yyyy-MM-ddTHH:mm:ss`, local time with no offset; `null` allowed when `nullable`.
+    package static func isoLocalDate(_ object: [String: Any], _ field: String, in context: String = "body", nullable: Bool = false) throws -> String? {
+        if nullable, object[field] == nil || object[field] is NSNull { return nil }
+        let text = try string(object, field, in: context)
+        let pattern = #"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"#
+        guard text.range(of: pattern, options: .regularExpression) != nil else {
+            throw MockContractViolation("\(context).\(field) must be yyyy-MM-ddTHH:mm:ss (local time, no offset), got \(text)")
+        }
+        return text
+    }
+
     /// `dd/MM/yyyy HH:mm:ss`.
     package static func slashedDate(_ object: [String: Any], _ field: String, in context: String = "body") throws -> String {
         let text = try string(object, field, in: context)
@@ -174,15 +211,23 @@ package actor MockTokens {
     package func expireAll() { tokens.removeAll() }
 }
 
-/// An OAuth2 client-credentials token endpoint, as the LGSP and the civil registry run it.
+/// An OAuth2 token endpoint, as an LGSP or the civil registry may run it: client credentials, or
+/// (ILIS) the resource owner's password.
 package enum MockOAuth2 {
-    package static func grant(_ request: MockRequest, clientID: String, clientSecret: String, tokens: MockTokens) async -> MockAnswer {
-        let form = Dictionary(request.text.split(separator: "&").map { pair -> (String, String) in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (parts[0], parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : "")
-        }, uniquingKeysWith: { $1 })
-        guard form["grant_type"] == "client_credentials" else {
-            return .json(["error": "unsupported_grant_type"], status: 400, accepted: false, rejection: "grant_type must be client_credentials")
+    /// - Parameter user: when given, the password grant for this user is what is accepted.
+    package static func grant(_ request: MockRequest, clientID: String, clientSecret: String, user: (name: String, password: String)? = nil, tokens: MockTokens) async -> MockAnswer {
+        let form = MockForm.fields(request.text)
+        if let user {
+            guard form["grant_type"] == "password" else {
+                return .json(["error": "unsupported_grant_type"], status: 400, accepted: false, rejection: "grant_type must be password")
+            }
+            guard form["username"] == user.name, form["password"] == user.password else {
+                return .json(["error": "invalid_grant"], status: 400, accepted: false, rejection: "wrong user name or password")
+            }
+        } else {
+            guard form["grant_type"] == "client_credentials" else {
+                return .json(["error": "unsupported_grant_type"], status: 400, accepted: false, rejection: "grant_type must be client_credentials")
+            }
         }
         let expected = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
         guard request.header("authorization") == expected else {

@@ -2,34 +2,49 @@ import Foundation
 import Hummingbird
 import MockSupport
 
-/// A mock VBDLIS behind an LGSP that enforces `Contracts/vbdlis/openapi.json`: an OAuth2
-/// client-credentials token endpoint, `tiepnhan` (a known receipt answers "đã tồn tại"),
-/// and the two status updates, which need a dossier handed over first.
+/// A mock VBDLIS that enforces `Contracts/vbdlis/openapi.json`: the four operations with
+/// integer area ids, `DienTich` as text and ISO 8601 local dates, answered with the texts real
+/// clients treat as done ("đã tồn tại", "Hồ sơ không chờ bổ sung", "không tìm thấy",
+/// "đã được trả"). No auth by default, as VBDLIS is reached; an LGSP's client-credentials
+/// token, or ILIS's password grant and paths, when asked for.
 package struct VBDLISMock: Sendable {
     /// Where the LGSP serves the token endpoint and VBDLIS's operations.
     package struct Paths: Sendable {
         package var token = "/oauth2/token"
-        /// The operations (`tiepnhan`, …) are served under this prefix.
+        /// The operations (`tiepnhan`, …, and ILIS's `TiepNhanHoSo`, …) are served under this prefix.
         package var operations = "/api/vbdlis"
         package init() {}
     }
+
+    /// What a caller must show.
+    package enum Auth: Sendable {
+        case none
+        case clientCredentials
+        /// ILIS: the password grant for this user.
+        case password(user: String, password: String)
+    }
+
+    /// Each operation, by the names VBDLIS and ILIS serve it under.
+    static let operations: [(name: String, aliases: [String])] = [
+        ("tiepnhan", ["TiepNhanHoSo"]), ("capnhattrangthaibosunghoso", ["BoSungHoSo"]),
+        ("capnhattrangthaitraketquahoso", ["CapNhatTrangThaiHoSo"]), ("phanhoihososaiketqua", []),
+    ]
 
     package let control: MockControl
     let tokens: MockTokens
     let state = VBDLISState()
     let clientID: String
     let clientSecret: String
-    /// Whether calls need a bearer token (the LGSP in front) or not.
-    let requiresToken: Bool
+    let auth: Auth
     let paths: Paths
 
-    package init(clientID: String = VBDLISMock.devClientID, clientSecret: String = VBDLISMock.devClientSecret, requiresToken: Bool = true, paths: Paths = Paths()) {
+    package init(clientID: String = VBDLISMock.devClientID, clientSecret: String = VBDLISMock.devClientSecret, auth: Auth = .none, paths: Paths = Paths()) {
         self.paths = paths
         let tokens = MockTokens()
         self.tokens = tokens
         self.clientID = clientID
         self.clientSecret = clientSecret
-        self.requiresToken = requiresToken
+        self.auth = auth
         self.control = MockControl(expireSessions: { await tokens.expireAll() })
     }
 
@@ -38,39 +53,50 @@ package struct VBDLISMock: Sendable {
         control.register(on: router)
         router.post(RouterPath(paths.token)) { request, _ in
             await control.serve(request, operation: { _ in "token" }, idempotent: false) { request in
-                await MockOAuth2.grant(request, clientID: clientID, clientSecret: clientSecret, tokens: tokens)
+                var user: (name: String, password: String)?
+                if case .password(let name, let password) = auth { user = (name, password) }
+                return await MockOAuth2.grant(request, clientID: clientID, clientSecret: clientSecret, user: user, tokens: tokens)
             }
         }
-        for operation in ["tiepnhan", "capnhattrangthaibosunghoso", "capnhattrangthaitraketquahoso"] {
-            router.post(RouterPath("\(paths.operations)/\(operation)")) { request, _ in
-                await control.serve(request, operation: { _ in operation }, describe: { request in
-                    guard case .success(let body) = request.body else { return }
-                    request.dossiers = [(body["MaHoSoMotCua"] ?? body["SoBienNhan"]) as? String].compactMap { $0 }
-                }) { request in await answer(request, operation: operation) }
+        for (operation, aliases) in Self.operations {
+            for name in [operation] + aliases {
+                router.post(RouterPath("\(paths.operations)/\(name)")) { request, _ in
+                    await control.serve(request, operation: { _ in operation }, describe: { request in
+                        guard case .success(let body) = request.body else { return }
+                        request.dossiers = [body["SoBienNhan"] as? String].compactMap { $0 }
+                    }) { request in await answer(request, operation: operation) }
+                }
             }
         }
         return MockServer(name: Self.name, router: router)
     }
 
     private func answer(_ request: MockRequest, operation: String) async -> MockAnswer {
-        if requiresToken, !(await tokens.isValid(request.bearerToken)) {
+        if case .none = auth {} else if !(await tokens.isValid(request.bearerToken)) {
             return Self.answer(status: 401, data: 0, success: false, code: 401, "Token không hợp lệ hoặc đã hết hạn")
         }
         do {
             let body = try request.body.get()
             let receipt = try MockContract.string(body, "SoBienNhan")
+            let stage = await state.stage(of: receipt)
             switch operation {
             case "tiepnhan":
                 try VBDLISContract.handOver(body)
                 guard await state.receive(receipt) else { return Self.answer(status: 200, data: 0, success: false, code: 409, "Hồ sơ \(receipt) đã tồn tại") }
             case "capnhattrangthaibosunghoso":
-                _ = try MockContract.slashedDate(body, "NgayHenTraMoi")
-                _ = try MockContract.string(body, "GhiChu", allowEmpty: true)
-                _ = try MockContract.array(body, "DanhSachGiayToBoSung")
-                guard await state.knows(receipt) else { return Self.answer(status: 200, data: 0, success: false, code: 404, "Không tìm thấy hồ sơ \(receipt)") }
+                try VBDLISContract.supplement(body)
+                guard let stage else { return Self.answer(status: 200, data: 0, success: false, code: 404, "Không tìm thấy hồ sơ \(receipt)") }
+                guard stage == .received else { return Self.answer(status: 200, data: 0, success: false, code: 400, "Hồ sơ không chờ bổ sung") }
+                await state.record(.supplementRecorded, for: receipt)
+            case "capnhattrangthaitraketquahoso":
+                try VBDLISContract.returnResult(body)
+                guard let stage else { return Self.answer(status: 200, data: 0, success: false, code: 404, "Không tìm thấy hồ sơ \(receipt)") }
+                guard stage != .returned else { return Self.answer(status: 200, data: 0, success: false, code: 400, "Hồ sơ đã được trả kết quả") }
+                await state.record(.returned, for: receipt)
             default:
-                _ = try MockContract.slashedDate(body, "NgayTra")
-                guard await state.knows(receipt) else { return Self.answer(status: 200, data: 0, success: false, code: 404, "Không tìm thấy hồ sơ \(receipt)") }
+                try VBDLISContract.disputeResult(body)
+                guard stage == .returned else { return Self.answer(status: 200, data: 0, success: false, code: 400, "Hồ sơ chưa trả kết quả, không thể phản hồi sai kết quả") }
+                await state.record(.received, for: receipt)
             }
             return Self.answer(status: 200, data: 1, success: true, code: 200, "Thành công")
         } catch {
@@ -89,12 +115,13 @@ extension VBDLISMock: MockSystem {
     package static let defaultPort = 18_083
     package static let devClientID = "motcua-cantho"
     package static let devClientSecret = "dev-secret"
-    package static var devSecrets: [String: String] { ["VBDLIS_CLIENT_SECRET": devClientSecret] }
+    /// No auth by default, so no secret; tests that put a token endpoint in front pass their own.
+    package static var devSecrets: [String: String] { [:] }
 
+    /// VBDLIS as public clients reach it: no auth.
     package static func connection(baseURL: String) -> [String: String] {
-        let paths = Paths()
-        return ["baseURL": baseURL + paths.operations, "tokenURL": baseURL + paths.token, "clientId": devClientID]
+        ["baseURL": baseURL + Paths().operations]
     }
 
-    package init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, requiresToken: true, paths: Paths()) }
+    package init() { self.init(clientID: Self.devClientID, clientSecret: Self.devClientSecret, auth: .none, paths: Paths()) }
 }

@@ -1,9 +1,17 @@
 import Foundation
 import MockSupport
 
-/// Dossiers handed over, by receipt number.
+/// Dossiers handed over, by receipt number, and what has happened to each since.
 actor VBDLISState {
-    private var receipts: Set<String> = []
-    func receive(_ receipt: String) -> Bool { receipts.insert(receipt).inserted }
-    func knows(_ receipt: String) -> Bool { receipts.contains(receipt) }
+    enum Stage { case received, supplementRecorded, returned }
+    private var dossiers: [String: Stage] = [:]
+
+    func receive(_ receipt: String) -> Bool {
+        guard dossiers[receipt] == nil else { return false }
+        dossiers[receipt] = .received
+        return true
+    }
+
+    func stage(of receipt: String) -> Stage? { dossiers[receipt] }
+    func record(_ stage: Stage, for receipt: String) { dossiers[receipt] = stage }
 }

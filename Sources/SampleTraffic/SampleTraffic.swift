@@ -14,9 +14,9 @@ package struct SampleTraffic: Sendable {
     }
 
     package static let procedures: [Procedure] = [
-        Procedure(code: "1.001193", name: "Đăng ký khai sinh", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKS", level: 4),
-        Procedure(code: "1.000656", name: "Đăng ký khai tử", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKT", level: 4),
-        Procedure(code: "2.000635", name: "Cấp bản sao trích lục hộ tịch", field: .init(code: "HT", name: "Hộ tịch"), module: nil, level: 4),
+        Procedure(code: "2.000986", name: "Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKS", level: 4),
+        Procedure(code: "1.011733", name: "Liên thông đăng ký khai tử, xóa đăng ký thường trú, hưởng chế độ tử tuất", field: .init(code: "HT", name: "Hộ tịch"), module: "LTKT", level: 4),
+        Procedure(code: "1.000894", name: "Đăng ký kết hôn", field: .init(code: "HT", name: "Hộ tịch"), module: nil, level: 3),
         Procedure(code: "1.004227", name: "Đăng ký biến động quyền sử dụng đất", field: .init(code: "DD", name: "Đất đai"), module: nil, level: 3),
         Procedure(code: "1.001612", name: "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", field: .init(code: "DD", name: "Đất đai"), module: nil, level: 3),
         Procedure(code: "2.001263", name: "Đăng ký thành lập doanh nghiệp tư nhân", field: .init(code: "DN", name: "Thành lập và hoạt động doanh nghiệp"), module: nil, level: 4),
@@ -107,12 +107,19 @@ package struct SampleTraffic: Sendable {
                              address: "\(random.next(below: 300) + 1) đường 30 Tháng 4, Ninh Kiều, Cần Thơ", phone: "09\(random.next(below: 100_000_000))", email: nil)
         )
         data.agencyName = agency.1
+        data.applicant.accountId = "cd-\(number)"
+        data.receivingOfficer = "motcua.canbo\(number % 7 + 1)"
         data.summary = "\(procedure.name) cho \(name)"
         data.civilStatus = Self.civilStatus(procedure, dossier: code, applicant: name, identity: identity)
         data.interconnect = procedure.module.map { .init(dossierNumber: "\($0)-\(code)") }
         data.land = Self.land(procedure, number: number)
         if data.land != nil {
-            data.documents = [.init(name: "Đơn đăng ký đất đai", code: "TP01", contentBase64: Data("%PDF-1.4 don \(code)".utf8).base64EncodedString(), originals: 1, copies: 0)]
+            data.documents = [.init(name: "Đơn đăng ký đất đai", code: "TP01", contentBase64: Data("%PDF-1.4 don \(code)".utf8).base64EncodedString(), originals: 1, copies: 0, id: number * 10)]
+        } else if data.civilStatus != nil {
+            data.documents = [
+                .init(name: "Tờ khai đăng ký hộ tịch", code: "TP01", url: "https://motcua.cantho.gov.vn/files/\(code)/tokhai.pdf",
+                      contentBase64: Data("%PDF-1.4 tokhai \(code)".utf8).base64EncodedString(), id: number * 10, fileName: "tokhai.pdf", kind: 1, deleted: false),
+            ]
         }
         data.digitised = true
         return data
@@ -122,31 +129,37 @@ package struct SampleTraffic: Sendable {
     static func land(_ procedure: Procedure, number: Int) -> DossierData.Land? {
         guard procedure.field.code == "DD" else { return nil }
         return .init(
-            provincialWorkflow: procedure.code == "1.001612", provinceId: "92", districtId: "916", communeId: String(31_117 + number % 9),
+            provincialWorkflow: procedure.code == "1.001612", provinceId: 92, districtId: 916, communeId: 31_117 + number % 9,
             workflowCode: "QT-\(procedure.code)", workflowName: procedure.name, assetAddress: "Thửa \(number % 400 + 1), tờ bản đồ \(number % 30 + 1), Ninh Kiều",
-            parcels: [.init(number: String(number % 400 + 1), mapSheet: String(number % 30 + 1), area: Double(80 + number % 300), address: "Ninh Kiều, Cần Thơ")]
+            parcels: [.init(number: String(number % 400 + 1), mapSheet: String(number % 30 + 1), area: String(80 + number % 300) + ".5", address: "Ninh Kiều, Cần Thơ")]
         )
     }
 
-    /// What the civil registry needs for the civil-status procedures, derived without randomness.
+    /// What the civil registry needs for the civil-status procedures, derived without randomness:
+    /// the flat registry record, dates `dd.MM.yyyy`, addresses as area codes and a detail line.
     static func civilStatus(_ procedure: Procedure, dossier: String, applicant: String, identity: String) -> DossierData.CivilStatus? {
         guard procedure.field.code == "HT" else { return nil }
         let interconnect = procedure.module.map { "\($0)-\(dossier)" }
+        let address = JSONValue.object(["maTinh": .string("92"), "maHuyen": .string("916"), "maXa": .string("31117"), "dcChiTiet": .string("Khu vực 3, phường Ninh Kiều")])
+        let family = String(applicant.split(separator: " ").first ?? "")
         switch procedure.module {
         case "LTKS":
-            return .init(module: "KS", interconnectCode: interconnect, record: .object([
-                "hoTen": .string("\(applicant.split(separator: " ").first ?? "") Minh An"), "gioiTinh": .string("1"),
-                "ngaySinh": .string("01/07/2025"), "noiSinh": .string("Bệnh viện Phụ sản thành phố Cần Thơ"),
-                "meHoTen": .string(applicant), "meSoDinhDanh": .string(identity), "quocTich": .string("VN"),
+            return .init(module: "LTKS", interconnectCode: interconnect, registrationOffice: "31117", record: .object([
+                "nksHoTen": .string("\(family) Minh An"), "nksGioiTinh": .number(1), "nksNgaySinh": .string("01.07.2025"),
+                "nksNoiSinh": address, "nksQuocTich": .string("VN"),
+                "meHoTen": .string(applicant), "meSoDinhDanh": .string(identity), "meNoiCuTru": address,
+                "nycHoTen": .string(applicant), "nycSoDinhDanh": .string(identity), "ngayDangKy": .string("11.07.2025"),
             ]))
         case "LTKT":
-            return .init(module: "KT", interconnectCode: interconnect, record: .object([
-                "hoTen": .string(applicant), "soDinhDanh": .string(identity), "ngayChet": .string("05/07/2025"),
-                "noiChet": .string("Ninh Kiều, Cần Thơ"), "nguyenNhan": .string("Bệnh"),
+            return .init(module: "LTKT", interconnectCode: interconnect, registrationOffice: "31117", record: .object([
+                "nktHoTen": .string(applicant), "nktSoDinhDanh": .string(identity), "nktNgayChet": .string("05.07.2025"),
+                "nktNoiChet": address, "nktNguyenNhan": .string("Bệnh"),
+                "nycHoTen": .string("\(family) Văn Bình"), "ngayDangKy": .string("11.07.2025"),
             ]))
         default:
-            return .init(module: "TLHT", record: .object([
-                "loaiGiayTo": .string("Trích lục khai sinh"), "soBanSao": .number(2), "nguoiYeuCau": .string(applicant),
+            return .init(module: "LTKH", registrationOffice: "31117", record: .object([
+                "chongHoTen": .string(applicant), "chongSoDinhDanh": .string(identity), "chongNoiCuTru": address,
+                "voHoTen": .string("\(family) Thị Lan"), "voNgaySinh": .string("02.03.1998"), "ngayDangKy": .string("11.07.2025"),
             ]))
         }
     }
@@ -167,15 +180,21 @@ package struct SampleTraffic: Sendable {
         case .resolved:
             data.finishedAt = time
             if let interconnect = data.interconnect {
+                let identity = String(format: "0922%08d", sequence)
+                var record: [String: JSONValue] = ["soDinhDanh": .string(identity), "ngayDangKy": .string("11.07.2025")]
+                if case .object(let registered)? = data.civilStatus?.record { record.merge(registered) { $1 } }
                 data.interconnect?.result = .init(
-                    identityNumber: String(format: "0922%08d", sequence), registrationNumber: "\(sequence)/2025", book: "01/2025", page: String(sequence % 500 + 1),
-                    documentCode: "\(interconnect.dossierNumber)-KQ", certificateBase64: Data("%PDF-1.4 \(data.dossierCode)".utf8).base64EncodedString()
+                    identityNumber: identity, registrationNumber: "\(sequence)/2025", book: "01/2025", page: String(sequence % 500 + 1),
+                    documentCode: "\(interconnect.dossierNumber)-KQ", certificateBase64: Data("%PDF-1.4 \(data.dossierCode)".utf8).base64EncodedString(),
+                    record: .object(record)
                 )
             }
         case .resultReturned:
             data.finishedAt = time.addingTimeInterval(-3600)
             data.returnedAt = time
-        case .feeRequested: data.fees = [.init(name: "Lệ phí", amount: 50_000)]
+            data.resultDocuments = [.init(name: "Kết quả giải quyết \(data.procedure.name)", code: "KQ01", id: "KQ-\(sequence)",
+                                          url: "https://motcua.cantho.gov.vn/files/\(data.dossierCode)/ketqua.pdf", resultCode: "KQ-\(data.dossierCode)")]
+        case .feeRequested: data.fees = [.init(name: "Lệ phí", amount: 50_000, code: "LP01", collection: "1", kind: "1")]
         default: break
         }
         let id = String(format: "evt-%016llx-%06d", seed, sequence)

@@ -55,7 +55,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("emc", "Status", JSONValue.string("1")),
+        ("emc", "Status", JSONValue.number(1)),
+        ("emc", "SiteId", JSONValue.string("9201")),
+        ("vbdlis", "TinhId", JSONValue.string("92")),
+        ("vbdlis", "NgayTiepNhan", JSONValue.string("11/07/2025 09:00:00")),
         ("emc", "User", JSONValue.object(["ID_local": .string("x")])),
         ("hotich", "ngayTiepNhan", JSONValue.string("2025-07-11 08:30:00")),
         ("hotich", "data", JSONValue.object(["hoTich": .object([:])])),
@@ -63,7 +66,10 @@ import Testing
     ])
     func aDriftedRequestFailsTheContractCheckAndTheMockRefusesIt(system: String, field: String, drifted: JSONValue) async throws {
         let requests = try await Self.capture()
-        var request = try #require(requests.first { $0.system == system })
+        var request = try #require(requests.first { request in
+            guard request.system == system, case .object(let body) = request.body else { return false }
+            return body[field] != nil
+        })
         guard case .object(var body) = request.body else { Issue.record("not an object"); return }
         body[field] = drifted
         request.body = .object(body)
@@ -72,7 +78,9 @@ import Testing
 
         let mocks = try await MockSystems.start(logger: Logger(label: "drift"))
         let transport = AsyncHTTPTransport(connectionsPerHost: 1)
-        let base = try #require(mocks.urls[TargetName(system)])
+        // The mock's address, with the path its connection's baseURL adds (`/api/vbdlis`).
+        let basePath = try #require(ContractFixtures.baseURLs[system].flatMap { URL(string: $0)?.path })
+        let base = try #require(mocks.urls[TargetName(system)]) + basePath
         var headers = [("Content-Type", "application/json")]
         switch system {
         case "dvcqg":

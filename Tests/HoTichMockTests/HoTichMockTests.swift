@@ -7,11 +7,13 @@ import Logging
 import MockSupport
 import Testing
 
-/// The civil-registry mock over real HTTP: OAuth2 tokens, duplicates, every documented violation.
+/// The civil-registry mock over real HTTP: no auth by default, duplicates, the result poll,
+/// every documented violation and the old shapes refused.
 @Suite(.serialized) struct HoTichMockTests {
     static var registration: [String: Any] { [
-        "maDonVi": "000.00.12.H13", "module": "TLHT", "maHoSoMCDT": "000.00.12.H13-250711-00042",
-        "ngayTiepNhan": "11/07/2025 08:30:00", "data": #"{"hoTich":{"loaiGiayTo":"Trích lục khai sinh"}}"#, "fileDinhKem": [[String: Any]](),
+        "maDonVi": "31117", "module": "LTKS", "maHoSoLT": "LTKS-92-250712-000211", "maHoSoMCDT": "000.00.31.H13-250712-00211",
+        "ngayTiepNhan": "12/07/2025 08:30:00", "data": #"{"nksHoTen":"Trần Minh Khang","nksNgaySinh":"02.07.2025","meNoiCuTru":{"maTinh":"92","maHuyen":"916","maXa":"31117","dcChiTiet":"Khu vực 3"}}"#,
+        "fileDinhKem": [["id": 88101, "loaiGiayTo": 1, "tenGiayTo": "Tờ khai", "tenTepDinhKem": "tokhai.pdf", "huyGiayTo": 0, "duLieuTepDinhKem": "JVBERi0xLjQ="]],
     ] }
 
     struct Client {
@@ -27,62 +29,74 @@ import Testing
             try #require(AnswerReading.text("access_token", in: try await token().body))
         }
 
-        func register(_ body: [String: Any], token: String?) async throws -> (Int, [String: Any]) {
+        func post(_ path: String, _ body: [String: Any], token: String? = nil) async throws -> (Int, [String: Any]) {
             var headers = [("Content-Type", "application/json")]
             if let token { headers.append(("Authorization", "Bearer \(token)")) }
-            let response = try await http.send(OutboundRequest(url: base + "/api/hotich/NhanDKHT", headers: headers, body: Array(try JSONSerialization.data(withJSONObject: body))))
+            let response = try await http.send(OutboundRequest(url: base + path, headers: headers, body: Array(try JSONSerialization.data(withJSONObject: body))))
             return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:])
         }
-    }
 
-    func withMock(_ body: (Client, HoTichMock) async throws -> Void) async throws {
-        let mock = HoTichMock(clientSecret: "dev-secret")
-        try await MockSystems.withServer(mock.server) { base, http in try await body(Client(base: base, http: http), mock) }
-    }
-
-    @Test func issuesTokensOnlyForTheRightClient() async throws {
-        try await withMock { client, _ in
-            #expect(try await client.token(secret: "wrong").status == 401)
-            let good = try await client.token()
-            #expect(good.status == 200)
-            #expect(AnswerReading.text("token_type", in: good.body) == "Bearer")
+        func register(_ body: [String: Any], token: String? = nil) async throws -> (Int, [String: Any]) {
+            try await post("/api/hotich/NhanDKHT", body, token: token)
         }
+    }
+
+    func withMock(_ mock: HoTichMock = HoTichMock(), _ body: (Client, HoTichMock) async throws -> Void) async throws {
+        try await MockSystems.withServer(mock.server) { base, http in try await body(Client(base: base, http: http), mock) }
     }
 
     @Test func aSecondRegistrationOfADossierAnswersAlreadyReceived() async throws {
         try await withMock { client, _ in
-            let token = try await client.bearer()
-            let (status, first) = try await client.register(Self.registration, token: token)
-            #expect(status == 200 && first["status"] as? String == "1")
-            let (_, second) = try await client.register(Self.registration, token: token)
+            let (status, first) = try await client.register(Self.registration)
+            #expect(status == 200 && first["status"] as? String == "1", "no auth needed: \(first)")
+            let (_, second) = try await client.register(Self.registration)
             #expect(second["status"] as? String == "0")
             #expect((second["errorDescription"] as? String)?.contains("đã được tiếp nhận") == true)
         }
     }
 
-    @Test func refusesMissingAndExpiredTokens() async throws {
-        try await withMock { client, mock in
-            #expect(try await client.register(Self.registration, token: nil).0 == 401)
+    @Test func theResultPollAnswersRowsForUpToThreeCodes() async throws {
+        try await withMock { client, _ in
+            _ = try await client.register(Self.registration)
+            let (status, answer) = try await client.post("/api/hotich/KetQuaDKHT", ["maDinhDanhHoSo": ["000.00.31.H13-250712-00211", "000.00.31.H13-250712-00999"], "maTinh": "92", "module": "LTKS"])
+            #expect(status == 200 && (answer["status"] as? NSNumber)?.intValue == 1)
+            let rows = try #require(answer["value"] as? [[String: Any]])
+            #expect(rows.count == 1 && rows[0]["maHoSoMCDT"] as? String == "000.00.31.H13-250712-00211" && (rows[0]["trangThai"] as? NSNumber)?.intValue == 1)
+            let (tooMany, _) = try await client.post("/api/hotich/KetQuaDKHT", ["maDinhDanhHoSo": ["a", "b", "c", "d"], "maTinh": "92", "module": "LTKS"])
+            let (oldShape, _) = try await client.post("/api/hotich/KetQuaDKHT", ["maDinhDanhHoSo": ["a"], "maTinh": "00"])
+            #expect(tooMany == 400 && oldShape == 400)
+        }
+    }
+
+    @Test func whenATokenIsAskedForItGuardsTheRegistry() async throws {
+        try await withMock(HoTichMock(clientSecret: "dev-secret", requiresToken: true)) { client, mock in
+            #expect(try await client.token(secret: "wrong").status == 401)
+            #expect(try await client.register(Self.registration).0 == 401)
             let token = try await client.bearer()
             await mock.control.expireSessions()
             #expect(try await client.register(Self.registration, token: token).0 == 401)
+            #expect(try await client.register(Self.registration, token: try await client.bearer()).0 == 200)
         }
     }
 
     /// Each case: a field, its new value as a JSON literal (nil removes it), and the reason expected.
+    /// The shapes of the first contract (a hoTich wrapper, `{tenTep, duongDan}` papers, module KS) are among them.
     @Test(arguments: [
         ("maHoSoMCDT", nil, "missing maHoSoMCDT"),
-        ("module", "\"\"", "module is empty"),
+        ("module", "\"KS\"", "module must be one of LTKS, LTKT, LTKH"),
         ("ngayTiepNhan", "\"2025-07-11T08:30:00+07:00\"", "ngayTiepNhan must be dd/MM/yyyy HH:mm:ss"),
-        ("data", "{\"hoTich\":{}}", "data must be a string"),
-        ("data", "\"{\\\"khac\\\":1}\"", "data must hold a hoTich object"),
-        ("fileDinhKem", "[{\"duongDan\":\"x\"}]", "fileDinhKem[0]: missing tenTep"),
+        ("data", "{\"nksHoTen\":\"x\"}", "data must be a string"),
+        ("data", "\"{\\\"hoTich\\\":{\\\"hoTen\\\":\\\"x\\\"}}\"", "data must be the flat registry record"),
+        ("data", "\"{\\\"nksNgaySinh\\\":\\\"02/07/2025\\\"}\"", "data.nksNgaySinh must be dd.MM.yyyy"),
+        ("fileDinhKem", "[{\"tenTep\":\"x\",\"duongDan\":\"x\"}]", "fileDinhKem[0]: missing id"),
+        ("fileDinhKem", "[{\"id\":\"1\",\"loaiGiayTo\":1,\"huyGiayTo\":0}]", "fileDinhKem[0].id must be an integer"),
+        ("fileDinhKem", "[{\"id\":1,\"loaiGiayTo\":1,\"huyGiayTo\":1,\"tenGiayTo\":\"x\",\"tenTepDinhKem\":\"x\",\"duLieuTepDinhKem\":\"\"}]", "withdrawn papers are left out"),
     ] as [(String, String?, String)])
     func refusesEveryDocumentedViolation(field: String, value: String?, reason: String) async throws {
         try await withMock { client, mock in
             var body = Self.registration
             body[field] = try value.map { try JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) }
-            let (status, answer) = try await client.register(body, token: try await client.bearer())
+            let (status, answer) = try await client.register(body)
             #expect(status == 400)
             #expect((answer["errorDescription"] as? String)?.contains(reason) == true, "answer: \(answer)")
             let entry = try #require(await mock.control.journal.all().last)

@@ -13,7 +13,7 @@ enum BCAMapping {
         case .resultReturned: [5]
         case .supplementRequested: [2]
         case .rejected: [6]
-        case .submitted, .feeRequested, .withdrawn, .suspended: []
+        case .submitted, .feeRequested, .withdrawn, .suspended, .resultDisputed: []
         }
     }
 

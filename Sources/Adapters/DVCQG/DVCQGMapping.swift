@@ -3,22 +3,6 @@ import GatewayModel
 
 /// Our events in DVCQG's terms.
 enum DVCQGMapping {
-    /// `TrangThaiHoSo` 1–10 for each event type.
-    static func trangThaiHoSo(_ type: DossierEventType) -> Int {
-        switch type {
-        case .submitted: 1
-        case .received: 2
-        case .rejected: 3
-        case .progressed: 4
-        case .supplementRequested: 5
-        case .feeRequested: 6
-        case .withdrawn: 7
-        case .suspended: 8
-        case .resolved: 9
-        case .resultReturned: 10
-        }
-    }
-
     /// Whether this event first makes the dossier known to DVCQG (an insert) rather than
     /// updating it: an online dossier is first synced when submitted, any other when the
     /// one-stop receives or refuses it.
@@ -73,7 +57,7 @@ enum DVCQGMapping {
             TrichYeuHoSo: data.summary,
             NgayTiepNhan: date(data.receivedAt),
             NgayHenTra: date(data.appointmentAt),
-            TrangThaiHoSo: String(trangThaiHoSo(event.type)),
+            TrangThaiHoSo: String(event.type.trangThaiHoSo),
             NgayTra: date(data.returnedAt),
             NgayKetThucXuLy: date(data.finishedAt),
             NgayTuChoi: date(data.rejectedAt),
@@ -91,7 +75,7 @@ enum DVCQGMapping {
     }
 
     static func tienDo(_ event: DossierEvent) -> [TienDo] {
-        let status = String(trangThaiHoSo(event.type))
+        let status = String(event.type.trangThaiHoSo)
         return (event.data.progress ?? []).map { step in
             TienDo(
                 MaHoSo: event.dossierCode,

@@ -17,9 +17,9 @@ package struct EMCAdapter: TargetAdapter {
     private let configuration: EMCConfiguration
     private let call: JSONCall
 
-    package init(configuration: EMCConfiguration, classification: ClassificationTable, transport: any HTTPTransport) {
+    package init(configuration: EMCConfiguration, headers: [(name: String, value: String)] = [], classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
-        self.call = JSONCall(transport: transport, classification: classification, fields: .none, timeout: .milliseconds(configuration.timeoutMilliseconds))
+        self.call = JSONCall(transport: transport, classification: classification, fields: .none, timeout: .milliseconds(configuration.timeoutMilliseconds), headers: headers)
     }
 
     package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
@@ -27,7 +27,11 @@ package struct EMCAdapter: TargetAdapter {
             return .unknownOperation(operation, of: "EMC")
         }
         let body = EMCMapping.tracking(event, configuration: configuration)
-        return await call.post(body, to: configuration.baseURL + configuration.trackingPath, operation: operation, idempotencyKey: idempotencyKey)
+        let url = configuration.baseURL + configuration.trackingPath
+        switch configuration.format {
+        case .json: return await call.post(body, to: url, operation: operation, idempotencyKey: idempotencyKey)
+        case .form: return await call.postForm(body.formFields, to: url, operation: operation, idempotencyKey: idempotencyKey)
+        }
     }
 
     package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {}

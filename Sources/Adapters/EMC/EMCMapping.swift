@@ -1,39 +1,45 @@
 import AdapterSupport
 import Foundation
 import GatewayModel
-import Logging
 
 enum EMCMapping {
-    /// EMC's `Status`: 0 other, 1 received, 2 being processed, 3 result returned.
-    static func status(_ type: DossierEventType) -> Int {
-        switch type {
-        case .submitted, .received: 1
-        case .progressed, .supplementRequested, .feeRequested, .suspended, .resolved: 2
-        case .resultReturned: 3
-        case .rejected, .withdrawn: 0
+    /// EMC's `Status` from `TrangThaiHoSo`: 1, 2 → 1 received; 4 → 2 being processed;
+    /// 9, 10 → 3 result returned; anything else → 0 other. (4 "assigned" exists at EMC, but no
+    /// dossier status leads to it.)
+    static func status(_ type: DossierEventType) -> String {
+        switch type.trangThaiHoSo {
+        case 1, 2: "1"
+        case 4: "2"
+        case 9, 10: "3"
+        default: "0"
+        }
+    }
+
+    /// EMC's `Level`: 0 not an online service, 1 information only, 3 partly online, 4 fully
+    /// online. Level 2 (forms online) counts as 1; no level known is 0.
+    static func level(_ level: Int?) -> String {
+        switch level {
+        case 3: "3"
+        case 4: "4"
+        case 1, 2: "1"
+        default: "0"
         }
     }
 
     struct User: Encodable {
         var ID_local: String
         var ID_QG: String
-        var TYPE: Int
+        var TYPE: String
         var LOCATION: String
-    }
-
-    struct Transition: Encodable {
-        var event: String
-        var time: String
-        var agency: String
     }
 
     static func tracking(_ event: DossierEvent, configuration: EMCConfiguration) -> EMCTracking {
         let data = event.data
-        let online = data.channel == .online
+        let identity = data.applicant.identityNumber ?? ""
         let user = User(
-            ID_local: data.applicant.identityNumber ?? "",
-            ID_QG: data.vneidVerified == true ? (data.applicant.identityNumber ?? "") : "",
-            TYPE: data.applicant.kind == .citizen ? 1 : 2,
+            ID_local: data.applicant.accountId ?? "",
+            ID_QG: identity,
+            TYPE: identity.count == 10 ? "1" : "2",
             LOCATION: configuration.provinceCode
         )
         return EMCTracking(
@@ -43,12 +49,12 @@ enum EMCMapping {
             NameTTHC: data.procedure.name,
             MaHoSo: data.dossierCode,
             Status: status(event.type),
-            FormsReception: online ? 1 : 2,
-            FormsPayments: data.paidOnline == true ? 1 : (data.fees?.isEmpty == false ? 2 : 0),
-            Level: min(max(data.procedure.level ?? 3, 3), 4),
-            IsFromDVCQG: 0,
-            IsDVCBC: data.channel == .postal ? 1 : 0,
-            Data: EmbeddedJSON.string(Transition(event: event.type.shortName, time: VietnamTime.compact(event.time), agency: data.agencyCode)),
+            FormsReception: data.channel == .online ? "1" : "2",
+            FormsPayments: data.paidOnline == true ? "1" : (data.fees?.isEmpty == false ? "2" : "0"),
+            Level: level(data.procedure.level),
+            IsFromDVCQG: data.fromNationalPortal == true ? "1" : "0",
+            IsDVCBC: data.channel == .postal ? "1" : "0",
+            Data: "",
             User: EmbeddedJSON.string(user)
         )
     }

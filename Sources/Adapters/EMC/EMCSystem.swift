@@ -12,11 +12,12 @@ package enum EMCSystem: NationalSystem {
     /// `User` is `{ID_local, ID_QG, …}` sent as a JSON string.
     package static let sensitiveFields = ["User", "ID_local", "ID_QG"]
     package static var defaultConnection: JSONValue {
-        connectionDefaults(of: EMCConfiguration(baseURL: "", siteId: "", provinceCode: ""), without: ["baseURL", "siteId", "provinceCode"])
+        connectionDefaults(of: EMCConfiguration(baseURL: "", siteId: 0, provinceCode: ""), without: ["baseURL", "siteId", "provinceCode"])
     }
 
     package static func makeAdapter(connection: JSONValue, context: AdapterContext) throws -> any TargetAdapter {
-        EMCAdapter(configuration: try decodeConnection(EMCConfiguration.self, from: connection), classification: context.classification, transport: context.transport)
+        let configuration = try decodeConnection(EMCConfiguration.self, from: connection)
+        return EMCAdapter(configuration: configuration, headers: try configuration.headers.resolve(environment: context.environment), classification: context.classification, transport: context.transport)
     }
 
     package static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {

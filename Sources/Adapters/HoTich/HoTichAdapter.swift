@@ -1,13 +1,12 @@
 import AdapterSupport
 import Foundation
 import GatewayModel
-import Logging
 
 /// The electronic civil registry (Hệ thống đăng ký, quản lý hộ tịch, Ministry of Justice).
 ///
-/// One operation, `NhanDKHT`: hand a civil-status registration over, with the `hoTich`
-/// record sent as a JSON string in `data`. Auth is OAuth2 client credentials with a
-/// cached token. An answer saying the dossier "đã được tiếp nhận" means it is already there.
+/// One operation, `NhanDKHT`: hand a civil-status registration over, the flat registry record
+/// sent as a JSON string in `data` and the papers inline as base64. No auth unless configured.
+/// An answer saying the dossier "đã được tiếp nhận" means it is already there.
 package struct HoTichAdapter: TargetAdapter {
     package static let target: TargetName = "hotich"
     package static let receive = "NhanDKHT"
@@ -17,37 +16,32 @@ package struct HoTichAdapter: TargetAdapter {
 
     private let configuration: HoTichConfiguration
     private let call: JSONCall
-    private let tokens: TokenCache
+    private let bearer: OptionalBearer
 
-    package init(configuration: HoTichConfiguration, clientSecret: Secret, classification: ClassificationTable, transport: any HTTPTransport) {
+    package init(configuration: HoTichConfiguration, tokenRequest: ClientCredentials?, headers: [(name: String, value: String)] = [], classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
-        let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)
         self.call = JSONCall(
             transport: transport, classification: classification,
-            fields: .init(code: ["status"], message: ["errorDescription", "statusDescription"]), timeout: timeout
+            fields: .init(code: ["status"], message: ["errorDescription", "statusDescription"]),
+            timeout: .milliseconds(configuration.timeoutMilliseconds), headers: headers
         )
-        let credentials = ClientCredentials(
-            tokenURL: configuration.baseURL + configuration.tokenPath, clientID: configuration.clientId,
-            clientSecret: clientSecret, scope: configuration.scope, timeout: timeout
-        )
-        self.tokens = TokenCache { await credentials.fetch(with: transport) }
+        self.bearer = OptionalBearer(tokenRequest, transport: transport)
     }
 
     package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
         guard operation == Self.receive else {
             return .unknownOperation(operation, of: "civil-registry")
         }
-        guard let body = HoTichMapping.registration(event, configuration: configuration) else {
-            return .missingData("the event carries no civilStatus block; the civil registry needs one")
+        let body: HoTichRegistration
+        switch HoTichMapping.registration(event, configuration: configuration) {
+        case .success(let registration): body = registration
+        case .failure(let refusal): return .missingData(refusal.detail)
         }
-        let token = try await tokens.token()
-        return await call.post(
-            body, to: configuration.baseURL + configuration.receivePath, operation: operation,
-            idempotencyKey: idempotencyKey, headers: [("Authorization", "Bearer \(token)")]
-        )
+        let headers = try await bearer.headers()
+        return await call.post(body, to: configuration.baseURL + configuration.receivePath, operation: operation, idempotencyKey: idempotencyKey, headers: headers)
     }
 
     package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
-        await tokens.invalidate(usedSince: callStarted)
+        await bearer.invalidate(usedSince: callStarted)
     }
 }

@@ -68,32 +68,45 @@ public actor TokenCache {
     }
 }
 
-/// OAuth2 client credentials (RFC 6749 §4.4): `client_id` and `client_secret` in HTTP Basic,
-/// `grant_type=client_credentials` in the form body; answer `{access_token, expires_in, token_type}`.
+/// An OAuth2 token request (RFC 6749): client credentials (§4.4) or the resource owner's
+/// password (§4.3, as ILIS asks). `client_id` and `client_secret` go in HTTP Basic, the grant in
+/// the form body; the answer is `{access_token, expires_in, token_type}`.
 public struct ClientCredentials: Sendable {
+    public enum Grant: Sendable {
+        case clientCredentials
+        case password(username: String, password: Secret)
+    }
+
     public let tokenURL: String
     public let clientID: String
-    public let clientSecret: Secret
+    public let clientSecret: Secret?
+    public let grant: Grant
     public let scope: String?
     public let timeout: Duration
 
-    public init(tokenURL: String, clientID: String, clientSecret: Secret, scope: String? = nil, timeout: Duration) {
+    public init(tokenURL: String, clientID: String, clientSecret: Secret?, grant: Grant = .clientCredentials, scope: String? = nil, timeout: Duration) {
         self.tokenURL = tokenURL
         self.clientID = clientID
         self.clientSecret = clientSecret
+        self.grant = grant
         self.scope = scope
         self.timeout = timeout
     }
 
     public func fetch(with transport: any HTTPTransport) async -> Result<AccessToken, AuthenticationFailure> {
-        var form = "grant_type=client_credentials"
-        if let scope, let encoded = scope.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { form += "&scope=\(encoded)" }
-        let basic = Data("\(clientID):\(clientSecret.value)".utf8).base64EncodedString()
-        let request = OutboundRequest(
-            url: tokenURL,
-            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(basic)")],
-            body: Array(form.utf8), timeout: timeout
-        )
+        var form: [(name: String, value: String)]
+        switch grant {
+        case .clientCredentials: form = [("grant_type", "client_credentials")]
+        case .password(let username, let password): form = [("grant_type", "password"), ("username", username), ("password", password.value)]
+        }
+        if let scope { form.append(("scope", scope)) }
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/x-www-form-urlencoded")]
+        if let clientSecret {
+            headers.append(("Authorization", "Basic \(Data("\(clientID):\(clientSecret.value)".utf8).base64EncodedString())"))
+        } else {
+            form.append(("client_id", clientID))
+        }
+        let request = OutboundRequest(url: tokenURL, headers: headers, body: Array(FormEncoding.encode(form).utf8), timeout: timeout)
         let response: InboundResponse
         do {
             response = try await transport.send(request)
@@ -106,5 +119,78 @@ public struct ClientCredentials: Sendable {
         }
         let lifetime = answer.text("expires_in").flatMap(Double.init)
         return .success(AccessToken(value: token, lifetimeSeconds: lifetime))
+    }
+}
+
+/// How a system that may sit behind an OAuth2 token endpoint signs in, as `connection` says:
+/// `auth` is `none` (what public clients do for VBDLIS and the civil registry),
+/// `client-credentials`, or `password` (ILIS).
+public struct OAuth2Settings: Codable, Sendable, Equatable {
+    public enum Auth: String, Codable, Sendable {
+        case none
+        case clientCredentials = "client-credentials"
+        case password
+    }
+
+    public var auth: Auth
+    /// The token endpoint's full URL.
+    public var tokenURL: String?
+    public var clientId: String?
+    public var clientSecret: SecretSource?
+    /// For the password grant.
+    public var username: String?
+    public var password: SecretSource?
+    public var scope: String?
+
+    public init(auth: Auth = .none, tokenURL: String? = nil, clientId: String? = nil, clientSecret: SecretSource? = nil, username: String? = nil, password: SecretSource? = nil, scope: String? = nil) {
+        self.auth = auth
+        self.tokenURL = tokenURL
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.username = username
+        self.password = password
+        self.scope = scope
+    }
+
+    /// The token request these settings make, secrets read; none when `auth` is `none`.
+    /// - Throws: `ConfigurationError` naming what the chosen grant lacks, under `target`.
+    public func tokenRequest(for target: TargetName, environment: [String: String], timeout: Duration) throws -> ClientCredentials? {
+        let prefix = "targets.\(target).connection"
+        switch auth {
+        case .none:
+            return nil
+        case .clientCredentials:
+            guard let tokenURL, let clientId, let clientSecret else {
+                throw ConfigurationError("\(prefix): client-credentials auth needs tokenURL, clientId and clientSecret")
+            }
+            return ClientCredentials(tokenURL: tokenURL, clientID: clientId, clientSecret: try clientSecret.resolve(environment: environment), scope: scope, timeout: timeout)
+        case .password:
+            guard let tokenURL, let clientId, let username, let password else {
+                throw ConfigurationError("\(prefix): password auth needs tokenURL, clientId, username and password")
+            }
+            return ClientCredentials(
+                tokenURL: tokenURL, clientID: clientId, clientSecret: try clientSecret?.resolve(environment: environment),
+                grant: .password(username: username, password: try password.resolve(environment: environment)), scope: scope, timeout: timeout
+            )
+        }
+    }
+}
+
+/// A token cache for an optional OAuth2 sign-in, and the header it adds to a call.
+public struct OptionalBearer: Sendable {
+    public let tokens: TokenCache?
+
+    public init(_ request: ClientCredentials?, transport: any HTTPTransport) {
+        tokens = request.map { request in TokenCache { await request.fetch(with: transport) } }
+    }
+
+    /// `Authorization: Bearer …` when there is a sign-in; nothing otherwise.
+    public func headers() async throws(AuthenticationFailure) -> [(name: String, value: String)] {
+        guard let tokens else { return [] }
+        return [("Authorization", "Bearer \(try await tokens.token())")]
+    }
+
+    public func invalidate(usedSince callStarted: ContinuousClock.Instant) async {
+        await tokens?.invalidate(usedSince: callStarted)
     }
 }

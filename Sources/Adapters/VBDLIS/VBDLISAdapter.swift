@@ -1,37 +1,35 @@
 import AdapterSupport
 import Foundation
 import GatewayModel
-import Logging
 
-/// The land information system (VBDLIS), reached through the province's LGSP.
+/// The land information system (VBDLIS), or its sibling ILIS, directly or through the LGSP.
 ///
 /// Operations: `tiepnhan` (hand a land dossier over, attachments inline as base64),
-/// `capnhattrangthaibosunghoso` (supplement requested) and `capnhattrangthaitraketquahoso`
-/// (result returned). Auth is OAuth2 client credentials with a cached token, or none,
-/// as configured. An answer saying "đã tồn tại" means the dossier is already there.
+/// `capnhattrangthaibosunghoso` (supplement requested), `capnhattrangthaitraketquahoso`
+/// (result returned) and `phanhoihososaiketqua` (the one-stop reports a wrong result). No
+/// auth unless configured: OAuth2 client credentials at an LGSP, or ILIS's password grant.
 package struct VBDLISAdapter: TargetAdapter {
     package static let target: TargetName = "vbdlis"
     package static let handOver = "tiepnhan"
     package static let supplement = "capnhattrangthaibosunghoso"
     package static let returnResult = "capnhattrangthaitraketquahoso"
+    package static let disputeResult = "phanhoihososaiketqua"
 
     package var target: TargetName { Self.target }
-    package var operations: Set<String> { [Self.handOver, Self.supplement, Self.returnResult] }
+    package var operations: Set<String> { [Self.handOver, Self.supplement, Self.returnResult, Self.disputeResult] }
 
     private let configuration: VBDLISConfiguration
     private let call: JSONCall
-    private let tokens: TokenCache?
+    private let bearer: OptionalBearer
 
-    package init(configuration: VBDLISConfiguration, clientSecret: Secret?, classification: ClassificationTable, transport: any HTTPTransport) {
+    /// - Parameters:
+    ///   - tokenRequest: the OAuth2 sign-in, when the deployment has one.
+    ///   - headers: `connection.headers`, secrets read.
+    package init(configuration: VBDLISConfiguration, tokenRequest: ClientCredentials?, headers: [(name: String, value: String)] = [], classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
         let timeout = Duration.milliseconds(configuration.timeoutMilliseconds)
-        self.call = JSONCall(transport: transport, classification: classification, fields: .init(code: ["data"], message: ["status.message"]), timeout: timeout)
-        if configuration.auth == .clientCredentials, let clientSecret, let tokenURL = configuration.tokenURL, let clientId = configuration.clientId {
-            let credentials = ClientCredentials(tokenURL: tokenURL, clientID: clientId, clientSecret: clientSecret, scope: configuration.scope, timeout: timeout)
-            self.tokens = TokenCache { await credentials.fetch(with: transport) }
-        } else {
-            self.tokens = nil
-        }
+        self.call = JSONCall(transport: transport, classification: classification, fields: .init(code: ["data"], message: ["status.message"]), timeout: timeout, headers: headers)
+        self.bearer = OptionalBearer(tokenRequest, transport: transport)
     }
 
     package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
@@ -44,15 +42,19 @@ package struct VBDLISAdapter: TargetAdapter {
             body = handOver
         case Self.supplement: body = VBDLISMapping.supplement(event)
         case Self.returnResult: body = VBDLISMapping.returnResult(event)
+        case Self.disputeResult:
+            guard let dispute = VBDLISMapping.disputeResult(event) else {
+                return .missingData("the event says nothing (data.note) about what is wrong with the result")
+            }
+            body = dispute
         default:
             return .unknownOperation(operation, of: "VBDLIS")
         }
-        var headers: [(name: String, value: String)] = []
-        if let tokens { headers.append(("Authorization", "Bearer \(try await tokens.token())")) }
-        return await call.post(body, to: configuration.baseURL + "/" + operation, operation: operation, idempotencyKey: idempotencyKey, headers: headers)
+        let headers = try await bearer.headers()
+        return await call.post(body, to: configuration.url(of: operation), operation: operation, idempotencyKey: idempotencyKey, headers: headers)
     }
 
     package func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
-        await tokens?.invalidate(usedSince: callStarted)
+        await bearer.invalidate(usedSince: callStarted)
     }
 }

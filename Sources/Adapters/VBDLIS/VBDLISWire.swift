@@ -1,33 +1,35 @@
 import AdapterSupport
 import Foundation
 import GatewayModel
-import Logging
 
-/// VBDLIS's request bodies.
+/// VBDLIS's request bodies: integer area ids, `DienTich` as text, ISO 8601 local dates, and
+/// `null` where real clients leave a value out.
 extension VBDLISMapping {
     struct HandOver: Encodable {
         var LaQuyTrinhCapTinh: Bool
-        var TinhId: String
-        var HuyenId: String
-        var XaId: String
+        var TinhId: Int
+        var HuyenId: Int
+        var XaId: Int
+        /// The dossier code (MaHoSo), as real clients send it.
         var SoBienNhan: String
-        var MaHoSoMotCua: String
-        var NguoiTiepNhan: String
+        var MaHoSoMotCua: Nullable<String>
+        /// The receiving officer's user name.
+        var NguoiTiepNhan: Nullable<String>
         var NgayTiepNhan: String
-        var NgayHenTra: String
-        var DiaChiTaiSan: String
+        var NgayHenTra: Nullable<String>
+        var DiaChiTaiSan: Nullable<String>
         var ThongTinNguoiNopDon: Applicant
         var ThongTinQuyTrinh: Workflow
-        var ThongTinThuaDat: [Parcel]
+        var ThongTinThuaDat: Nullable<[Parcel]>
         var DanhSachGiayToDinhKem: [Attachment]
     }
 
     struct Applicant: Encodable {
         var HoTen: String
-        var SoChungMinh: String
-        var DiaChiChiTiet: String
-        var SoDienThoai: String
-        var Email: String
+        var SoChungMinh: Nullable<String>
+        var DiaChiChiTiet: Nullable<String>
+        var SoDienThoai: Nullable<String>
+        var Email: Nullable<String>
     }
 
     struct Workflow: Encodable {
@@ -35,21 +37,22 @@ extension VBDLISMapping {
         var TenQuyTrinh: String
     }
 
-    struct Parcel: Encodable {
+    struct Parcel: Encodable, Sendable {
         var SoThuTuThua: String
         var SoHieuBanDo: String
-        var DienTich: Double
+        /// Square metres, as text.
+        var DienTich: String
         var DiaChiChiTiet: String
     }
 
-    struct Attachment: Encodable {
+    struct Attachment: Encodable, Sendable {
         var TenGiayTo: String
         var SoBanChinh: Int
         var SoBanSao: Int
         var TapTin: File
     }
 
-    struct File: Encodable {
+    struct File: Encodable, Sendable {
         var name: String
         /// Base64.
         var data: String
@@ -57,13 +60,23 @@ extension VBDLISMapping {
 
     struct Supplement: Encodable {
         var SoBienNhan: String
-        var NgayHenTraMoi: String
+        var NgayHenTraMoi: Nullable<String>
+        /// `""` when the one-stop gave no note.
         var GhiChu: String
-        var DanhSachGiayToBoSung: [String]
+        /// The papers asked for; `null` when the event names none. The row shape is not known
+        /// from any client: the gateway sends the attachment rows of `tiepnhan`.
+        var DanhSachGiayToBoSung: Nullable<[Attachment]>
     }
 
     struct ReturnResult: Encodable {
         var SoBienNhan: String
         var NgayTra: String
+    }
+
+    /// The one-stop reports that the result VBDLIS returned is wrong.
+    struct DisputeResult: Encodable {
+        var SoBienNhan: String
+        var NoiDung: String
+        var DanhSachGiayToDinhKem: Nullable<[Attachment]>
     }
 }

@@ -4,6 +4,12 @@ import Foundation
 ///
 /// Rules are tried in order; the first whose every given condition holds decides.
 public struct ClassificationTable: Codable, Sendable {
+    /// What a rule rests on: an answer seen in real clients' code, or our own design choice.
+    public enum Basis: String, Codable, Sendable {
+        case verified
+        case assumed
+    }
+
     public struct Rule: Codable, Sendable {
         /// HTTP statuses: exact codes (`"404"`) or classes (`"5xx"`).
         public var status: [String]?
@@ -15,23 +21,32 @@ public struct ClassificationTable: Codable, Sendable {
         }
         /// `message` folded once, not on every answer.
         private(set) var foldedMessage: String?
+        /// Other answer fields (dotted paths, `status.success`) and the texts one of which each must hold.
+        public var fields: [String: [String]]?
         /// The operations this rule applies to; all when absent.
         public var operations: [String]?
         public var verdict: Verdict
+        /// The `dlq.error.class` recorded when this rule fails a call; `http-<status>` when absent.
+        public var errorClass: ErrorClass?
+        /// Whether real clients show this answer, or the rule is our guess.
+        public var basis: Basis?
         /// Why the rule exists, for whoever edits the table.
         public var note: String?
 
-        public init(status: [String]? = nil, code: [String]? = nil, message: String? = nil, operations: [String]? = nil, verdict: Verdict, note: String? = nil) {
+        public init(status: [String]? = nil, code: [String]? = nil, message: String? = nil, fields: [String: [String]]? = nil, operations: [String]? = nil, verdict: Verdict, errorClass: ErrorClass? = nil, basis: Basis? = nil, note: String? = nil) {
             self.status = status
             self.code = code
             self.message = message
+            self.fields = fields
             self.operations = operations
             self.verdict = verdict
+            self.errorClass = errorClass
+            self.basis = basis
             self.note = note
             self.foldedMessage = message.map(VietnameseText.fold)
         }
 
-        enum CodingKeys: String, CodingKey { case status, code, message, operations, verdict, note }
+        enum CodingKeys: String, CodingKey { case status, code, message, fields, operations, verdict, errorClass, basis, note }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -39,11 +54,20 @@ public struct ClassificationTable: Codable, Sendable {
                 status: try container.decodeIfPresent([String].self, forKey: .status),
                 code: try container.decodeIfPresent([String].self, forKey: .code),
                 message: try container.decodeIfPresent(String.self, forKey: .message),
+                fields: try container.decodeIfPresent([String: [String]].self, forKey: .fields),
                 operations: try container.decodeIfPresent([String].self, forKey: .operations),
                 verdict: try container.decode(Verdict.self, forKey: .verdict),
+                errorClass: try container.decodeIfPresent(ErrorClass.self, forKey: .errorClass),
+                basis: try container.decodeIfPresent(Basis.self, forKey: .basis),
                 note: try container.decodeIfPresent(String.self, forKey: .note)
             )
         }
+    }
+
+    /// An answer's verdict and the rule that gave it; no rule when `otherwise` decided.
+    public struct Judgement: Sendable {
+        public var verdict: Verdict
+        public var rule: Rule?
     }
 
     public var system: String
@@ -75,8 +99,15 @@ public struct ClassificationTable: Codable, Sendable {
     /// never read as bad data or as an expired session. A rule's `reauthenticate` holds only for
     /// 401 or 403, or when the rule names the session in its message: a bare body code is not
     /// enough to sign in again.
-    public func classify(status: Int, code: String?, message: String?, operation: String? = nil) -> Verdict {
-        if Self.statusAloneIsRetryable(status) { return .retryable }
+    public func classify(status: Int, code: String?, message: String?, fields: [String: String] = [:], operation: String? = nil) -> Verdict {
+        judge(status: status, code: code, message: message, fields: fields, operation: operation).verdict
+    }
+
+    /// The verdict for an answer with the rule that gave it.
+    /// - Parameters:
+    ///   - fields: the answer's texts at the paths `fieldPaths` names.
+    public func judge(status: Int, code: String?, message: String?, fields: [String: String] = [:], operation: String? = nil) -> Judgement {
+        if Self.statusAloneIsRetryable(status) { return Judgement(verdict: .retryable) }
         // Folded at most once, and only when a rule with a message pattern is reached.
         var foldedMessage: String??
         for rule in rules {
@@ -85,14 +116,22 @@ public struct ClassificationTable: Codable, Sendable {
             if let codes = rule.code {
                 guard let code, codes.contains(code) else { continue }
             }
+            if let conditions = rule.fields, !conditions.allSatisfy({ path, texts in fields[path].map(texts.contains) ?? false }) { continue }
             if let pattern = rule.foldedMessage {
                 if foldedMessage == nil { foldedMessage = .some(message.map(VietnameseText.fold)) }
                 guard let folded = foldedMessage ?? nil, folded.contains(pattern) else { continue }
             }
             if rule.verdict == .reauthenticate, status != 401, status != 403, rule.message == nil { continue }
-            return rule.verdict
+            return Judgement(verdict: rule.verdict, rule: rule)
         }
-        return otherwise
+        return Judgement(verdict: otherwise)
+    }
+
+    /// Every answer field some rule's `fields` names, for the caller to read once per answer.
+    public var fieldPaths: [String] {
+        var paths: [String] = []
+        for rule in rules { for path in (rule.fields ?? [:]).keys.sorted() where !paths.contains(path) { paths.append(path) } }
+        return paths
     }
 
     /// Statuses that mean "not now" for any system: redirects, timeouts, throttling, server errors.

@@ -19,6 +19,9 @@ public struct ErrorClass: RawRepresentable, Hashable, Codable, Sendable, CustomS
     public static let authentication = ErrorClass(rawValue: "authentication")
     /// The system refused the gateway's sign-in (a wrong password, a locked account).
     public static let loginRefused = ErrorClass(rawValue: "login-refused")
+    /// An accepted (2xx) answer that no rule of the system's table recognises: dead-lettered with
+    /// the answer rather than retried blindly, so an operator can teach the table and replay.
+    public static let unrecognisedAnswer = ErrorClass(rawValue: "unrecognised-answer")
     /// The token endpoint refused the gateway's credentials.
     public static let tokenRefused = ErrorClass(rawValue: "token-refused")
 

@@ -40,11 +40,24 @@ public enum AnswerReading {
 /// An answer body parsed once, then read field by field.
 public struct AnswerBody {
     private let value: Any?
+    /// The body's own text when it is not JSON (some systems answer `Cập nhật thành công` bare).
+    public let plainText: String?
 
-    /// Parses `body`; a body that is not JSON reads as having no fields.
+    /// Parses `body`; a body that is not JSON reads as having no fields, and as its text when
+    /// that is short enough to be a message.
     public init(_ body: [UInt8]) {
-        value = try? JSONSerialization.jsonObject(with: Data(body))
+        value = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+        if value == nil, body.count <= 2048 {
+            let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            plainText = text.isEmpty ? nil : text
+        } else if let string = value as? String {
+            plainText = string
+        } else {
+            plainText = nil
+        }
     }
+
+    private static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
 
     /// The text at a dotted path (`status.code`), whether the system sent a string or a number.
     public func text(_ path: String) -> String? {
@@ -55,6 +68,7 @@ public struct AnswerBody {
         }
         switch current {
         case let string as String: return string
+        case let number as NSNumber where ObjectIdentifier(type(of: number)) == Self.booleanClass: return number.boolValue ? "true" : "false"
         case let number as NSNumber: return number.stringValue
         default: return nil
         }

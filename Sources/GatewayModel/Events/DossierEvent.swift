@@ -39,12 +39,33 @@ public enum DossierEventType: String, Codable, Sendable, CaseIterable {
     case suspended = "vn.gov.motcua.dossier.suspended"
     case resolved = "vn.gov.motcua.dossier.resolved"
     case resultReturned = "vn.gov.motcua.dossier.result-returned"
+    /// The one-stop found the result a national system returned to be wrong, and says so
+    /// (VBDLIS's `phanhoihososaiketqua`). Since contract 1.1.0.
+    case resultDisputed = "vn.gov.motcua.dossier.result-disputed"
 
     /// The short name used in routing tables and summaries, e.g. `received`.
     public var shortName: String { String(rawValue.dropFirst("vn.gov.motcua.dossier.".count)) }
 
     public init?(shortName: String) {
         self.init(rawValue: "vn.gov.motcua.dossier." + shortName)
+    }
+
+    /// The dossier status code the national systems share (`TrangThaiHoSo`): 1 newly registered,
+    /// 2 received, 3 not received, 4 being processed, 5 supplement requested, 6 financial
+    /// obligation, 7 withdrawn, 8 stopped, 9 processed, 10 result returned.
+    public var trangThaiHoSo: Int {
+        switch self {
+        case .submitted: 1
+        case .received: 2
+        case .rejected: 3
+        case .progressed: 4
+        case .supplementRequested: 5
+        case .feeRequested: 6
+        case .withdrawn: 7
+        case .suspended: 8
+        case .resolved: 9
+        case .resultReturned, .resultDisputed: 10
+        }
     }
 }
 
@@ -72,10 +93,19 @@ public struct DossierData: Codable, Sendable, Equatable {
     public var paidOnline: Bool?
     public var digitised: Bool?
     public var vneidVerified: Bool?
+    /// Filed through the National Public Service Portal rather than the province's own. Since 1.1.0.
+    public var fromNationalPortal: Bool?
+    /// The user name of the officer who received the dossier at the one-stop (VBDLIS's
+    /// `NguoiTiepNhan`). Since 1.1.0.
+    public var receivingOfficer: String?
+    /// The national databases the dossier was checked against (DVCQG's `DSKetNoiCSDL`, `MaCSDL`). Since 1.1.0.
+    public var connectedDatabases: [String]?
     public var note: String?
     /// Processing steps recorded since the previous event (progress rows).
     public var progress: [ProgressStep]?
     public var documents: [Document]?
+    /// The result papers issued (DVCQG's `DanhSachGiayToKetQua`). Since 1.1.0.
+    public var resultDocuments: [ResultDocument]?
     public var fees: [Fee]?
     /// For civil-status procedures: what the civil registry needs.
     public var civilStatus: CivilStatus?
@@ -156,6 +186,8 @@ public struct DossierData: Codable, Sendable, Equatable {
         }
 
         public var kind: Kind
+        /// The applicant's account at the one-stop (EMC's `ID_local`). Since 1.1.0.
+        public var accountId: String?
         public var fullName: String
         public var identityType: IdentityType?
         public var identityNumber: String?
@@ -195,22 +227,68 @@ public struct DossierData: Codable, Sendable, Equatable {
     }
 
     public struct Document: Codable, Sendable, Equatable {
+        /// The paper's name (TenGiayTo).
         public var name: String
+        /// MaThanhPhanHoSo: the procedure's component this paper is.
         public var code: String?
         public var url: String?
-        /// The file itself, base64, for systems that take attachments inline (VBDLIS).
+        /// The file itself, base64, for systems that take attachments inline (VBDLIS, the civil registry).
         public var contentBase64: String?
         /// Originals and copies handed in.
         public var originals: Int?
         public var copies: Int?
+        /// The one-stop's id of the file (TepDinhKemId; the civil registry's `id`). Since 1.1.0.
+        public var id: Int?
+        /// The file's own name, when it differs from the paper's (TenTepDinhKem). Since 1.1.0.
+        public var fileName: String?
+        /// The civil registry's paper type (`loaiGiayTo`). Since 1.1.0.
+        public var kind: Int?
+        /// Withdrawn or cancelled: sent flagged to DVCQG (`IsDeleted`), left out for the civil registry. Since 1.1.0.
+        public var deleted: Bool?
+        /// DuocSoHoa, DuocTaiSuDung, DuocLayTuKhoDMQG: digitised, reused from an earlier result,
+        /// taken from the national document store. Since 1.1.0.
+        public var digitised: Bool?
+        public var reused: Bool?
+        public var fromNationalStore: Bool?
+        /// MaKetQuaThayThe: the earlier result this paper stands in for. Since 1.1.0.
+        public var replacesResult: String?
 
-        public init(name: String, code: String? = nil, url: String? = nil, contentBase64: String? = nil, originals: Int? = nil, copies: Int? = nil) {
+        public init(
+            name: String, code: String? = nil, url: String? = nil, contentBase64: String? = nil, originals: Int? = nil, copies: Int? = nil,
+            id: Int? = nil, fileName: String? = nil, kind: Int? = nil, deleted: Bool? = nil
+        ) {
             self.name = name
             self.code = code
             self.url = url
             self.contentBase64 = contentBase64
             self.originals = originals
             self.copies = copies
+            self.id = id
+            self.fileName = fileName
+            self.kind = kind
+            self.deleted = deleted
+        }
+    }
+
+    /// A result paper the dossier's handling issued.
+    public struct ResultDocument: Codable, Sendable, Equatable {
+        /// TenGiayTo.
+        public var name: String
+        /// MaThanhPhanHoSo.
+        public var code: String?
+        /// GiayToId.
+        public var id: String?
+        /// DuongDanTepTinKetQua: where the national system downloads it.
+        public var url: String?
+        /// MaGiayToKetQua.
+        public var resultCode: String?
+
+        public init(name: String, code: String? = nil, id: String? = nil, url: String? = nil, resultCode: String? = nil) {
+            self.name = name
+            self.code = code
+            self.id = id
+            self.url = url
+            self.resultCode = resultCode
         }
     }
 
@@ -237,8 +315,12 @@ public struct DossierData: Codable, Sendable, Equatable {
             public var documentCode: String?
             /// The certificate, base64.
             public var certificateBase64: String?
+            /// The civil registry's record of the registration (`soDinhDanh`, `ngayDangKy`, `nks*`,
+            /// `me*`, `cha*`, `nyc*` for a birth; `nkt*` for a death), in its own field names. Since 1.1.0.
+            public var record: JSONValue?
 
-            public init(identityNumber: String? = nil, registrationNumber: String? = nil, book: String? = nil, page: String? = nil, documentCode: String? = nil, certificateBase64: String? = nil) {
+            public init(identityNumber: String? = nil, registrationNumber: String? = nil, book: String? = nil, page: String? = nil, documentCode: String? = nil, certificateBase64: String? = nil, record: JSONValue? = nil) {
+                self.record = record
                 self.identityNumber = identityNumber
                 self.registrationNumber = registrationNumber
                 self.book = book
@@ -253,17 +335,19 @@ public struct DossierData: Codable, Sendable, Equatable {
     public struct Land: Codable, Sendable, Equatable {
         /// LaQuyTrinhCapTinh: handled by the province rather than the district.
         public var provincialWorkflow: Bool
-        public var provinceId: String
-        public var districtId: String
-        public var communeId: String
+        /// TinhId, HuyenId, XaId: VBDLIS's integer area ids (digits in a string are read as the number).
+        public var provinceId: Int
+        public var districtId: Int
+        public var communeId: Int
         /// MaQuyTrinh, TenQuyTrinh.
         public var workflowCode: String
         public var workflowName: String
-        /// DiaChiTaiSan.
-        public var assetAddress: String
-        public var parcels: [Parcel]
+        /// DiaChiTaiSan; optional since 1.1.0 (real clients may send none).
+        public var assetAddress: String?
+        /// ThongTinThuaDat; optional since 1.1.0.
+        public var parcels: [Parcel]?
 
-        public init(provincialWorkflow: Bool, provinceId: String, districtId: String, communeId: String, workflowCode: String, workflowName: String, assetAddress: String, parcels: [Parcel]) {
+        public init(provincialWorkflow: Bool, provinceId: Int, districtId: Int, communeId: Int, workflowCode: String, workflowName: String, assetAddress: String?, parcels: [Parcel]?) {
             self.provincialWorkflow = provincialWorkflow
             self.provinceId = provinceId
             self.districtId = districtId
@@ -274,45 +358,98 @@ public struct DossierData: Codable, Sendable, Equatable {
             self.parcels = parcels
         }
 
+        enum CodingKeys: String, CodingKey { case provincialWorkflow, provinceId, districtId, communeId, workflowCode, workflowName, assetAddress, parcels }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                provincialWorkflow: try c.decode(Bool.self, forKey: .provincialWorkflow),
+                provinceId: try LenientNumber.integer(c, .provinceId),
+                districtId: try LenientNumber.integer(c, .districtId),
+                communeId: try LenientNumber.integer(c, .communeId),
+                workflowCode: try c.decode(String.self, forKey: .workflowCode),
+                workflowName: try c.decode(String.self, forKey: .workflowName),
+                assetAddress: try c.decodeIfPresent(String.self, forKey: .assetAddress),
+                parcels: try c.decodeIfPresent([Parcel].self, forKey: .parcels)
+            )
+        }
+
         public struct Parcel: Codable, Sendable, Equatable {
-            /// SoThuTuThua, SoHieuBanDo, DienTich (m²), DiaChiChiTiet.
+            /// SoThuTuThua, SoHieuBanDo, DiaChiChiTiet.
             public var number: String
             public var mapSheet: String
-            public var area: Double
+            /// DienTich in m², as the one-stop wrote it (VBDLIS takes it as text).
+            public var area: String
             public var address: String
 
-            public init(number: String, mapSheet: String, area: Double, address: String) {
+            public init(number: String, mapSheet: String, area: String, address: String) {
                 self.number = number
                 self.mapSheet = mapSheet
                 self.area = area
                 self.address = address
+            }
+
+            enum CodingKeys: String, CodingKey { case number, mapSheet, area, address }
+
+            public init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                self.init(
+                    number: try c.decode(String.self, forKey: .number),
+                    mapSheet: try c.decode(String.self, forKey: .mapSheet),
+                    area: try LenientNumber.text(c, .area),
+                    address: try c.decode(String.self, forKey: .address)
+                )
             }
         }
     }
 
     /// A civil-status registration as the civil registry receives it.
     public struct CivilStatus: Codable, Sendable, Equatable {
-        /// The registry's module code for the kind of registration (e.g. `KS` birth, `KT` death, `TLHT` extract copy).
+        /// The registry's module: `LTKS` birth, `LTKT` death, `LTKH` marriage. The codes of
+        /// contract 1.0.0 (`KS`, `KT`, `KH`) are still read; see `registryModule`.
         public var module: String
         /// Mã hồ sơ liên thông, when the registration is part of an interconnected procedure.
         public var interconnectCode: String?
-        /// The `hoTich` object, in the registry's own field names.
+        /// The registration office's area code (`noiDangKy`), sent as `maDonVi`. Since 1.1.0.
+        public var registrationOffice: String?
+        /// The registry record, flat, in the registry's own field names.
         public var record: JSONValue
 
-        public init(module: String, interconnectCode: String? = nil, record: JSONValue) {
+        public init(module: String, interconnectCode: String? = nil, registrationOffice: String? = nil, record: JSONValue) {
             self.module = module
             self.interconnectCode = interconnectCode
+            self.registrationOffice = registrationOffice
             self.record = record
+        }
+
+        /// The module as the registry names it, whichever contract version the event follows;
+        /// nil for a code it does not know.
+        public var registryModule: String? {
+            switch module {
+            case "LTKS", "KS": "LTKS"
+            case "LTKT", "KT": "LTKT"
+            case "LTKH", "KH": "LTKH"
+            default: nil
+            }
         }
     }
 
     public struct Fee: Codable, Sendable, Equatable {
+        /// TenPhiLePhi.
         public var name: String
+        /// Gia, in đồng.
         public var amount: Int
+        /// MaPhiLePhi, HinhThucThu, LoaiPhiLePhi, as the one-stop codes them. Since 1.1.0.
+        public var code: String?
+        public var collection: String?
+        public var kind: String?
 
-        public init(name: String, amount: Int) {
+        public init(name: String, amount: Int, code: String? = nil, collection: String? = nil, kind: String? = nil) {
             self.name = name
             self.amount = amount
+            self.code = code
+            self.collection = collection
+            self.kind = kind
         }
     }
 }
@@ -335,5 +472,20 @@ extension DossierEvent {
             for (name, member) in members { collectSensitive(member, under: sensitive || Redaction.isSensitiveName(name.utf8), into: &texts) }
         default: break
         }
+    }
+}
+
+/// Numbers one-stop systems write sometimes as JSON numbers, sometimes as digits in a string.
+enum LenientNumber {
+    static func integer<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> Int {
+        if let number = try? container.decode(Int.self, forKey: key) { return number }
+        if let text = try? container.decode(String.self, forKey: key), let number = Int(text) { return number }
+        throw DecodingError.typeMismatch(Int.self, .init(codingPath: container.codingPath + [key], debugDescription: "an integer"))
+    }
+
+    static func text<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> String {
+        if let text = try? container.decode(String.self, forKey: key) { return text }
+        if let number = try? container.decode(Decimal.self, forKey: key) { return "\(number)" }
+        throw DecodingError.typeMismatch(String.self, .init(codingPath: container.codingPath + [key], debugDescription: "a number or a string"))
     }
 }

@@ -52,7 +52,21 @@ public enum EventBounds {
         text("interconnect.dossierNumber", 64) { [$0.interconnect?.dossierNumber] },
         text("land.workflowName", 1_000) { [$0.land?.workflowName] },
         text("land.assetAddress", 1_000) { [$0.land?.assetAddress] },
-        items("land.parcels", 1_000) { $0.land?.parcels.count },
+        items("land.parcels", 1_000) { $0.land?.parcels?.count },
+        text("applicant.accountId", 128) { [$0.applicant.accountId] },
+        text("receivingOfficer", 128) { [$0.receivingOfficer] },
+        items("connectedDatabases", 100) { $0.connectedDatabases?.count },
+        text("connectedDatabases[]", 64) { $0.connectedDatabases ?? [] },
+        text("documents[].fileName", 4_000) { $0.documents?.map(\.fileName) ?? [] },
+        text("documents[].replacesResult", 64) { $0.documents?.map(\.replacesResult) ?? [] },
+        items("resultDocuments", 1_000) { $0.resultDocuments?.count },
+        text("resultDocuments[].name", 2_000) { $0.resultDocuments?.map(\.name) ?? [] },
+        text("resultDocuments[].code", 64) { $0.resultDocuments?.map(\.code) ?? [] },
+        text("resultDocuments[].id", 128) { $0.resultDocuments?.map(\.id) ?? [] },
+        text("resultDocuments[].url", 2_048) { $0.resultDocuments?.map(\.url) ?? [] },
+        text("resultDocuments[].resultCode", 64) { $0.resultDocuments?.map(\.resultCode) ?? [] },
+        text("fees[].code", 64) { $0.fees?.map(\.code) ?? [] },
+        text("civilStatus.registrationOffice", 64) { [$0.civilStatus?.registrationOffice] },
     ]
 
     /// Throws for the first field over its bound, naming it and its bound, never its value.

@@ -11,7 +11,7 @@ public struct InvalidEvent: Error, Sendable, CustomStringConvertible {
 /// Decodes and validates `dossier.events` records against the event contract.
 public enum DossierEventDecoder {
     /// The version of `Contracts/events/dossier-event.schema.json` this decoder implements.
-    public static let contractVersion = "1.0.0"
+    public static let contractVersion = "1.1.0"
 
     /// The largest event accepted by default: room for a land dossier's attachments inline.
     public static let defaultMaxEventBytes = 16 << 20
@@ -50,6 +50,12 @@ public enum DossierEventDecoder {
             throw InvalidEvent("data.progress[]: handler and content must not be empty")
         }
         if data.civilStatus?.module.isEmpty == true { throw InvalidEvent("data.civilStatus.module is empty") }
+        if let land = data.land, [land.provinceId, land.districtId, land.communeId].contains(where: { $0 < 0 }) {
+            throw InvalidEvent("data.land: provinceId, districtId and communeId are VBDLIS's non-negative area ids")
+        }
+        if let parcels = data.land?.parcels, parcels.contains(where: { !Self.isArea($0.area) }) {
+            throw InvalidEvent("data.land.parcels[].area must be a positive number of square metres")
+        }
         if data.interconnect?.dossierNumber.isEmpty == true { throw InvalidEvent("data.interconnect.dossierNumber is empty") }
         if let module = data.procedure.interconnectModule, !["LTKS", "LTKT"].contains(module) {
             throw InvalidEvent("data.procedure.interconnectModule must be LTKS or LTKT")
@@ -75,8 +81,17 @@ public enum DossierEventDecoder {
             throw InvalidEvent("a rejected event needs data.rejectedAt")
         case .resultReturned where data.returnedAt == nil:
             throw InvalidEvent("a result-returned event needs data.returnedAt")
+        case .resultDisputed where (data.note ?? "").isEmpty:
+            throw InvalidEvent("a result-disputed event needs data.note: what is wrong with the result")
         default: break
         }
+    }
+
+    /// A positive decimal, as a parcel's area is written.
+    static func isArea(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return false }
+        return text.contains { $0 != "0" && $0 != "." }
     }
 
     /// An event id that can travel in headers, logs and idempotency keys.

@@ -28,6 +28,18 @@ public enum VietnamTime {
         return "\(pad(p.day))/\(pad(p.month))/\(pad(p.year, 4)) \(pad(p.hour)):\(pad(p.minute)):\(pad(p.second))"
     }
 
+    /// `yyyy-MM-ddTHH:mm:ss`, local time with no offset, as VBDLIS expects.
+    public static func isoLocal(_ date: Date) -> String {
+        let p = parts(date)
+        return "\(pad(p.year, 4))-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second))"
+    }
+
+    /// `dd.MM.yyyy`, the date alone, as the civil registry's records write it.
+    public static func dotted(_ date: Date) -> String {
+        let p = parts(date)
+        return "\(pad(p.day)).\(pad(p.month)).\(pad(p.year, 4))"
+    }
+
     /// RFC 3339 with the +07:00 offset.
     public static func rfc3339(_ date: Date) -> String {
         let p = parts(date)
