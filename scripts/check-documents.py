@@ -42,6 +42,37 @@ def validator_for_schema(relative):
     return schemas[relative]
 
 
+def embedded_problems(schema, body, document):
+    """JSON Schema leaves contentSchema to the application: the JSON text a field carries
+    (`data`, `User`) is checked here against it."""
+    def deref(node):
+        while isinstance(node, dict) and "$ref" in node:
+            target = document
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    schema = deref(schema)
+    for name, member in schema.get("properties", {}).items():
+        member = deref(member)
+        if member.get("contentMediaType") != "application/json" or "contentSchema" not in member:
+            continue
+        value = body.get(name) if isinstance(body, dict) else None
+        if not isinstance(value, str):
+            continue
+        try:
+            inner = json.loads(value)
+        except ValueError:
+            yield name, "is not JSON text"
+            continue
+        content = dict(deref(member["contentSchema"]))
+        content["components"] = document.get("components", {})
+        for error in jsonschema.Draft202012Validator(content).iter_errors(inner):
+            where = "/".join([name] + [str(part) for part in error.absolute_path])
+            yield where, error.message
+
+
 problems = 0
 checked = 0
 per_system = {}
@@ -68,6 +99,9 @@ with open(sys.argv[1], encoding="utf-8") as handle:
             problems += 1
             where = "/".join(str(part) for part in error.absolute_path) or "(body)"
             print(f"request {number}: {request['system']} {request['path']} {where}: {error.message}")
+        for where, message in embedded_problems(validator.schema, request["body"], documents[request["system"]]):
+            problems += 1
+            print(f"request {number}: {request['system']} {request['path']} {where}: {message}")
 
 summary = ", ".join(f"{system} {count}" for system, count in sorted(per_system.items()))
 print(f"documents: {checked} checked ({summary}), {problems} problems")

@@ -62,6 +62,8 @@ import Testing
         ("emc", "User", JSONValue.object(["ID_local": .string("x")])),
         ("hotich", "ngayTiepNhan", JSONValue.string("2025-07-11 08:30:00")),
         ("hotich", "data", JSONValue.object(["hoTich": .object([:])])),
+        ("hotich", "data", JSONValue.string(#"{"hoTich":{"hoTen":"x"}}"#)),
+        ("hotich", "module", JSONValue.string("KS")),
         ("dvcqg", "madonvi", JSONValue.number(12)),
     ])
     func aDriftedRequestFailsTheContractCheckAndTheMockRefusesIt(system: String, field: String, drifted: JSONValue) async throws {
@@ -86,10 +88,6 @@ import Testing
         case "dvcqg":
             let login = try await transport.send(OutboundRequest(url: base + "/api/dvcqg/login", headers: headers, body: Array(#"{"username":"gateway","password":"dev-password"}"#.utf8)))
             body["session"] = .string(try #require(AnswerReading.text("session", in: login.body)))
-        case "hotich":
-            let basic = Data("motcua-cantho:\(try #require(MockSystems.secrets["HOTICH_CLIENT_SECRET"]))".utf8).base64EncodedString()
-            let token = try await transport.send(OutboundRequest(url: base + "/oauth2/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic \(basic)")], body: Array("grant_type=client_credentials".utf8)))
-            headers.append(("Authorization", "Bearer \(try #require(AnswerReading.text("access_token", in: token.body)))"))
         default:
             break
         }
