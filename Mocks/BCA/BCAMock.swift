@@ -3,9 +3,10 @@ import Hummingbird
 import MockSupport
 
 /// A mock BCA interconnected-services portal that enforces `Contracts/bca/openapi.json`:
-/// tokens from user name and password (and refresh tokens), the status push with the
-/// order 1 → 3 → 7 → 4 → 5 and the branches 2 and 6, and the read-only dossier list.
-/// Errors come as RFC 7807 problem details, as the portal sends them.
+/// tokens from user name and password (and refresh tokens, which clients are not seen to use),
+/// the status push with the order 1 → 3 → 7 → 4 → 5 and the branches 2 and 6 (a status sent
+/// again after a later one is refused), and the read-only dossier list. Success is
+/// `{status: 200, title}`; errors are RFC 7807 problem details, the text in `title`.
 package struct BCAMock: Sendable {
     package struct Paths: Sendable {
         package var token = "/api/auth/token"
@@ -51,7 +52,9 @@ package struct BCAMock: Sendable {
         router.get(RouterPath(paths.list)) { request, _ in
             await control.serve(request, operation: { _ in "list" }, idempotent: false) { request in
                 guard await tokens.isValid(request.bearerToken) else { return Self.problem(401, "Unauthorized", "Token không hợp lệ hoặc đã hết hạn") }
-                let dossiers = await state.list().map { ["id": $0.code, "maHoSo": $0.code, "maTTHC": $0.procedure, "module": "LTKS"] }
+                let dossiers = await state.list().enumerated().map { index, dossier in
+                    ["id": index + 1, "maDonVi": 5, "maTTHC": dossier.procedure, "module": "LTKS", "maHoSo": dossier.code, "ngayTiepNhan": "11/07/2025 08:00:00", "techId": "tech-\(index + 1)"] as [String: Any]
+                }
                 return .json(["data": dossiers], accepted: true)
             }
         }
@@ -91,11 +94,11 @@ package struct BCAMock: Sendable {
             let (dossier, status) = try BCAContract.statusPush(body)
             switch await state.apply(status, to: dossier, procedure: body["maTTHC"] as? String ?? "") {
             case .applied:
-                return .json(["status": 200, "message": "Cập nhật trạng thái thành công"], code: "200", accepted: true)
+                return .json(["status": 200, "title": "Cập nhật trạng thái thành công"], code: "200", accepted: true)
             case .alreadyDone(let message):
-                return .json(["status": 200, "message": message], code: "200", accepted: false, rejection: message)
+                return .json(["status": 200, "title": message], code: "200", accepted: false, rejection: message)
             case .outOfOrder(let current):
-                return Self.problem(422, "Logic xử lý không hợp lệ", "trạng thái \(status) không được phép sau trạng thái \(current.map(String.init) ?? "chưa có")")
+                return Self.problem(400, "Logic xử lý không hợp lệ", "trạng thái \(status) không được phép sau trạng thái \(current.map(String.init) ?? "chưa có")")
             }
         } catch {
             return Self.problem(400, "Bad Request", (error as? MockContractViolation)?.description ?? "\(error)")

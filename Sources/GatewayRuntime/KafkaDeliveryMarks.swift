@@ -5,14 +5,16 @@ import Kafka
 import Logging
 
 /// Delivery marks on the compacted `gateway.delivered` topic: key `target/dossier`, value the
-/// source partition and offset of the dossier's latest event the target received. A mark is
+/// source partition and offset of the dossier's latest event the target received, with what the
+/// target's adapter keeps about the dossier (its memory). A mark is
 /// written to the partition with the number of its source partition (modulo the topic's
 /// partition count), so the instance assigned a partition restores its marks by reading only
 /// the matching partition, before the partition's events are let through.
 ///
 /// Only marks above the committed offset matter (nothing below it is read again), so those
-/// below are dropped from memory as commits move on; the topic itself stays one record per
-/// key, and retention may drop marks older than any backlog the gateway could hold.
+/// below are dropped from memory as commits move on, unless they hold an adapter's memory; the
+/// topic itself stays one record per key. A memory an adapter forgets is written without one,
+/// so compaction drops it too.
 package actor KafkaDeliveryMarks: DeliveryMarks {
     private let producer: KafkaProducer
     private let configuration: KafkaConfiguration
@@ -27,8 +29,10 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
     struct Record: Codable {
         var topic: String
         var partition: Int32
+        /// -1 when no event of the dossier was delivered yet, only a memory kept.
         var offset: Int64
         var eventId: String
+        var memory: JSONValue?
     }
 
     init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, metrics: GatewayMetrics = GatewayMetrics(), logger: Logger) {
@@ -44,14 +48,32 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
     package func isDelivered(_ delivery: Delivery) -> Bool { table.covers(delivery) }
 
     package func markDelivered(_ delivery: Delivery) async -> Bool {
-        let origin = delivery.origin, mark = DeliveryMark(delivery)
-        let record = Record(topic: origin.topic, partition: origin.partition, offset: origin.offset, eventId: delivery.event.id)
-        let message = KafkaProducerMessage(
-            topic: topic, key: mark.key, value: Array(try! JSONCoding.encoder.encode(record)), partition: markPartition(of: origin.partitionID)
-        )
-        guard await producer.sendDurably(message, what: "delivery mark", fatal: fatal, metrics: metrics, logger: logger) != nil else { return false }
+        let mark = DeliveryMark(delivery), partition = delivery.origin.partitionID
+        let memory = table.entry(mark, in: partition)?.memory
+        guard await write(delivery, offset: max(delivery.origin.offset, table.entry(mark, in: partition)?.offset ?? -1), memory: memory, what: "delivery mark") else { return false }
         table.record(delivery)
         return true
+    }
+
+    package func memory(for delivery: Delivery) -> JSONValue? {
+        table.entry(DeliveryMark(delivery), in: delivery.origin.partitionID)?.memory
+    }
+
+    package func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool {
+        let mark = DeliveryMark(delivery), partition = delivery.origin.partitionID
+        let offset = table.entry(mark, in: partition)?.offset ?? -1
+        guard await write(delivery, offset: offset, memory: memory, what: "dossier memory") else { return false }
+        table.set(memory, of: mark, in: partition)
+        return true
+    }
+
+    private func write(_ delivery: Delivery, offset: Int64, memory: JSONValue?, what: String) async -> Bool {
+        let origin = delivery.origin
+        let record = Record(topic: origin.topic, partition: origin.partition, offset: offset, eventId: delivery.event.id, memory: memory)
+        let message = KafkaProducerMessage(
+            topic: topic, key: DeliveryMark(delivery).key, value: Array(try! JSONCoding.encoder.encode(record)), partition: markPartition(of: origin.partitionID)
+        )
+        return await producer.sendDurably(message, what: what, fatal: fatal, metrics: metrics, logger: logger) != nil
     }
 
     private func markPartition(of partition: PartitionID) -> Int32 {
@@ -75,8 +97,10 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
                       let record = try? JSONCoding.decoder.decode(Record.self, from: Data(message.value)),
                       let mark = Self.mark(key: key) else { return }
                 let source = PartitionID(topic: record.topic, partition: record.partition)
-                guard wanted.contains(source), record.offset >= committed[source] ?? 0 else { return }
-                restored.raise(mark, in: source, to: record.offset)
+                guard wanted.contains(source) else { return }
+                if record.offset >= committed[source] ?? 0 { restored.raise(mark, in: source, to: record.offset) }
+                // Each record holds its key's whole memory: a later one replaces an earlier.
+                restored.set(record.memory, of: mark, in: source)
             }
         } catch {
             throw ConfigurationError("delivery marks topic \(topic): \(error)")

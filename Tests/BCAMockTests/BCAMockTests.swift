@@ -27,10 +27,13 @@ import Testing
     }
 
     static func push(_ status: Int, dossier: String = "000.00.31.H13-250711-00107") -> [String: Any] {
-        [
-            "maTTHC": "1.001193", "soHoSoLT": "LTKS-1", "coQuanXuLy": "000.00.31.H13", "maHoSo": dossier, "trangThai": status,
-            "thoiGianThucHien": "11/07/2025 08:10:00", "ghiChu": "", "nguoiXuLy": "Bộ phận một cửa", "noiDungXuLy": "Tiếp nhận",
-            "ketQuaXuLy": status == 4 ? #"{"soDinhDanh":"092225001234","soDangKy":"107/2025","maGiayToKetQua":"KS-1"}"# : "{}",
+        let first = status == 1
+        return [
+            "maTTHC": "2.000986", "soHoSoLT": "LTKS-1", "coQuanXuLy": 5, "maHoSo": dossier, "trangThai": status,
+            "thoiGianThucHien": "11/07/2025 08:10:00", "ghiChu": NSNull(), "nguoiXuLy": first ? NSNull() : "Cán bộ Lan",
+            "noiDungXuLy": first ? NSNull() : "Xử lý", "chucDanh": NSNull(), "phongBanXuLy": NSNull(),
+            "ketQuaXuLy": status == 4 ? #"{"soDinhDanh":"092225001234","soDangKy":"107/2025","maGiayToKetQua":"KS-1","giayKhaiSinh":"JVBERi0xLjQ="}"# : NSNull(),
+            "ngayBatDau": NSNull(), "ngayKetThucTheoQuyDinh": NSNull(), "ngayHenTraTruoc": NSNull(), "ngayHenTraMoi": NSNull(), "hanBoSungHoSo": NSNull(),
         ]
     }
 
@@ -51,7 +54,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [[3], [1, 4], [1, 3, 7, 5], [1, 6, 3]])
+    @Test(arguments: [[3], [1, 4], [1, 3, 7, 5], [1, 6, 3], [1, 3, 1], [1, 3, 7, 3]])
     func statusesOutOfOrderAreRefusedAsInvalidLogic(sequence: [Int]) async throws {
         try await withMock { client, mock in
             let token = try await client.token()
@@ -61,24 +64,31 @@ import Testing
             if refusedAsDone {
                 #expect(last.1.contains("đã có kết quả xử lý"))
             } else {
-                #expect(last.0 == 422 && last.1.contains("Logic xử lý không hợp lệ"), "\(sequence): \(last)")
+                #expect(last.0 == 400 && last.1.contains("Logic xử lý không hợp lệ"), "\(sequence): \(last)")
                 #expect(await mock.control.journal.all().last?.accepted == false)
             }
         }
     }
 
-    /// Each case: a field, its new value as a JSON literal (nil removes it), and the reason expected.
+    /// Each case: a status, a field, its new value as a JSON literal (nil removes it), and the
+    /// reason expected. The first contract's shapes (a text coQuanXuLy, ketQuaXuLy with every
+    /// status, non-null handler texts with status 1, the certificate in fileKetQua) are among them.
     @Test(arguments: [
-        ("soHoSoLT", nil, "missing soHoSoLT"),
-        ("trangThai", "\"1\"", "trangThai must be an integer"),
-        ("trangThai", "8", "trangThai must be one of 1-7"),
-        ("thoiGianThucHien", "\"20250711081000\"", "thoiGianThucHien must be dd/MM/yyyy HH:mm:ss"),
-        ("ketQuaXuLy", "{}", "ketQuaXuLy must be a string"),
-        ("ketQuaXuLy", "\"[1]\"", "ketQuaXuLy must be a JSON object sent as a string"),
-    ] as [(String, String?, String)])
-    func refusesEveryDocumentedViolationAsAProblem(field: String, value: String?, reason: String) async throws {
+        (1, "soHoSoLT", nil, "missing soHoSoLT"),
+        (1, "coQuanXuLy", "\"000.00.31.H13\"", "coQuanXuLy must be an integer"),
+        (1, "trangThai", "\"1\"", "trangThai must be an integer"),
+        (1, "trangThai", "8", "trangThai must be one of 1-7"),
+        (1, "thoiGianThucHien", "\"20250711081000\"", "thoiGianThucHien must be dd/MM/yyyy HH:mm:ss"),
+        (1, "nguoiXuLy", "\"Bộ phận một cửa\"", "nguoiXuLy must be null with status 1"),
+        (1, "ketQuaXuLy", "\"{}\"", "ketQuaXuLy must be null with status 1"),
+        (3, "ketQuaXuLy", "\"{}\"", "ketQuaXuLy is sent with status 4 only"),
+        (4, "ketQuaXuLy", "{}", "ketQuaXuLy must be a string"),
+        (4, "ketQuaXuLy", "\"[1]\"", "ketQuaXuLy must be a JSON object sent as a string"),
+        (4, "ketQuaXuLy", "\"{\\\"soDinhDanh\\\":\\\"1\\\",\\\"soDangKy\\\":\\\"1\\\",\\\"maGiayToKetQua\\\":\\\"1\\\",\\\"fileKetQua\\\":\\\"JVBE\\\"}\"", "certificate in giayKhaiSinh or giayKhaiTu"),
+    ] as [(Int, String, String?, String)])
+    func refusesEveryDocumentedViolationAsAProblem(status: Int, field: String, value: String?, reason: String) async throws {
         try await withMock { client, mock in
-            var body = Self.push(1)
+            var body = Self.push(status)
             body[field] = try value.map { try JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) }
             let (status, text) = try await client.push(body, token: try await client.token())
             #expect(status == 400 && text.contains("traceId") && text.contains(reason), "\(text)")
@@ -91,7 +101,7 @@ import Testing
             let token = try await client.token()
             for status in [1, 3, 7] { _ = try await client.push(Self.push(status), token: token) }
             var result = Self.push(4)
-            result["ketQuaXuLy"] = "{}"
+            result["ketQuaXuLy"] = #"{"giayKhaiSinh":"JVBERi0xLjQ="}"#
             let (status, text) = try await client.push(result, token: token)
             #expect(status == 400 && text.contains("status 4 needs soDinhDanh"))
         }

@@ -62,6 +62,33 @@ import Testing
         await producer.shutdown()
     }
 
+    /// An adapter's memory of a dossier (the BCA portal's accepted statuses) outlives commits,
+    /// travels with the partition, and is gone once forgotten.
+    @Test func aDossiersMemoryOutlivesCommitsAndFollowsThePartition() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("gateway.delivered", partitions: 2)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)))
+        let first = marks(cluster, producer: producer, partitions: 2)
+        let pushing = try delivery(dossier: 7, step: 0, partition: 1, offset: 30, target: "bca")
+        let other = try delivery(dossier: 8, step: 0, partition: 1, offset: 31, target: "bca")
+        let progress = JSONValue.object(["event": .string("e-7-0"), "through": .integer(0), "furthest": .integer(1)])
+        #expect(await first.keep(progress, for: pushing))
+        #expect(await first.keep(.object(["event": .string("e-8-0")]), for: other))
+        #expect(await !first.isDelivered(pushing), "a memory is no mark: the event still goes out")
+        #expect(await first.markDelivered(pushing))
+        #expect(await first.keep(nil, for: other))
+        await first.committed([PartitionID(topic: "dossier.events", partition: 1): 100])
+        #expect(await first.memory(for: pushing) == progress, "a commit drops the mark, not the memory")
+
+        let next = marks(cluster, producer: producer, partitions: 2)
+        let source = PartitionID(topic: "dossier.events", partition: 1)
+        try await next.restore([source], committed: [source: 100])
+        #expect(await next.memory(for: pushing) == progress, "the next owner of the partition has it")
+        #expect(await next.memory(for: other) == nil, "a forgotten memory stays forgotten")
+        #expect(await !next.isDelivered(pushing), "the mark is below the commit")
+        await producer.shutdown()
+    }
+
     @Test func anEmptyMarksTopicRestoresAtOnce() async throws {
         let cluster = try KafkaMockCluster()
         try cluster.createTopic("gateway.delivered", partitions: 4)

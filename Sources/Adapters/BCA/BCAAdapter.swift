@@ -8,8 +8,9 @@ import Logging
 ///
 /// One operation, `CapNhatTrangThaiHoSoLT`, pushes the statuses an event stands for, in
 /// order: `trangThai` 1 → 3 → 7 → 4 → 5, with the branches 2 (supplement) and 6 (refused).
-/// The portal enforces that order. Auth: a bearer token from user name and password,
-/// refreshed before it expires.
+/// The portal refuses a status sent again after a later one was accepted, so the adapter keeps
+/// what the portal accepted in the dossier's memory and skips it on retry, replay and restart.
+/// Auth: a bearer token from user name and password, signed in again before it expires.
 package struct BCAAdapter: TargetAdapter {
     package static let target: TargetName = "bca"
     package static let pushStatus = "CapNhatTrangThaiHoSoLT"
@@ -21,32 +22,50 @@ package struct BCAAdapter: TargetAdapter {
     private let call: JSONCall
     private let tokens: TokenCache
 
-    package init(configuration: BCAConfiguration, password: Secret, classification: ClassificationTable, transport: any HTTPTransport) {
+    package init(configuration: BCAConfiguration, password: Secret, headers: [(name: String, value: String)] = [], classification: ClassificationTable, transport: any HTTPTransport) {
         self.configuration = configuration
         self.call = JSONCall(
             transport: transport, classification: classification,
-            fields: .init(code: ["status"], message: ["message", "title", "detail"]), timeout: .milliseconds(configuration.timeoutMilliseconds)
+            fields: .init(code: ["status"], message: ["title", "message", "detail"]), timeout: .milliseconds(configuration.timeoutMilliseconds), headers: headers
         )
         let signIn = BCASignIn(configuration: configuration, password: password, transport: transport)
         self.tokens = TokenCache(refreshMargin: .seconds(configuration.refreshMarginSeconds)) { await signIn.token() }
     }
 
     package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer {
+        try await perform(operation, for: event, idempotencyKey: idempotencyKey, memory: TransientDossierMemory())
+    }
+
+    package func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String, memory: any DossierMemory) async throws(AuthenticationFailure) -> OperationAnswer {
         guard operation == Self.pushStatus else {
             return .unknownOperation(operation, of: "BCA")
         }
         guard event.data.interconnect != nil else {
             return .missingData("the event carries no interconnect block; the BCA portal needs soHoSoLT")
         }
+        let url = configuration.baseURL + configuration.statusPath
         let statuses = configuration.statuses(for: event.type)
-        var last = OperationAnswer(verdict: .delivered, excerpt: "no BCA status for \(event.type.shortName)", url: configuration.baseURL + configuration.statusPath)
+        if statuses.contains(4), BCAMapping.result(event.data) == nil {
+            return .missingData("status 4 needs the registration's result (data.interconnect.result) for ketQuaXuLy")
+        }
+        var progress = BCAProgress(await memory.recall())
+        var last = OperationAnswer(verdict: .delivered, excerpt: "no BCA status for \(event.type.shortName)", url: url)
         for (index, trangThai) in statuses.enumerated() {
+            if BCAMapping.isBehind(trangThai, index: index, of: event, progress: progress) {
+                last = OperationAnswer(verdict: .duplicate, excerpt: "trangThai \(trangThai) is behind what the portal accepted for this dossier: not sent again", url: url)
+                continue
+            }
             let token = try await tokens.token()
-            let body = BCAMapping.statusPush(event, trangThai: trangThai)
+            let body = BCAMapping.statusPush(event, trangThai: trangThai, processingAgency: configuration.processingAgency)
             // One call per status, each with its own key derived from the operation's.
             let key = index == 0 ? idempotencyKey : "\(idempotencyKey)/trangThai-\(trangThai)"
-            last = await call.post(body, to: configuration.baseURL + configuration.statusPath, operation: operation, idempotencyKey: key, headers: [("Authorization", "Bearer \(token)")])
+            last = await call.post(body, to: url, operation: operation, idempotencyKey: key, headers: [("Authorization", "Bearer \(token)")])
             guard last.verdict == .delivered || last.verdict == .duplicate else { return last }
+            let advanced = BCAMapping.advanced(progress, by: trangThai, index: index, of: event)
+            guard await memory.keep(advanced.value) else {
+                return OperationAnswer(verdict: .retryable, excerpt: "the accepted trangThai \(trangThai) could not be kept: stopping", url: url)
+            }
+            progress = advanced
         }
         return last
     }

@@ -1,23 +1,26 @@
 import AdapterSupport
 import Foundation
 import GatewayModel
-import Logging
 
-/// How to reach the BCA portal. Paths and the token lifetime are deployment facts.
+/// How to reach the BCA portal. Paths, headers and the token lifetime are deployment facts.
 package struct BCAConfiguration: Codable, Sendable {
     package var baseURL: String
     package var tokenPath: String
-    /// Where a refresh token buys a new token; signs in again when absent.
+    /// Where a refresh token buys a new token. Off by default: no public client is seen to
+    /// refresh; they sign in again.
     package var refreshPath: String?
     package var statusPath: String
     /// Read-only list of interconnected dossiers, used by `gateway contracts verify`.
     package var listPath: String?
     package var userName: String
     package var password: SecretSource
+    /// `coQuanXuLy`: the portal's integer code of the handling body (5 in practice).
+    package var processingAgency: Int
     /// How long a token is good for when the portal does not say.
     package var tokenLifetimeSeconds: Int
     /// Renew this long before the token expires.
     package var refreshMarginSeconds: Int
+    package var headers: ConfiguredHeaders
     package var timeoutMilliseconds: Int
     /// The `trangThai` values each event stands for, in order, keyed by event short name;
     /// events not named keep the built-in mapping (received → 1, 3; progressed → 7; …).
@@ -28,8 +31,12 @@ package struct BCAConfiguration: Codable, Sendable {
         statusesByEvent?[type.shortName] ?? BCAMapping.trangThai(type)
     }
 
-    package init(baseURL: String, tokenPath: String = "/api/auth/token", refreshPath: String? = "/api/auth/refresh", statusPath: String = "/api/hosolienthong/capnhattrangthai", listPath: String? = "/api/hosolienthong", userName: String, password: SecretSource, tokenLifetimeSeconds: Int = 1_800, refreshMarginSeconds: Int = 60, timeoutMilliseconds: Int = 10_000, statusesByEvent: [String: [Int]]? = nil) {
-        self.statusesByEvent = statusesByEvent
+    package init(
+        baseURL: String, tokenPath: String = "/api/auth/token", refreshPath: String? = nil, statusPath: String = "/api/hosolienthong/capnhattrangthai",
+        listPath: String? = "/api/hosolienthong", userName: String, password: SecretSource, processingAgency: Int = 5,
+        tokenLifetimeSeconds: Int = 1_800, refreshMarginSeconds: Int = 60, headers: ConfiguredHeaders = .init(), timeoutMilliseconds: Int = 30_000,
+        statusesByEvent: [String: [Int]]? = nil
+    ) {
         self.baseURL = baseURL
         self.tokenPath = tokenPath
         self.refreshPath = refreshPath
@@ -37,8 +44,11 @@ package struct BCAConfiguration: Codable, Sendable {
         self.listPath = listPath
         self.userName = userName
         self.password = password
+        self.processingAgency = processingAgency
         self.tokenLifetimeSeconds = tokenLifetimeSeconds
         self.refreshMarginSeconds = refreshMarginSeconds
+        self.headers = headers
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.statusesByEvent = statusesByEvent
     }
 }

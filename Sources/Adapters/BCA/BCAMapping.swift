@@ -1,7 +1,6 @@
 import AdapterSupport
 import Foundation
 import GatewayModel
-import Logging
 
 enum BCAMapping {
     /// The statuses an event stands for, in the order the portal must receive them.
@@ -17,49 +16,78 @@ enum BCAMapping {
         }
     }
 
-    struct Result: Encodable {
-        var soDinhDanh: String?
-        var soDangKy: String?
-        var quyenSo: String?
-        var trangSo: String?
-        var maGiayToKetQua: String?
-        var fileKetQua: String?
+    /// A status's place on the portal's normal line 1 → 3 → 7 → 4 → 5; nil for the branches
+    /// (2 supplement, 6 refused), which may come after more than one of them.
+    static func place(_ trangThai: Int) -> Int? {
+        [1, 3, 7, 4, 5].firstIndex(of: trangThai)
     }
 
-    static func statusPush(_ event: DossierEvent, trangThai: Int) -> BCAStatusPush {
+    /// Whether the push of `trangThai`, at `index` of `event`'s statuses, is behind what the
+    /// portal already accepted: pushed before for this event, or before a later status.
+    static func isBehind(_ trangThai: Int, index: Int, of event: DossierEvent, progress: BCAProgress?) -> Bool {
+        guard let progress else { return false }
+        if progress.event == event.id, index <= progress.through { return true }
+        guard let place = place(trangThai), let furthest = progress.furthest.flatMap(Self.place) else { return false }
+        return place <= furthest
+    }
+
+    /// The progress once `trangThai`, at `index` of `event`'s statuses, is accepted.
+    static func advanced(_ progress: BCAProgress?, by trangThai: Int, index: Int, of event: DossierEvent) -> BCAProgress {
+        var furthest = progress?.furthest
+        if let place = place(trangThai), place > (furthest.flatMap(Self.place) ?? -1) { furthest = trangThai }
+        return BCAProgress(event: event.id, through: index, furthest: furthest)
+    }
+
+    /// `ketQuaXuLy` for status 4: the registry record, the registration's numbers, and the
+    /// certificate under `giayKhaiSinh` (birth) or `giayKhaiTu` (death). Nil when the event has no result.
+    static func result(_ data: DossierData) -> String? {
+        guard let result = data.interconnect?.result else { return nil }
+        var members: [String: JSONValue] = [:]
+        if case .object(let record)? = result.record { members = record }
+        let numbers: [(String, String?)] = [
+            ("soDinhDanh", result.identityNumber), ("soDangKy", result.registrationNumber), ("quyenSo", result.book),
+            ("trangSo", result.page), ("maGiayToKetQua", result.documentCode),
+        ]
+        for (name, value) in numbers { if let value { members[name] = .string(value) } }
+        if let certificate = result.certificateBase64 {
+            members[data.procedure.interconnectModule == "LTKT" ? "giayKhaiTu" : "giayKhaiSinh"] = .string(certificate)
+        }
+        return EmbeddedJSON.string(JSONValue.object(members))
+    }
+
+    static func statusPush(_ event: DossierEvent, trangThai: Int, processingAgency: Int) -> BCAStatusPush {
         let data = event.data
         let step = data.progress?.last
-        let result = trangThai == 4 ? data.interconnect?.result : nil
-        let content: String = switch trangThai {
-        case 1: "Tiếp nhận hồ sơ"
+        let date = { (value: Date?) in Nullable(value.map(VietnamTime.slashed)) }
+        // Status 1 carries no handler, content, note or result, as real clients send it.
+        let received = trangThai == 1
+        let content: String? = switch trangThai {
+        case 1: nil
         case 3: "Hồ sơ đủ điều kiện, một cửa chấp nhận"
         case 7: step?.content ?? "Chuyển công chức tư pháp - hộ tịch xử lý"
         case 4: "Đã có kết quả"
         case 5: "Đã trả kết quả"
-        case 2: "Yêu cầu bổ sung hồ sơ"
-        default: "Từ chối hồ sơ"
+        case 2: data.note ?? "Yêu cầu bổ sung hồ sơ"
+        default: data.note ?? "Từ chối hồ sơ"
         }
         return BCAStatusPush(
             maTTHC: data.procedure.code,
             soHoSoLT: data.interconnect?.dossierNumber ?? "",
-            coQuanXuLy: data.agencyCode,
+            coQuanXuLy: processingAgency,
             maHoSo: data.dossierCode,
             trangThai: trangThai,
             thoiGianThucHien: VietnamTime.slashed(step?.at ?? event.time),
-            ghiChu: data.note ?? "",
-            ketQuaXuLy: EmbeddedJSON.string(Result(
-                soDinhDanh: result?.identityNumber, soDangKy: result?.registrationNumber, quyenSo: result?.book,
-                trangSo: result?.page, maGiayToKetQua: result?.documentCode, fileKetQua: result?.certificateBase64
-            )),
-            nguoiXuLy: String((step?.handler ?? "Bộ phận một cửa").prefix(50)),
-            chucDanh: step?.position ?? "Công chức một cửa",
-            phongBanXuLy: step?.department ?? (data.agencyName ?? data.agencyCode),
-            noiDungXuLy: content,
-            ngayBatDau: (data.receivedAt ?? data.submittedAt).map(VietnamTime.slashed),
-            ngayKetThucTheoQuyDinh: data.appointmentAt.map(VietnamTime.slashed),
-            ngayHenTraTruoc: nil,
-            ngayHenTraMoi: nil,
-            hanBoSungHoSo: trangThai == 2 ? data.appointmentAt.map(VietnamTime.slashed) : nil
+            ghiChu: received ? .null : Nullable(data.note),
+            ketQuaXuLy: trangThai == 4 ? Nullable(result(data)) : .null,
+            nguoiXuLy: received ? .null : Nullable(step.map { String($0.handler.prefix(50)) }),
+            chucDanh: Nullable(received ? nil : step?.position),
+            phongBanXuLy: Nullable(received ? nil : step?.department ?? data.agencyName),
+            noiDungXuLy: Nullable(content),
+            ngayBatDau: date(data.receivedAt ?? data.submittedAt),
+            ngayKetThucTheoQuyDinh: date(data.appointmentAt),
+            ngayHenTraTruoc: .null,
+            ngayHenTraMoi: .null,
+            hanBoSungHoSo: trangThai == 2 ? date(data.appointmentAt) : .null
         )
     }
 

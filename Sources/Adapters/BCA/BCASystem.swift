@@ -25,7 +25,10 @@ package enum BCASystem: NationalSystem {
             guard statuses.allSatisfy({ (1...7).contains($0) }) else { throw ConfigurationError("targets.bca.connection.statusesByEvent.\(event): trangThai values are 1 to 7") }
         }
         let password = try configuration.password.resolve(environment: context.environment)
-        return BCAAdapter(configuration: configuration, password: password, classification: context.classification, transport: context.transport)
+        return BCAAdapter(
+            configuration: configuration, password: password, headers: try configuration.headers.resolve(environment: context.environment),
+            classification: context.classification, transport: context.transport
+        )
     }
 
     package static func verify(connection: JSONValue, context: AdapterContext) async throws -> [ConformanceCheck] {

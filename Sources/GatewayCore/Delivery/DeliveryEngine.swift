@@ -260,7 +260,8 @@ actor TargetLane {
 
     /// Runs `delivery` as its span: the calls it makes carry it.
     private nonisolated func run(_ delivery: Delivery) async -> DeliveryOutcome? {
-        await DeliveryTrace.$current.withValue(delivery.trace) { await executor.run(delivery) }
+        let memory = MarkedDossierMemory(marks: marks, delivery: delivery)
+        return await DeliveryTrace.$current.withValue(delivery.trace) { await executor.run(delivery, memory: memory) }
     }
 
     private func finished(_ dossier: String) {

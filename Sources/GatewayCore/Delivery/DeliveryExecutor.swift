@@ -16,7 +16,7 @@ struct DeliveryExecutor: Sendable {
 
     /// The outcome, or nil when cancelled first (the event is then neither delivered nor dead-lettered,
     /// its offset stays uncommitted and it is read again).
-    func run(_ delivery: Delivery) async -> DeliveryOutcome? {
+    func run(_ delivery: Delivery, memory: any DossierMemory) async -> DeliveryOutcome? {
         let clock = ContinuousClock()
         let decision = RetryDecision(policy: policy, breakerPolicy: breakerPolicy)
         var state = RetryState(budgetStart: clock.now)
@@ -40,7 +40,7 @@ struct DeliveryExecutor: Sendable {
                 let callStarted = clock.now
                 let answer: OperationAnswer
                 do {
-                    answer = try await adapter.perform(operation, for: delivery.event, idempotencyKey: key)
+                    answer = try await adapter.perform(operation, for: delivery.event, idempotencyKey: key, memory: memory)
                 } catch {
                     answer = error.answer
                 }

@@ -12,6 +12,25 @@ package protocol DeliveryMarks: Sendable {
     func isDelivered(_ delivery: Delivery) async -> Bool
     /// Records durably that `delivery` reached its target; false when the gateway stops first.
     func markDelivered(_ delivery: Delivery) async -> Bool
+    /// What the target's adapter keeps about `delivery`'s dossier.
+    func memory(for delivery: Delivery) async -> JSONValue?
+    /// Keeps `memory` (nil forgets) for `delivery`'s dossier at its target, durably; false when the
+    /// gateway stops first.
+    func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool
+}
+
+/// The memory of one delivery's dossier at its target, as its adapter sees it.
+package struct MarkedDossierMemory: DossierMemory {
+    let marks: any DeliveryMarks
+    let delivery: Delivery
+
+    package init(marks: any DeliveryMarks, delivery: Delivery) {
+        self.marks = marks
+        self.delivery = delivery
+    }
+
+    package func recall() async -> JSONValue? { await marks.memory(for: delivery) }
+    package func keep(_ value: JSONValue?) async -> Bool { await marks.keep(value, for: delivery) }
 }
 
 /// The key of a mark: one per (target × dossier).
@@ -32,44 +51,59 @@ package struct DeliveryMark: Hashable, Sendable {
     package var key: String { "\(target)/\(dossierCode)" }
 }
 
-/// Marks by source partition: what both stores keep in memory.
+/// Marks by source partition, with the adapters' memories of dossiers: what both stores keep
+/// in memory.
 package struct DeliveryMarkTable: Sendable {
-    private var offsets: [PartitionID: [DeliveryMark: Int64]] = [:]
+    package struct Entry: Sendable, Equatable {
+        /// The offset of the latest event delivered; -1 when only a memory is kept.
+        package var offset: Int64 = -1
+        package var memory: JSONValue?
+    }
+
+    private var entries: [PartitionID: [DeliveryMark: Entry]] = [:]
 
     package init() {}
 
     package func covers(_ delivery: Delivery) -> Bool {
-        guard let mark = offsets[delivery.origin.partitionID]?[DeliveryMark(delivery)] else { return false }
-        return delivery.origin.offset <= mark
+        guard let mark = entries[delivery.origin.partitionID]?[DeliveryMark(delivery)] else { return false }
+        return delivery.origin.offset <= mark.offset
     }
 
+    package func entry(_ mark: DeliveryMark, in partition: PartitionID) -> Entry? { entries[partition]?[mark] }
+
     package mutating func raise(_ mark: DeliveryMark, in partition: PartitionID, to offset: Int64) {
-        offsets[partition, default: [:]][mark] = max(offsets[partition]?[mark] ?? -1, offset)
+        entries[partition, default: [:]][mark, default: Entry()].offset = max(entries[partition]?[mark]?.offset ?? -1, offset)
     }
 
     package mutating func record(_ delivery: Delivery) {
         raise(DeliveryMark(delivery), in: delivery.origin.partitionID, to: delivery.origin.offset)
     }
 
-    /// Replaces what is known of `partition`.
-    package mutating func replace(_ partition: PartitionID, with marks: DeliveryMarkTable) {
-        offsets[partition] = marks.offsets[partition]
+    package mutating func set(_ memory: JSONValue?, of mark: DeliveryMark, in partition: PartitionID) {
+        entries[partition, default: [:]][mark, default: Entry()].memory = memory
+        if let entry = entries[partition]?[mark], entry.memory == nil, entry.offset < 0 { entries[partition]?[mark] = nil }
     }
 
-    /// Drops marks below the offsets committed: those events are never read again.
+    /// Replaces what is known of `partition`.
+    package mutating func replace(_ partition: PartitionID, with marks: DeliveryMarkTable) {
+        entries[partition] = marks.entries[partition]
+    }
+
+    /// Drops marks below the offsets committed (those events are never read again), keeping
+    /// the memories of their dossiers.
     package mutating func committed(_ committed: [PartitionID: Int64]) {
         for (partition, offset) in committed {
-            guard let marks = offsets[partition] else { continue }
-            let kept = marks.filter { $0.value >= offset }
-            offsets[partition] = kept.isEmpty ? nil : kept
+            guard let marks = entries[partition] else { continue }
+            let kept = marks.filter { $0.value.offset >= offset || $0.value.memory != nil }
+            entries[partition] = kept.isEmpty ? nil : kept
         }
     }
 
     package mutating func forget(_ partitions: Set<PartitionID>) {
-        for partition in partitions { offsets[partition] = nil }
+        for partition in partitions { entries[partition] = nil }
     }
 
-    package var count: Int { offsets.values.reduce(0) { $0 + $1.count } }
+    package var count: Int { entries.values.reduce(0) { $0 + $1.count } }
 }
 
 /// Marks held in memory only, for tests and single-process tools.
@@ -82,6 +116,15 @@ package actor InMemoryDeliveryMarks: DeliveryMarks {
 
     package func markDelivered(_ delivery: Delivery) -> Bool {
         table.record(delivery)
+        return true
+    }
+
+    package func memory(for delivery: Delivery) -> JSONValue? {
+        table.entry(DeliveryMark(delivery), in: delivery.origin.partitionID)?.memory
+    }
+
+    package func keep(_ memory: JSONValue?, for delivery: Delivery) -> Bool {
+        table.set(memory, of: DeliveryMark(delivery), in: delivery.origin.partitionID)
         return true
     }
 }

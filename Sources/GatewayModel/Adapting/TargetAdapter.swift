@@ -94,9 +94,41 @@ public protocol TargetAdapter: Sendable {
     ///   its answer as the operation's.
     func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String) async throws(AuthenticationFailure) -> OperationAnswer
 
+    /// Performs `operation` as above, with what the adapter keeps about the event's dossier at
+    /// its target (the BCA portal's accepted statuses). Adapters that keep nothing need not
+    /// implement it: it calls `perform(_:for:idempotencyKey:)`.
+    func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String, memory: any DossierMemory) async throws(AuthenticationFailure) -> OperationAnswer
+
     /// Forgets the session or token in use since before `callStarted`, so the next call signs in
     /// again; a token fetched after that instant was not the one refused and is kept.
     func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async
+}
+
+extension TargetAdapter {
+    public func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String, memory: any DossierMemory) async throws(AuthenticationFailure) -> OperationAnswer {
+        try await perform(operation, for: event, idempotencyKey: idempotencyKey)
+    }
+}
+
+/// What one adapter keeps about one dossier at its target, durably: it survives retries,
+/// replays and restarts, and moves with the dossier's partition to whichever instance reads it.
+/// A small JSON value; nil when nothing is kept.
+public protocol DossierMemory: Sendable {
+    func recall() async -> JSONValue?
+    /// Keeps `value` (nil forgets), durably before it returns true; false when the gateway stops
+    /// first, and the adapter must then not go on as if it were kept.
+    func keep(_ value: JSONValue?) async -> Bool
+}
+
+/// A memory that keeps nothing between calls, for tools and tests that need none.
+public actor TransientDossierMemory: DossierMemory {
+    private var value: JSONValue?
+    public init(_ value: JSONValue? = nil) { self.value = value }
+    public func recall() -> JSONValue? { value }
+    public func keep(_ value: JSONValue?) -> Bool {
+        self.value = value
+        return true
+    }
 }
 
 /// Why a token could not be had, as the answer to the operation that needed it.

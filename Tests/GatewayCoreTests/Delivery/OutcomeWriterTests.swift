@@ -32,6 +32,13 @@ final class EffectLog: ParkingLot, DeliveryMarks, OutcomeRecords {
         return true
     }
 
+    func memory(for delivery: Delivery) async -> JSONValue? { nil }
+
+    func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool {
+        state.withLock { $0.effects.append("keep \(delivery.event.id)") }
+        return true
+    }
+
     func record(_ outcome: DeliveryOutcome) async -> Bool {
         state.withLock { state in
             guard !state.refuseRecords else { return false }
