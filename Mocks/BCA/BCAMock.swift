@@ -43,11 +43,13 @@ package struct BCAMock: Sendable {
             await control.serve(request, operation: { _ in "refresh" }, idempotent: false) { request in await refresh(request) }
         }
         router.post(RouterPath(paths.status)) { request, _ in
+            // The portal ignores Idempotency-Key, as nobody sends one: a push sent again is applied
+            // again, and refused when a later status came in between.
             await control.serve(request, operation: { _ in "CapNhatTrangThaiHoSoLT" }, describe: { request in
                 guard case .success(let body) = request.body else { return }
                 request.dossiers = [body["maHoSo"] as? String].compactMap { $0 }
                 request.statuses = [(body["trangThai"] as? NSNumber)?.stringValue].compactMap { $0 }
-            }) { request in await push(request) }
+            }, idempotent: false) { request in await push(request) }
         }
         router.get(RouterPath(paths.list)) { request, _ in
             await control.serve(request, operation: { _ in "list" }, idempotent: false) { request in

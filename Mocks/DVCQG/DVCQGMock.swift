@@ -2,24 +2,33 @@ import Foundation
 import Hummingbird
 import MockSupport
 
-/// A mock National Public Service Portal that enforces `Contracts/dvcqg/openapi.json`:
-/// login, integration (`DongBoHoSoMC`, `CapNhatTienDoHoSoMC`) and sharing (`TraCuuHoSo`, `LayThuTuc`).
+/// A mock National Public Service Portal that enforces `Contracts/dvcqg/openapi.json`, in both
+/// deployment styles. Direct: login (sessions lapse after ten minutes), the `dstcode` header,
+/// integration (`DongBoHoSoMC`, `CapNhatTienDoHoSoMC`, and the reads `TraCuuHoSo`, `LayThuTuc`)
+/// and sharing (catalogue calls only). Through the LGSP: one URL per operation, bare arrays of
+/// rows, progress answered in plain text.
 package struct DVCQGMock: Sendable {
     package struct Paths: Sendable {
         package var login = "/api/dvcqg/login"
         package var integration = "/api/dvcqg/integration"
         package var sharing = "/api/dvcqg/sharing"
+        package var lgspInsert = "/lgsp/dvcqg/hoso/themmoi"
+        package var lgspUpdate = "/lgsp/dvcqg/hoso/capnhat"
+        package var lgspProgress = "/lgsp/dvcqg/tiendo"
         package init() {}
     }
 
     package let control: MockControl
     let state: DVCQGState
     let paths: Paths
+    /// The destination code every direct call must carry as `dstcode`.
+    let dstcode: String
 
-    package init(username: String = DVCQGMock.devUsername, password: String = DVCQGMock.devPassword, paths: Paths = Paths()) {
-        let state = DVCQGState(username: username, password: password)
+    package init(username: String = DVCQGMock.devUsername, password: String = DVCQGMock.devPassword, dstcode: String = DVCQGMock.devDestination, sessionLifetime: Duration = .seconds(600), paths: Paths = Paths()) {
+        let state = DVCQGState(username: username, password: password, sessionLifetime: sessionLifetime)
         self.state = state
         self.paths = paths
+        self.dstcode = dstcode
         self.control = MockControl(expireSessions: { await state.expireSessions() })
     }
 
@@ -29,6 +38,9 @@ package struct DVCQGMock: Sendable {
         router.post(RouterPath(paths.login)) { request, _ in await handle(request, kind: .login) }
         router.post(RouterPath(paths.integration)) { request, _ in await handle(request, kind: .integration) }
         router.post(RouterPath(paths.sharing)) { request, _ in await handle(request, kind: .sharing) }
+        router.post(RouterPath(paths.lgspInsert)) { request, _ in await lgsp(request, operation: "DongBoHoSoMC", isUpdating: false) }
+        router.post(RouterPath(paths.lgspUpdate)) { request, _ in await lgsp(request, operation: "DongBoHoSoMC", isUpdating: true) }
+        router.post(RouterPath(paths.lgspProgress)) { request, _ in await lgsp(request, operation: "CapNhatTienDoHoSoMC", isUpdating: nil) }
         return MockServer(name: Self.name, router: router)
     }
 
@@ -42,6 +54,9 @@ package struct DVCQGMock: Sendable {
             request.dossiers = rows.compactMap { $0["MaHoSo"] as? String }
             if request.operation == "DongBoHoSoMC" { request.statuses = rows.compactMap { $0["TrangThaiHoSo"] as? String } }
         }) { request in
+            guard request.header("dstcode") == dstcode else {
+                return DVCQGAnswer.violation(MockContractViolation("header dstcode must be the destination code \(dstcode)"))
+            }
             switch request.body {
             case .failure(let violation):
                 return DVCQGAnswer.violation(violation)
@@ -53,6 +68,53 @@ package struct DVCQGMock: Sendable {
                 }
             }
         }
+    }
+
+    /// The LGSP style: the body is a bare JSON array of rows; `MaDinhDanhDV` and `isUpdating`
+    /// may come in the query string (an `isUpdating` there must agree with the URL).
+    private func lgsp(_ request: Request, operation: String, isUpdating: Bool?) async -> Response {
+        let query = request.uri.queryParameters
+        let buffer = (try? await request.body.collect(upTo: 16 << 20)) ?? ByteBuffer()
+        let rows = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [[String: Any]]
+        let forwarded = Request(head: request.head, body: .init(buffer: ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: ["rows": rows ?? []]))))
+        return await control.serve(forwarded, operation: { _ in operation }, describe: { request in
+            request.dossiers = (rows ?? []).compactMap { $0["MaHoSo"] as? String }
+            if operation == "DongBoHoSoMC" { request.statuses = (rows ?? []).compactMap { $0["TrangThaiHoSo"] as? String } }
+        }) { _ in
+            do {
+                guard let rows else { throw MockContractViolation("the body must be a bare JSON array of rows") }
+                if let flag = query["isUpdating"].map(String.init) {
+                    guard try DVCQGContract.isUpdating(flag) == isUpdating else { throw MockContractViolation("query isUpdating \(flag) disagrees with the URL") }
+                }
+                if let isUpdating {
+                    return try await sync(try DVCQGContract.dossierRows(try DVCQGContract.rows(rows, "body")), isUpdating: isUpdating)
+                }
+                let checked = try DVCQGContract.progressRows(try DVCQGContract.rows(rows, "body"))
+                for row in checked where !(await state.knows(row["MaHoSo"] as! String)) {
+                    return DVCQGAnswer.refused(code: "-4", message: "Không tìm thấy hồ sơ \(row["MaHoSo"] as! String)")
+                }
+                await state.addProgress(checked.count)
+                return MockAnswer(status: 200, code: nil, accepted: true, rejection: nil, body: Array("Cập nhật tiến độ thành công".utf8))
+            } catch let violation as MockContractViolation {
+                return DVCQGAnswer.violation(violation)
+            } catch {
+                return DVCQGAnswer.violation(MockContractViolation("\(error)"))
+            }
+        }
+    }
+
+    /// Stores the rows of a dossier sync; an insert of a known dossier answers "đã tồn tại".
+    private func sync(_ rows: [[String: Any]], isUpdating: Bool) async throws -> MockAnswer {
+        for row in rows {
+            let code = row["MaHoSo"] as! String
+            if !isUpdating, await state.knows(code) {
+                return DVCQGAnswer.refused(code: "-3", message: "Hồ sơ \(code) đã tồn tại trên hệ thống")
+            }
+        }
+        for row in rows {
+            await state.store(row["MaHoSo"] as! String, try JSONSerialization.data(withJSONObject: row))
+        }
+        return DVCQGAnswer.ok(["error_code": "0", "message": "Thành công"])
     }
 
     private func login(_ body: [String: Any]) async -> MockAnswer {
@@ -75,17 +137,7 @@ package struct DVCQGMock: Sendable {
             switch operation {
             case "DongBoHoSoMC":
                 let (isUpdating, rows) = try DVCQGContract.dossierSync(body)
-                for row in rows {
-                    let code = row["MaHoSo"] as! String
-                    if !isUpdating, await state.knows(code) {
-                        return DVCQGAnswer.refused(code: "-3", message: "Hồ sơ \(code) đã tồn tại trên hệ thống")
-                    }
-                }
-                for row in rows {
-                    let stored = try JSONSerialization.data(withJSONObject: row)
-                    await state.store(row["MaHoSo"] as! String, stored)
-                }
-                return DVCQGAnswer.ok(["error_code": "0", "message": "Thành công"])
+                return try await sync(rows, isUpdating: isUpdating)
             case "CapNhatTienDoHoSoMC":
                 let rows = try DVCQGContract.progress(body)
                 for row in rows where !(await state.knows(row["MaHoSo"] as! String)) {
@@ -93,8 +145,15 @@ package struct DVCQGMock: Sendable {
                 }
                 await state.addProgress(rows.count)
                 return DVCQGAnswer.ok(["error_code": "0", "message": "Thành công"])
+            case "TraCuuHoSo":
+                let code = try MockContract.string(body, "mahoso")
+                let found = await state.dossier(code).flatMap { try? JSONSerialization.jsonObject(with: $0) }.map { [$0] } ?? []
+                return DVCQGAnswer.ok(["error_code": "0", "result": found])
+            case "LayThuTuc":
+                let code = try MockContract.string(body, "maTTHC")
+                return DVCQGAnswer.ok(["error_code": "0", "result": [["MaTTHC": code, "TenTTHC": "Thủ tục \(code)"]]])
             default:
-                throw MockContractViolation("service must be DongBoHoSoMC or CapNhatTienDoHoSoMC, got \(operation)")
+                throw MockContractViolation("service must be DongBoHoSoMC, CapNhatTienDoHoSoMC, TraCuuHoSo or LayThuTuc, got \(operation)")
             }
         } catch let violation as MockContractViolation {
             return DVCQGAnswer.violation(violation)
@@ -110,15 +169,10 @@ package struct DVCQGMock: Sendable {
                 return DVCQGAnswer.refused(code: "-2", message: "Phiên làm việc không hợp lệ hoặc đã hết hạn")
             }
             switch operation {
-            case "TraCuuHoSo":
-                let code = try MockContract.string(body, "mahoso")
-                let found = await state.dossier(code).flatMap { try? JSONSerialization.jsonObject(with: $0) }.map { [$0] } ?? []
-                return DVCQGAnswer.ok(["error_code": "0", "result": found])
-            case "LayThuTuc":
-                let code = try MockContract.string(body, "maTTHC")
-                return DVCQGAnswer.ok(["error_code": "0", "result": [["MaTTHC": code, "TenTTHC": "Thủ tục \(code)"]]])
+            case "LayDanhMucCoQuan", "LayDanhMucLinhVuc", "LayDanhSachTTHC", "TraCuuTechID":
+                return DVCQGAnswer.ok(["error_code": "0", "result": [[String: Any]]()])
             default:
-                throw MockContractViolation("service must be TraCuuHoSo or LayThuTuc, got \(operation)")
+                throw MockContractViolation("the sharing endpoint carries catalogue calls only (LayDanhMucCoQuan, LayDanhMucLinhVuc, LayDanhSachTTHC, TraCuuTechID), got \(operation); reads go to integration")
             }
         } catch let violation as MockContractViolation {
             return DVCQGAnswer.violation(violation)
@@ -148,11 +202,13 @@ extension DVCQGMock: MockSystem {
     package static let defaultPort = 18_081
     package static let devUsername = "gateway"
     package static let devPassword = "dev-password"
+    package static let devDestination = "G22.99.DVCQG"
     package static var devSecrets: [String: String] { ["DVCQG_PASSWORD": devPassword] }
 
+    /// The direct style; `style` `lgsp` reaches the same mock through its LGSP paths.
     package static func connection(baseURL: String) -> [String: String] {
-        ["baseURL": baseURL, "username": devUsername]
+        ["baseURL": baseURL, "username": devUsername, "dstcode": devDestination]
     }
 
-    package init() { self.init(username: Self.devUsername, password: Self.devPassword, paths: Paths()) }
+    package init() { self.init(username: Self.devUsername, password: Self.devPassword, dstcode: Self.devDestination, paths: Paths()) }
 }

@@ -106,8 +106,12 @@ package struct FaultPlan: Codable, Sendable, Equatable {
     package var count: Int
     /// Only calls of this operation; all when absent.
     package var operation: String?
+    /// Process the call first, then answer with the fault: the system applied it, the caller
+    /// never learns so (an answer lost on the way back).
+    package var afterProcessing: Bool?
 
-    package init(status: Int? = nil, body: String? = nil, retryAfterSeconds: Int? = nil, latencyMilliseconds: Int? = nil, dropConnection: Bool? = nil, count: Int = 1, operation: String? = nil) {
+    package init(status: Int? = nil, body: String? = nil, retryAfterSeconds: Int? = nil, latencyMilliseconds: Int? = nil, dropConnection: Bool? = nil, count: Int = 1, operation: String? = nil, afterProcessing: Bool? = nil) {
+        self.afterProcessing = afterProcessing
         self.status = status
         self.body = body
         self.retryAfterSeconds = retryAfterSeconds

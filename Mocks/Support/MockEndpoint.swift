@@ -71,7 +71,8 @@ extension MockControl {
             dossiers: mockRequest.dossiers, statuses: mockRequest.statuses, idempotencyKey: key,
             traceparent: mockRequest.header("traceparent"), body: mockRequest.text
         )
-        if let (response, reason) = await injectedFault(operation: mockRequest.operation) {
+        let fault = await faults.take(operation: mockRequest.operation)
+        if let fault, fault.afterProcessing != true, let (response, reason) = await injectedFault(fault) {
             entry.status = Int(response.status.code)
             entry.rejection = reason
             await journal.append(entry)
@@ -92,6 +93,12 @@ extension MockControl {
         entry.rejection = result.rejection
         if result.accepted, let key {
             await idempotency.remember(.init(status: result.status, code: result.code, body: result.body), for: key)
+        }
+        if let fault, fault.afterProcessing == true, let (response, reason) = await injectedFault(fault) {
+            entry.status = Int(response.status.code)
+            entry.rejection = "\(result.accepted ? "applied" : result.rejection ?? "refused"), then \(reason)"
+            await journal.append(entry)
+            return response
         }
         await journal.append(entry)
         return result.response

@@ -56,8 +56,8 @@ package struct MockControl: Sendable {
     }
 
     /// Applies a planned fault, if any: returns the response that replaces normal processing.
-    package func injectedFault(operation: String) async -> (Response, String)? {
-        guard let plan = await faults.take(operation: operation) else { return nil }
+    /// The response a planned fault gives, after its latency; nil for a latency alone.
+    package func injectedFault(_ plan: FaultPlan) async -> (Response, String)? {
         if let latency = plan.latencyMilliseconds {
             try? await Task.sleep(for: .milliseconds(latency))
         }

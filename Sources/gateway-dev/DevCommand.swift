@@ -59,7 +59,7 @@ struct DevCommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         let gateway = Gateway(
-            configuration: try stack.gatewayConfiguration(), logger: logger, environment: stack.secrets,
+            configuration: try stack.gatewayConfiguration(overrides: Self.targetOverrides), logger: logger, environment: stack.secrets,
             metrics: GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
         )
         let admin = AdminServer(host: "127.0.0.1", port: adminPort, monitor: gateway.monitor, registry: registry, token: nil, logger: logger) { port in
@@ -165,6 +165,15 @@ struct DevCommand: AsyncParsableCommand {
 }
 
 /// Set once, when the gateway's service group has returned.
+extension DevCommand {
+    /// The `GATEWAY__targets__…` and `GATEWAY__routes` settings of this process's environment,
+    /// laid over the stack's: `GATEWAY__targets__dvcqg__connection__style=lgsp` runs the demo
+    /// against DVCQG through the LGSP instead of directly.
+    static var targetOverrides: [String: String] {
+        ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("GATEWAY__targets__") || $0.key.hasPrefix("GATEWAY__routes") }
+    }
+}
+
 private final class StopFlag: Sendable {
     private let raised = Atomic<Bool>(false)
     var isRaised: Bool { raised.load(ordering: .acquiring) }

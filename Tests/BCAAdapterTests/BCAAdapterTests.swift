@@ -111,7 +111,7 @@ final class PortalTransport: HTTPTransport {
 
     @Test func aLaterEventNeverSendsAStatusBehindTheFurthestAccepted() async throws {
         let transport = PortalTransport()
-        let configuration = BCAConfiguration(baseURL: "http://bca", userName: "u", password: .environment("X"), statusesByEvent: ["progressed": [3, 7]])
+        let configuration = BCAConfiguration(baseURL: "http://bca", userName: "u", password: .environment("X"), statusesByEvent: ["progressed": [1, 7]])
         let adapter = try adapter(transport, configuration: configuration)
         let memory = TransientDossierMemory()
         var progressed = try event("interconnect-received")
@@ -120,7 +120,10 @@ final class PortalTransport: HTTPTransport {
         progressed.type = .progressed
         progressed.data.progress = [.init(handler: "Cán bộ A", content: "Chuyển công chức tư pháp", at: progressed.time)]
         _ = try await adapter.perform(BCAAdapter.pushStatus, for: progressed, idempotencyKey: "k2", memory: memory)
-        #expect(transport.pushes.map { $0["trangThai"] as? Int } == [1, 3, 7], "3 was accepted already: only 7 is new")
+        #expect(transport.pushes.map { $0["trangThai"] as? Int } == [1, 3, 7], "1 is behind the accepted 3: only 7 goes")
+        progressed.id = "a-second-step"
+        _ = try await adapter.perform(BCAAdapter.pushStatus, for: progressed, idempotencyKey: "k3", memory: memory)
+        #expect(transport.pushes.map { $0["trangThai"] as? Int } == [1, 3, 7, 7], "a second 7 is not behind the first")
     }
 
     @Test func theSupplementBranchIsNeverSkippedForBeingBehind() async throws {

@@ -86,6 +86,9 @@ import Testing
         var headers = [("Content-Type", "application/json")]
         switch system {
         case "dvcqg":
+            if case .string(let destination)? = try ContractFixtures.connection(try #require(AdapterRegistry.system(named: "dvcqg")))["dstcode"] {
+                headers.append(("dstcode", destination))
+            }
             let login = try await transport.send(OutboundRequest(url: base + "/api/dvcqg/login", headers: headers, body: Array(#"{"username":"gateway","password":"dev-password"}"#.utf8)))
             body["session"] = .string(try #require(AnswerReading.text("session", in: login.body)))
         default:

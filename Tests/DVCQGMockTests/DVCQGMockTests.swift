@@ -23,9 +23,12 @@ import Testing
         try await body("http://127.0.0.1:\(port)", mock)
     }
 
-    func post(_ url: String, _ object: [String: Any]) async throws -> (Int, [String: Any]) {
-        let response = try await http.send(OutboundRequest(url: url, headers: [("Content-Type", "application/json")], body: Array(try JSONSerialization.data(withJSONObject: object))))
-        return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:])
+    func post(_ url: String, _ object: Any, dstcode: String? = DVCQGMock.devDestination) async throws -> (Int, [String: Any]) {
+        var headers = [("Content-Type", "application/json")]
+        if let dstcode { headers.append(("dstcode", dstcode)) }
+        let response = try await http.send(OutboundRequest(url: url, headers: headers, body: Array(try JSONSerialization.data(withJSONObject: object))))
+        let text = String(decoding: response.body, as: UTF8.self)
+        return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? ["text": text])
     }
 
     func login(_ base: String) async throws -> String {
@@ -36,10 +39,11 @@ import Testing
     static var hoSo: [String: Any] { [
         "MaHoSo": "000.00.12.H13-250711-00042", "MaTTHC": "2.000635", "TenTTHC": "Cấp bản sao trích lục hộ tịch",
         "MaLinhVuc": "HT", "TenLinhVuc": "Hộ tịch", "KenhThucHien": "1", "ChuHoSo": "Nguyễn Thị Lan",
-        "LoaiDoiTuong": "1", "TrangThaiHoSo": "2", "NgayTiepNhan": "20250711083000",
+        "LoaiDoiTuong": "1", "TrangThaiHoSo": "2", "NgayTiepNhan": "20250711083000", "NgayHenTra": "20250714160000",
+        "NgayTra": "", "NgayKetThucXuLy": "", "NgayTuChoi": "", "NgayNopHoSo": "",
     ] }
 
-    func sync(_ session: String, _ hoSo: [String: Any] = hoSo, updating: String = "false") -> [String: Any] {
+    func sync(_ session: String, _ hoSo: [String: Any] = hoSo, updating: String = "False") -> [String: Any] {
         ["session": session, "madonvi": "000.00.12.H13", "service": "DongBoHoSoMC", "isUpdating": updating, "data": [hoSo]]
     }
 
@@ -52,11 +56,51 @@ import Testing
             let (_, second) = try await post(base + "/api/dvcqg/integration", sync(session))
             #expect(second["error_code"] as? String == "-3")
             #expect((second["message"] as? String)?.contains("đã tồn tại") == true)
-            let (_, update) = try await post(base + "/api/dvcqg/integration", sync(session, updating: "true"))
+            let (_, update) = try await post(base + "/api/dvcqg/integration", sync(session, updating: "True"))
             #expect(update["error_code"] as? String == "0")
-            let (_, found) = try await post(base + "/api/dvcqg/sharing", ["session": session, "service": "TraCuuHoSo", "mahoso": "000.00.12.H13-250711-00042"])
-            #expect((found["result"] as? [[String: Any]])?.first?["MaTTHC"] as? String == "2.000635")
+            let read: [String: Any] = ["session": session, "madonvi": "000.00.12.H13", "service": "TraCuuHoSo", "mahoso": "000.00.12.H13-250711-00042"]
+            let (_, found) = try await post(base + "/api/dvcqg/integration", read)
+            #expect((found["result"] as? [[String: Any]])?.first?["MaTTHC"] as? String == "2.000635", "reads go to integration")
+            let (refused, _) = try await post(base + "/api/dvcqg/sharing", read)
+            #expect(refused == 400, "the sharing endpoint carries catalogue calls only")
+            let (catalogue, _) = try await post(base + "/api/dvcqg/sharing", ["session": session, "service": "LayDanhMucCoQuan"])
+            #expect(catalogue == 200)
         }
+    }
+
+    @Test func everyDirectCallCarriesTheDestinationCode() async throws {
+        try await withMock { base, mock in
+            let (status, answer) = try await post(base + "/api/dvcqg/login", ["username": "gateway", "password": "pw"], dstcode: nil)
+            #expect(status == 400 && (answer["message"] as? String)?.contains("dstcode") == true)
+            #expect(await mock.control.journal.all().last?.accepted == false)
+        }
+    }
+
+    @Test func throughTheLGSPTheBodyIsABareArrayAndProgressIsAnsweredInPlainText() async throws {
+        try await withMock { base, _ in
+            let (inserted, _) = try await post(base + "/lgsp/dvcqg/hoso/themmoi?MaDinhDanhDV=000.00.12.H13&isUpdating=False", [Self.hoSo], dstcode: nil)
+            #expect(inserted == 200)
+            let (_, again) = try await post(base + "/lgsp/dvcqg/hoso/themmoi", [Self.hoSo], dstcode: nil)
+            #expect((again["message"] as? String)?.contains("đã tồn tại") == true)
+            let (disagrees, _) = try await post(base + "/lgsp/dvcqg/hoso/capnhat?isUpdating=False", [Self.hoSo], dstcode: nil)
+            #expect(disagrees == 400)
+            let (enveloped, _) = try await post(base + "/lgsp/dvcqg/hoso/capnhat", sync("s"), dstcode: nil)
+            #expect(enveloped == 400, "the direct style's envelope is refused at the LGSP")
+            let row: [String: Any] = ["MaHoSo": "000.00.12.H13-250711-00042", "NguoiXuLy": "Cán bộ", "ThoiDiemXuLy": "20250711090000", "NoiDungXuLy": "Xử lý", "TrangThai": "4", "NgayBatDau": "", "NgayKetThucTheoQuyDinh": ""]
+            let (status, progress) = try await post(base + "/lgsp/dvcqg/tiendo", [row], dstcode: nil)
+            #expect(status == 200 && progress["text"] as? String == "Cập nhật tiến độ thành công")
+        }
+    }
+
+    @Test func sessionsLapseAfterTheirLifetime() async throws {
+        let mock = DVCQGMock(password: "pw", sessionLifetime: .milliseconds(200))
+        let (port, task) = try await MockSystems.serve(mock.server, logger: Logger(label: "mock-test"))
+        defer { task.cancel() }
+        let base = "http://127.0.0.1:\(port)"
+        let session = try await login(base)
+        #expect(try await post(base + "/api/dvcqg/integration", sync(session)).1["error_code"] as? String == "0")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await post(base + "/api/dvcqg/integration", sync(session)).1["error_code"] as? String == "-2")
     }
 
     /// Each case: a field, its new value as a JSON literal (nil removes it), and the reason expected.
@@ -66,6 +110,10 @@ import Testing
         ("TrangThaiHoSo", "\"11\"", "TrangThaiHoSo must be one of"),
         ("KenhThucHien", "\"4\"", "KenhThucHien must be one of"),
         ("NgayTiepNhan", "\"11/07/2025 08:30:00\"", "must be yyyyMMddHHmmss"),
+        ("NgayTra", nil, "missing NgayTra"),
+        ("TrichYeuHoSo", "\"\(String(repeating: "x", count: 1_001))\"", "TrichYeuHoSo is longer than 1000"),
+        ("DanhSachLePhi", "[{\"TenPhiLePhi\":\"Lệ phí\",\"MucPhi\":\"50000\"}]", "the amount is Gia, not MucPhi"),
+        ("MaDoiTuong", "\"092301004217\"", "MaDoiTuong is for online dossiers only"),
     ] as [(String, String?, String)])
     func refusesContractViolationsWith400AndTheReason(field: String, value: String?, reason: String) async throws {
         try await withMock { base, mock in
@@ -85,7 +133,7 @@ import Testing
         try await withMock { base, _ in
             let session = try await login(base)
             _ = try await post(base + "/api/dvcqg/integration", sync(session))
-            let row: [String: Any] = ["MaHoSo": "000.00.12.H13-250711-00042", "NguoiXuLy": "Cán bộ", "ThoiDiemXuLy": "20250711090000", "NoiDungXuLy": "Xử lý", "TrangThai": "4"]
+            let row: [String: Any] = ["MaHoSo": "000.00.12.H13-250711-00042", "NguoiXuLy": "Cán bộ", "ThoiDiemXuLy": "20250711090000", "NoiDungXuLy": "Xử lý", "TrangThai": "4", "NgayBatDau": "", "NgayKetThucTheoQuyDinh": ""]
             let body = { (count: Int) -> [String: Any] in ["session": session, "madonvi": "x", "service": "CapNhatTienDoHoSoMC", "data": Array(repeating: row, count: count)] }
             #expect(try await post(base + "/api/dvcqg/integration", body(10)).0 == 200)
             let (status, answer) = try await post(base + "/api/dvcqg/integration", body(11))
@@ -138,7 +186,7 @@ import Testing
     @Test func journalIsReadableOverHTTP() async throws {
         try await withMock { base, _ in
             let session = try await login(base)
-            _ = try await http.send(OutboundRequest(url: base + "/api/dvcqg/integration", headers: [("Idempotency-Key", "e1/dvcqg/DongBoHoSoMC")], body: Array(try JSONSerialization.data(withJSONObject: sync(session)))))
+            _ = try await http.send(OutboundRequest(url: base + "/api/dvcqg/integration", headers: [("Idempotency-Key", "e1/dvcqg/DongBoHoSoMC"), ("dstcode", DVCQGMock.devDestination)], body: Array(try JSONSerialization.data(withJSONObject: sync(session)))))
             let response = try await http.send(OutboundRequest(method: "GET", url: base + "/_control/journal"))
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601

@@ -17,10 +17,13 @@ import Testing
         "GATEWAY__targets__dvcqg__connection__timeoutMilliseconds": "10000",
     ]
 
-    @Test func everySystemReceivesOnlyConformingRequestsInEachDossiersOrder() async throws {
+    /// Both DVCQG deployment styles, chosen by configuration alone.
+    @Test(arguments: ["direct", "lgsp"])
+    func everySystemReceivesOnlyConformingRequestsInEachDossiersOrder(dvcqgStyle: String) async throws {
         let events = SampleTraffic(seed: 11).events(count: 600)
         let position = Dictionary(uniqueKeysWithValues: events.enumerated().map { ($1.id, $0) })
-        try await GatewayHarness.run(overrides: Self.allEnabled) { harness in
+        let overrides = Self.allEnabled.merging(["GATEWAY__targets__dvcqg__connection__style": dvcqgStyle]) { $1 }
+        try await GatewayHarness.run(overrides: overrides) { harness in
             try await harness.stack.produce(events)
             let snapshot = try await harness.waitUntilIdle(consumed: events.count)
             #expect(snapshot.count(.deadLettered) == 0 && snapshot.count(.parked) == 0)
@@ -40,6 +43,14 @@ import Testing
             }
             let bca = await harness.stack.mocks.control("bca").journal.all()
             #expect(bca.contains { $0.statuses == ["5"] }, "some interconnected dossiers went all the way to 5")
+            let dvcqg = await harness.stack.mocks.control("dvcqg").journal.all()
+            let lgsp = dvcqg.filter { $0.path.hasPrefix("/lgsp/") }
+            if dvcqgStyle == "lgsp" {
+                #expect(lgsp.count == dvcqg.count && !dvcqg.contains { $0.operation == "login" }, "through the LGSP: no login, one URL per operation")
+                #expect(Set(lgsp.map(\.path)) == ["/lgsp/dvcqg/hoso/themmoi", "/lgsp/dvcqg/hoso/capnhat", "/lgsp/dvcqg/tiendo"])
+            } else {
+                #expect(lgsp.isEmpty && dvcqg.contains { $0.operation == "login" })
+            }
         }
     }
 

@@ -169,7 +169,7 @@ import Testing
             #expect(results.map(\.outcome) == [.delivered, .duplicate])
             let syncs = await harness.journal(of: "dvcqg").filter { $0.operation == "DongBoHoSoMC" }
             #expect(syncs.map(\.answerCode) == ["0", "-3", "0"])
-            #expect(syncs.map { $0.body.contains(#""isUpdating":"true""#) } == [false, false, true])
+            #expect(syncs.map { $0.body.contains(#""isUpdating":"True""#) } == [false, false, true])
         }
     }
 

@@ -37,7 +37,7 @@ import Testing
             expected.insert("\(event.id)/emc")
             let type = event.type.shortName, field = event.data.field.code
             if type == "received", field == "HT" { expected.insert("\(event.id)/hotich") }
-            if ["received", "supplement-requested", "result-returned"].contains(type), field == "DD" { expected.insert("\(event.id)/vbdlis") }
+            if ["received", "supplement-requested", "result-returned", "result-disputed"].contains(type), field == "DD" { expected.insert("\(event.id)/vbdlis") }
             if ["received", "progressed", "supplement-requested", "resolved", "result-returned", "rejected"].contains(type),
                ["LTKS", "LTKT"].contains(event.data.procedure.interconnectModule ?? "") {
                 expected.insert("\(event.id)/bca")

@@ -23,12 +23,13 @@ enum BCAMapping {
     }
 
     /// Whether the push of `trangThai`, at `index` of `event`'s statuses, is behind what the
-    /// portal already accepted: pushed before for this event, or before a later status.
+    /// portal already accepted: pushed before for this event, or earlier on the normal line than
+    /// a status accepted since. (The same status again, such as a second 7, is not behind.)
     static func isBehind(_ trangThai: Int, index: Int, of event: DossierEvent, progress: BCAProgress?) -> Bool {
         guard let progress else { return false }
         if progress.event == event.id, index <= progress.through { return true }
         guard let place = place(trangThai), let furthest = progress.furthest.flatMap(Self.place) else { return false }
-        return place <= furthest
+        return place < furthest
     }
 
     /// The progress once `trangThai`, at `index` of `event`'s statuses, is accepted.

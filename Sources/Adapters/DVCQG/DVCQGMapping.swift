@@ -14,6 +14,9 @@ enum DVCQGMapping {
         }
     }
 
+    /// `isUpdating` as real clients write it.
+    static func isUpdating(_ update: Bool) -> String { update ? "True" : "False" }
+
     /// A channel the gateway does not know yet is sent as filed in person, the portal's default.
     static func kenhThucHien(_ channel: DossierData.Channel) -> String {
         switch channel {
@@ -33,13 +36,47 @@ enum DVCQGMapping {
         }
     }
 
-    static func hoSo(_ event: DossierEvent) -> HoSo {
+    /// Cuts texts to DVCQG's lengths and remembers what it cut.
+    struct Limiter {
+        private(set) var truncations: [Truncation] = []
+
+        mutating func fit(_ text: String, _ limit: Int, _ field: String) -> String {
+            guard text.count > limit else { return text }
+            truncations.append(Truncation(field: field, length: text.count, limit: limit))
+            return String(text.prefix(limit))
+        }
+
+        mutating func fit(_ text: String?, _ limit: Int, _ field: String) -> String? {
+            text.map { fit($0, limit, field) }
+        }
+    }
+
+    static func date(_ value: Date?) -> String { value.map(VietnamTime.compact) ?? "" }
+    static func flag(_ value: Bool?) -> String? { value.map { $0 ? "1" : "0" } }
+
+    static func hoSo(_ event: DossierEvent, limiter: inout Limiter) -> HoSo {
         let data = event.data
-        let date = { (value: Date?) in value.map(VietnamTime.compact) }
-        let flag = { (value: Bool?) in value.map { $0 ? "1" : "0" } }
         var identities: [HoSo.DinhDanh]?
         if let number = data.applicant.identityNumber, let type = data.applicant.identityType {
             identities = [HoSo.DinhDanh(LoaiDinhDanh: type == .cccd ? "1" : "2", SoDinhDanh: number)]
+        }
+        let documents = data.documents.map { documents in
+            documents.map { document in
+                HoSo.TaiLieu(
+                    TepDinhKemId: document.id.map(String.init), TenTepDinhKem: limiter.fit(document.fileName ?? document.name, 4_000, "TaiLieuNop.TenTepDinhKem"),
+                    IsDeleted: document.deleted == true ? "1" : "0", MaThanhPhanHoSo: document.code, DuongDanTaiTepTin: document.url,
+                    DuocSoHoa: flag(document.digitised), DuocTaiSuDung: flag(document.reused), DuocLayTuKhoDMQG: flag(document.fromNationalStore),
+                    MaKetQuaThayThe: document.replacesResult
+                )
+            }
+        }
+        let results = data.resultDocuments.map { results in
+            results.map { result in
+                HoSo.GiayToKetQua(
+                    TenGiayTo: limiter.fit(result.name, 2_000, "DanhSachGiayToKetQua.TenGiayTo"), MaThanhPhanHoSo: result.code,
+                    GiayToId: result.id, DuongDanTepTinKetQua: result.url, MaGiayToKetQua: result.resultCode
+                )
+            }
         }
         return HoSo(
             MaHoSo: data.dossierCode,
@@ -51,10 +88,10 @@ enum DVCQGMapping {
             SoBienNhan: data.receiptNumber,
             ChuHoSo: data.applicant.fullName,
             LoaiDoiTuong: loaiDoiTuong(data.applicant.kind),
-            MaDoiTuong: data.applicant.identityNumber,
+            MaDoiTuong: data.channel == .online ? data.applicant.identityNumber : nil,
             Email: data.applicant.email,
             SoDienThoai: data.applicant.phone,
-            TrichYeuHoSo: data.summary,
+            TrichYeuHoSo: limiter.fit(data.summary, 1_000, "TrichYeuHoSo"),
             NgayTiepNhan: date(data.receivedAt),
             NgayHenTra: date(data.appointmentAt),
             TrangThaiHoSo: String(event.type.trangThaiHoSo),
@@ -68,25 +105,28 @@ enum DVCQGMapping {
             HoSoCoThanhPhanSoHoa: flag(data.digitised),
             TaiKhoanDuocXacThucVoiVNeID: flag(data.vneidVerified),
             DuocThanhToanTrucTuyen: flag(data.paidOnline),
+            SoGiayToChuHoSo: data.applicant.identityNumber,
             DinhDanhCHS: identities,
-            TaiLieuNop: data.documents.map { $0.map { HoSo.TaiLieu(TenTepDinhKem: $0.name, MaThanhPhanHoSo: $0.code, DuongDanTaiTepTin: $0.url) } },
-            DanhSachLePhi: data.fees.map { $0.map { HoSo.LePhi(TenPhiLePhi: $0.name, MucPhi: String($0.amount)) } }
+            DSKetNoiCSDL: data.connectedDatabases.map { $0.map(HoSo.KetNoiCSDL.init(MaCSDL:)) },
+            TaiLieuNop: documents,
+            DanhSachLePhi: data.fees.map { $0.map { HoSo.LePhi(TenPhiLePhi: $0.name, MaPhiLePhi: $0.code, HinhThucThu: $0.collection, Gia: String($0.amount), LoaiPhiLePhi: $0.kind) } },
+            DanhSachGiayToKetQua: results
         )
     }
 
-    static func tienDo(_ event: DossierEvent) -> [TienDo] {
+    static func tienDo(_ event: DossierEvent, limiter: inout Limiter) -> [TienDo] {
         let status = String(event.type.trangThaiHoSo)
         return (event.data.progress ?? []).map { step in
             TienDo(
                 MaHoSo: event.dossierCode,
-                NguoiXuLy: String(step.handler.prefix(50)),
+                NguoiXuLy: limiter.fit(step.handler, 50, "NguoiXuLy"),
                 ChucDanh: step.position,
                 ThoiDiemXuLy: VietnamTime.compact(step.at),
                 PhongBanXuLy: step.department,
                 NoiDungXuLy: step.content,
                 TrangThai: status,
-                NgayBatDau: step.startedAt.map(VietnamTime.compact),
-                NgayKetThucTheoQuyDinh: step.dueAt.map(VietnamTime.compact)
+                NgayBatDau: date(step.startedAt),
+                NgayKetThucTheoQuyDinh: date(step.dueAt)
             )
         }
     }

@@ -66,9 +66,22 @@ import Testing
         #expect(table.classify(status: status, code: "-1", message: "Dữ liệu không hợp lệ") == .permanent)
     }
 
-    @Test func rejectedDataIsPermanentAndUnknownAnswersAreRetried() {
+    /// An accepted answer no rule knows is dead-lettered with its answer, not retried blindly.
+    @Test func rejectedDataIsPermanentAndUnknownAnswersAreDeadLetteredForTheTableToLearn() {
         #expect(table.classify(status: 200, code: "-1", message: "Thiếu trường MaTTHC") == .permanent)
-        #expect(table.classify(status: 200, code: "42", message: "không rõ") == .retryable)
+        let unknown = table.judge(status: 200, code: "42", message: "không rõ")
+        #expect(unknown.verdict == .permanent && unknown.rule?.errorClass == .unrecognisedAnswer)
+    }
+
+    @Test func aRuleCanTestAnotherFieldOfTheAnswer() {
+        let custom = ClassificationTable(system: "x", version: "1", rules: [
+            .init(status: ["200"], fields: ["status.success": ["false"]], verdict: .permanent),
+            .init(status: ["200"], code: ["1"], verdict: .delivered),
+        ], otherwise: .retryable)
+        #expect(custom.classify(status: 200, code: "1", message: nil, fields: ["status.success": "false"]) == .permanent)
+        #expect(custom.classify(status: 200, code: "1", message: nil, fields: ["status.success": "true"]) == .delivered)
+        #expect(custom.classify(status: 200, code: "1", message: nil) == .delivered, "an absent field meets no condition")
+        #expect(custom.fieldPaths == ["status.success"])
     }
 
     @Test func statusClassesAndOperationFilters() throws {
