@@ -67,38 +67,12 @@ package struct GatewayConfiguration: Codable, Sendable {
 
         /// The properties as librdkafka takes them, secrets read from where they live.
         package func resolvedProperties(environment: [String: String]) throws -> [String: String] {
-            try properties.mapValues { value in
-                switch value {
-                case .text(let text): return text
-                case .secret(let source): return try source.resolve(environment: environment).value
-                }
-            }
+            try properties.mapValues { try $0.resolve(environment: environment) }
         }
     }
 
     /// A librdkafka property's value: text, or a secret's source.
-    package enum KafkaPropertyValue: Codable, Sendable, Equatable {
-        case text(String)
-        case secret(SecretSource)
-
-        package init(from decoder: any Decoder) throws {
-            if let text = try? decoder.singleValueContainer().decode(String.self) {
-                self = .text(text)
-            } else {
-                self = .secret(try SecretSource(from: decoder))
-            }
-        }
-
-        package func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .text(let text):
-                var container = encoder.singleValueContainer()
-                try container.encode(text)
-            case .secret(let source):
-                try source.encode(to: encoder)
-            }
-        }
-    }
+    package typealias KafkaPropertyValue = TextOrSecret
 
     package struct DeliverySettings: Codable, Sendable {
         /// Events of one partition read but not yet finished before that partition is paused.

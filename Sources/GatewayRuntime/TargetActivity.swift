@@ -123,6 +123,10 @@ struct MeasuredAdapter: TargetAdapter {
         try await inner.perform(operation, for: event, idempotencyKey: idempotencyKey)
     }
 
+    func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String, memory: any DossierMemory) async throws(AuthenticationFailure) -> OperationAnswer {
+        try await inner.perform(operation, for: event, idempotencyKey: idempotencyKey, memory: memory)
+    }
+
     func invalidateCredentials(usedSince callStarted: ContinuousClock.Instant) async {
         metrics.reauthentication(target: target)
         await inner.invalidateCredentials(usedSince: callStarted)

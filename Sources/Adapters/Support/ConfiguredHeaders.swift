@@ -5,28 +5,7 @@ import GatewayModel
 /// `connection.headers`: `{"dstcode": "G22", "X-Api-Key": {"env": "LGSP_KEY"}}`. A value is
 /// written as text, or as a secret source for values that must not sit in the file.
 public struct ConfiguredHeaders: Codable, Sendable, Equatable {
-    public enum Value: Codable, Sendable, Equatable {
-        case text(String)
-        case secret(SecretSource)
-
-        public init(from decoder: any Decoder) throws {
-            if let text = try? decoder.singleValueContainer().decode(String.self) {
-                self = .text(text)
-            } else {
-                self = .secret(try SecretSource(from: decoder))
-            }
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .text(let text):
-                var container = encoder.singleValueContainer()
-                try container.encode(text)
-            case .secret(let source):
-                try source.encode(to: encoder)
-            }
-        }
-    }
+    public typealias Value = TextOrSecret
 
     public var values: [String: Value]
 
@@ -51,10 +30,7 @@ public struct ConfiguredHeaders: Codable, Sendable, Equatable {
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenCharacter) else {
                 throw ConfigurationError("connection.headers: \"\(name)\" is not a valid header name")
             }
-            switch values[name]! {
-            case .text(let text): return (name, text)
-            case .secret(let source): return (name, try source.resolve(environment: environment).value)
-            }
+            return (name, try values[name]!.resolve(environment: environment))
         }
     }
 

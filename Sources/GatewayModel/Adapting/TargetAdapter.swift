@@ -96,7 +96,8 @@ public protocol TargetAdapter: Sendable {
 
     /// Performs `operation` as above, with what the adapter keeps about the event's dossier at
     /// its target (the BCA portal's accepted statuses). Adapters that keep nothing need not
-    /// implement it: it calls `perform(_:for:idempotencyKey:)`.
+    /// implement it: it calls `perform(_:for:idempotencyKey:)`. An adapter that wraps another
+    /// must forward this one too, or the memory is lost on the way.
     func perform(_ operation: String, for event: DossierEvent, idempotencyKey: String, memory: any DossierMemory) async throws(AuthenticationFailure) -> OperationAnswer
 
     /// Forgets the session or token in use since before `callStarted`, so the next call signs in

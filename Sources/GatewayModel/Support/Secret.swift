@@ -61,6 +61,39 @@ public enum SecretSource: Codable, Sendable, Equatable {
     }
 }
 
+/// A configuration value written as text, or, where it must not sit in the file, as a secret's
+/// source (`{"env": NAME}`, `{"file": PATH}`): a librdkafka property, a header.
+public enum TextOrSecret: Codable, Sendable, Equatable {
+    case text(String)
+    case secret(SecretSource)
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            self = .text(text)
+        } else {
+            self = .secret(try SecretSource(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .text(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .secret(let source):
+            try source.encode(to: encoder)
+        }
+    }
+
+    /// The value, a secret read from where it lives.
+    public func resolve(environment: [String: String]) throws -> String {
+        switch self {
+        case .text(let text): text
+        case .secret(let source): try source.resolve(environment: environment).value
+        }
+    }
+}
+
 /// A configuration problem, described for the operator who must fix it.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let description: String
