@@ -22,19 +22,20 @@ enum ContractFixtures {
     }
 
     /// The adapter of `system` as configured for mocks on loopback, talking to `transport`.
-    static func adapter(_ system: any NationalSystem.Type, transport: any HTTPTransport) throws -> any TargetAdapter {
+    static func adapter(_ system: any NationalSystem.Type, transport: any HTTPTransport, overrides: [String: String] = [:]) throws -> any TargetAdapter {
         let table = try ClassificationTable.load(from: contracts.appendingPathComponent("\(system.target)/classification.json").path)
         let context = AdapterContext(transport: transport, classification: table, environment: secrets, logger: Logger(label: "contract"))
-        return try system.makeAdapter(connection: try connection(system), context: context)
+        return try system.makeAdapter(connection: try connection(system, overrides: overrides), context: context)
     }
 
     /// The connection a gateway gets for mocks at fixed loopback ports: the defaults, with the
-    /// location and identities the mocks hand over.
-    static func connection(_ system: any NationalSystem.Type) throws -> JSONValue {
+    /// location and identities the mocks hand over, and any `GATEWAY__…` overrides.
+    static func connection(_ system: any NationalSystem.Type, overrides: [String: String] = [:]) throws -> JSONValue {
         let urls = Dictionary(uniqueKeysWithValues: MockRegistry.systems.map { mock in
             (TargetName(mock.name), "http://127.0.0.1:\(mock.defaultPort)")
         })
-        let configuration = try GatewayConfiguration.load(path: nil, environment: MockSystems.configurationOverrides(urls: urls))
+        let environment = MockSystems.configurationOverrides(urls: urls).merging(overrides) { $1 }
+        let configuration = try GatewayConfiguration.load(path: nil, environment: environment)
         return try #require(configuration.targets[system.target.rawValue]?.connection)
     }
 

@@ -16,27 +16,57 @@ import Testing
         var system: String
         var path: String
         var body: JSONValue
+        var contentType: String = "application/json"
     }
 
-    /// Every non-sign-in request the adapters send for the example events.
-    static func capture() async throws -> [CapturedRequest] {
+    /// Every non-sign-in request the adapters send for the example events, configured as the
+    /// mocks' connections say, with `overrides` laid over them.
+    static func capture(overrides: [String: String] = [:]) async throws -> [CapturedRequest] {
         var captured: [CapturedRequest] = []
         let bases = ContractFixtures.baseURLs
         for (_, event) in try ContractFixtures.exampleEvents() {
             for system in AdapterRegistry.systems {
                 let transport = ScriptedTransport()
-                let adapter = try ContractFixtures.adapter(system, transport: transport)
+                let adapter = try ContractFixtures.adapter(system, transport: transport, overrides: overrides)
                 for operation in system.operations {
                     _ = try await adapter.perform(operation, for: event, idempotencyKey: "\(event.id)/\(system.target)/\(operation)")
                 }
                 let base = try #require(bases[system.target.rawValue])
                 for request in transport.requests where !ScriptedTransport.isSignIn(request) {
-                    let body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body ?? []))
-                    captured.append(CapturedRequest(system: system.target.rawValue, path: String(request.url.dropFirst(base.count)), body: body))
+                    let path = String(request.url.dropFirst(base.count).prefix { $0 != "?" })
+                    let contentType = request.headers.first { $0.name == "Content-Type" }?.value ?? "application/json"
+                    let text = String(decoding: request.body ?? [], as: UTF8.self)
+                    let body: JSONValue
+                    if contentType == "application/x-www-form-urlencoded" {
+                        body = .object(Dictionary(text.split(separator: "&").map { pair in
+                            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                            return (parts[0], JSONValue.string(parts.count > 1 ? parts[1] : ""))
+                        }) { $1 })
+                    } else {
+                        body = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+                    }
+                    captured.append(CapturedRequest(system: system.target.rawValue, path: path, body: body, contentType: contentType))
                 }
             }
         }
         return captured
+    }
+
+    /// The other styles a deployment can choose: DVCQG through the LGSP (with its query
+    /// parameters), EMC's form variant, ILIS's paths.
+    static let alternativeStyles = [
+        "GATEWAY__targets__dvcqg__connection__style": "lgsp",
+        "GATEWAY__targets__dvcqg__connection__lgsp__queryParameters": #"["MaDinhDanhDV","isUpdating"]"#,
+        "GATEWAY__targets__emc__connection__format": "form",
+    ]
+
+    @Test func everyRequestInTheAlternativeStylesConformsToItsContract() async throws {
+        let requests = try await Self.capture(overrides: Self.alternativeStyles)
+        #expect(requests.contains { $0.system == "dvcqg" && $0.path.hasPrefix("/lgsp/") })
+        #expect(requests.contains { $0.system == "emc" && $0.contentType == "application/x-www-form-urlencoded" })
+        let (status, report) = try Self.check(requests)
+        print(report.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(status == 0, "\(report)")
     }
 
     /// Runs the schema check over `requests`; returns its exit status and report.
