@@ -58,12 +58,14 @@ import Testing
         "GATEWAY__targets__dvcqg__connection__style": "lgsp",
         "GATEWAY__targets__dvcqg__connection__lgsp__queryParameters": #"["MaDinhDanhDV","isUpdating"]"#,
         "GATEWAY__targets__emc__connection__format": "form",
+        "GATEWAY__targets__vbdlis__connection__profile": "ilis",
     ]
 
     @Test func everyRequestInTheAlternativeStylesConformsToItsContract() async throws {
         let requests = try await Self.capture(overrides: Self.alternativeStyles)
         #expect(requests.contains { $0.system == "dvcqg" && $0.path.hasPrefix("/lgsp/") })
         #expect(requests.contains { $0.system == "emc" && $0.contentType == "application/x-www-form-urlencoded" })
+        #expect(requests.contains { $0.system == "vbdlis" && $0.path == "/TiepNhanHoSo" })
         let (status, report) = try Self.check(requests)
         print(report.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(status == 0, "\(report)")

@@ -11,7 +11,7 @@ package enum DVCQGSystem: NationalSystem {
         RouteRule(target: target, operations: [DVCQGAdapter.syncDossier]),
         RouteRule(events: [DossierEventType.progressed.shortName], target: target, operations: [DVCQGAdapter.updateProgress]),
     ]
-    package static let sensitiveFields = ["ChuHoSo", "MaDoiTuong", "DinhDanhCHS"]
+    package static let sensitiveFields = ["ChuHoSo", "MaDoiTuong", "DinhDanhCHS", "SoGiayToChuHoSo"]
     package static var defaultConnection: JSONValue {
         connectionDefaults(of: DVCQGConfiguration.prototype, without: ["baseURL"])
     }

@@ -271,7 +271,8 @@ extension OutcomeWriter {
             delivered.withLock { $0.append(outcome.delivery.event.id) }
         }
         // Wait until the breaker opened and the probe is in flight, then revoke the partition.
-        let end = ContinuousClock.now + .seconds(5)
+        // Generous: under a full test run on two cores the four calls can take seconds.
+        let end = ContinuousClock.now + .seconds(30)
         while adapter.calls.count < 4, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(2)) }
         #expect(await engine.breakerStates()["scripted"] == .probing)
         await engine.abandon([PartitionID(topic: "dossier.events", partition: 0)])
