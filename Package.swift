@@ -162,7 +162,7 @@ let package = Package(
         .target(
             name: "GatewayDev",
             dependencies: [
-                "GatewayRuntime", "Kafka", "GatewayCore", "GatewayModel", "GatewayHTTP", "MockSupport",
+                "GatewayRuntime", "Kafka", "GatewayCore", "GatewayModel", "GatewayHTTP", "MockSupport", "SampleTraffic",
                 "DVCQGMock", "BCAMock", "VBDLISMock", "HoTichMock", "EMCMock",
             ]
         ),

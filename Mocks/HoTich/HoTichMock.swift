@@ -50,6 +50,7 @@ package struct HoTichMock: Sendable {
                 await receive(request)
             }
         }
+        registerRegistryControl(on: router)
         router.post(RouterPath(paths.results)) { request, _ in
             await control.serve(request, operation: { _ in "KetQuaDKHT" }, idempotent: false) { request in
                 await results(request)
@@ -66,8 +67,10 @@ package struct HoTichMock: Sendable {
             let body = try request.body.get()
             let dossier = try HoTichContract.registration(body)
             let registration = HoTichState.Registration(
-                office: try MockContract.string(body, "maDonVi"), interconnectCode: try MockContract.optionalString(body, "maHoSoLT"),
-                receivedAt: try MockContract.slashedDate(body, "ngayTiepNhan")
+                office: try MockContract.string(body, "maDonVi"), module: try MockContract.code(body, "module", allowed: HoTichContract.modules),
+                interconnectCode: try MockContract.optionalString(body, "maHoSoLT"),
+                receivedAt: try MockContract.slashedDate(body, "ngayTiepNhan"), receivedOn: Date(),
+                record: try JSONSerialization.data(withJSONObject: try MockContract.embeddedObject(body, "data")), setState: nil
             )
             guard await state.receive(dossier, registration) else {
                 return Self.refusal(status: 200, code: "E01", "Hồ sơ \(dossier) đã được tiếp nhận trước đó")
@@ -88,13 +91,10 @@ package struct HoTichMock: Sendable {
             let (codes, module) = try HoTichContract.poll(body)
             var value: [[String: Any]] = []
             for code in codes {
-                guard let registration = await state.registration(code) else { continue }
-                value.append([
-                    "maDonVi": registration.office, "maTinh": String(registration.office.prefix(2)), "module": module,
-                    "maHoSoLT": registration.interconnectCode ?? NSNull(), "maHoSoMCDT": code, "errors": NSNull(),
-                    "trangThai": 1, "thoiGianThucHien": registration.receivedAt, "ghiChu": "Đã gửi", "ketQuaXuLy": NSNull(),
-                    "nguoiXuLy": NSNull(), "chucDanh": NSNull(), "phongBanXuLy": NSNull(), "noiDungXuLy": NSNull(), "hanBoSungHoSo": NSNull(),
-                ])
+                // A registration of another module is not found, as at the registry.
+                guard let registration = await state.registration(code), registration.module == module,
+                      let trangThai = await state.state(of: code) else { continue }
+                value.append(HoTichResultRow.row(code, registration, trangThai: trangThai, province: String(body["maTinh"] as? String ?? "")))
             }
             return .json(["status": 1, "statusDescription": "Thành công", "value": value], code: "1", accepted: true)
         } catch {

@@ -10,9 +10,15 @@ import MockSupport
 /// Kafka broker with the gateway's topics, the mock national systems on loopback, and
 /// helpers to produce events and read what the gateway wrote back.
 package final class DevStack: Sendable {
-    package static let topics = (events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered", audit: "gateway.audit")
+    package static let topics = (
+        events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered", audit: "gateway.audit",
+        inbound: "nationalsystems.inbound", watched: "gateway.watched"
+    )
     /// Every topic the gateway and its operator commands use.
-    package static let allTopics = [topics.events, topics.results, topics.dlq, topics.parked, topics.delivered, topics.audit]
+    package static let allTopics = [topics.events, topics.results, topics.dlq, topics.parked, topics.delivered, topics.audit, topics.inbound, topics.watched]
+
+    /// The civil registry is asked often here: its mock answers within seconds, not days.
+    package static let registryPollMilliseconds = 300
 
     package let cluster: KafkaMockCluster
     package let partitions: Int
@@ -46,6 +52,7 @@ package final class DevStack: Sendable {
             "GATEWAY__kafka__bootstrapServers": cluster.bootstrapServers,
             "GATEWAY__kafka__groupId": groupId,
             "GATEWAY__contractsDirectory": contractsDirectory,
+            "GATEWAY__inbound__registryPollIntervalMilliseconds": String(Self.registryPollMilliseconds),
         ]
         environment.merge(mocks.configurationOverrides) { $1 }
         environment.merge(overrides) { $1 }

@@ -18,6 +18,20 @@ package struct GatewayConfiguration: Codable, Sendable {
     /// `text`, or `json` for one JSON object a line.
     package var logFormat: String
     package var admin: AdminSettings
+    /// The national systems' answers brought back to the one-stop.
+    package var inbound: InboundSettings
+
+    /// What comes back from the national systems, published on `kafka.inboundTopic`.
+    package struct InboundSettings: Codable, Sendable {
+        /// Poll the civil registry for the result of every registration sent with `NhanDKHT`
+        /// and not yet final (needs the `hotich` target, its `resultPath` and `provinceCode`).
+        package var registryResults: Bool
+        /// How often every watched registration is asked for.
+        package var registryPollIntervalMilliseconds: Int
+        /// How long a registration's final state is remembered, so that it is not watched again
+        /// when its registration is sent again (a replay).
+        package var registryFinishedRetentionHours: Int
+    }
 
     /// The admin listener: health probes, metrics, status.
     package struct AdminSettings: Codable, Sendable {
@@ -54,6 +68,10 @@ package struct GatewayConfiguration: Codable, Sendable {
         package var deliveredTopic: String
         /// What operators did (releases, skips): one record per action.
         package var auditTopic: String
+        /// The national systems' answers for the one-stop (CloudEvents, key the dossier code).
+        package var inboundTopic: String
+        /// Compacted topic of the registrations awaiting a civil-registry result.
+        package var watchedTopic: String
         /// At least 3000: the group notices a dead instance after this long.
         package var sessionTimeoutMilliseconds: Int
         /// Allows properties that turn off the verification of the brokers' certificates.
@@ -118,6 +136,8 @@ package struct GatewayConfiguration: Codable, Sendable {
             "parkedTopic": "gateway.parked",
             "deliveredTopic": "gateway.delivered",
             "auditTopic": "gateway.audit",
+            "inboundTopic": "nationalsystems.inbound",
+            "watchedTopic": "gateway.watched",
             "sessionTimeoutMilliseconds": 6000,
             "maxRecordBytes": 1_000_000,
             "allowInsecure": false,
@@ -136,6 +156,11 @@ package struct GatewayConfiguration: Codable, Sendable {
         }),
         "logLevel": "info",
         "logFormat": "text",
+        "inbound": [
+            "registryResults": true,
+            "registryPollIntervalMilliseconds": 60_000,
+            "registryFinishedRetentionHours": 24 * 30,
+        ],
         "admin": [
             "listen": "127.0.0.1:9464",
             "token": NSNull(),
@@ -233,6 +258,8 @@ package struct GatewayConfiguration: Codable, Sendable {
         for name in admin.criticalTargets where targets[name] == nil {
             throw ConfigurationError("admin.criticalTargets: no target \(name); known: \(AdapterRegistry.names)")
         }
+        guard inbound.registryPollIntervalMilliseconds >= 100 else { throw ConfigurationError("inbound.registryPollIntervalMilliseconds must be at least 100") }
+        guard inbound.registryFinishedRetentionHours >= 1 else { throw ConfigurationError("inbound.registryFinishedRetentionHours must be at least 1") }
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         guard delivery.maxBacklogBytes >= 1 << 20 else { throw ConfigurationError("delivery.maxBacklogBytes must be at least 1048576") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {

@@ -55,6 +55,26 @@ package final class GatewayMetrics: Sendable {
         )
     }
 
+    // MARK: Inbound
+
+    /// Registrations put under watch for their civil-registry result.
+    var registryWatched: Counter { counter("gateway_registry_watched_total", []) }
+
+    /// Registrations watched and not yet final, on this instance.
+    func registryPending(_ count: Int) { gauge("gateway_registry_pending", []).record(count) }
+
+    /// One result-poll call, `ok` or `failed`.
+    func registryPoll(_ outcome: String) { counter("gateway_registry_polls_total", [("outcome", outcome)]).increment() }
+
+    /// Seconds since the last poll round that reached the registry for every pending registration:
+    /// how stale the inbound topic may be.
+    func registryPollAge(seconds: Double) { gauge("gateway_registry_poll_age_seconds", []).record(seconds) }
+
+    /// An answer published on the inbound topic.
+    func inboundPublished(source: String, state: String) {
+        counter("gateway_inbound_published_total", [("source", source), ("state", state)]).increment()
+    }
+
     func reauthentication(target: TargetName) {
         counter("gateway_reauthentications_total", [("target", target.rawValue)]).increment()
     }

@@ -3,19 +3,23 @@ import GatewayModel
 import Kafka
 import Logging
 
-/// Reads `partitions` of one topic from their beginning to the ends they had when called, and
-/// hands each record to `apply` in offset order per partition. The ends are asked through
-/// `producer`, which never long-polls. Fails rather than return half of the topic.
+/// Reads `partitions` of one topic from their beginning (or from `starts`, by partition number)
+/// to the ends they had when called, and hands each record to `apply` in offset order per
+/// partition. The ends are asked through `producer`, which never long-polls. Fails rather than
+/// return half of the topic.
 func readToEnd(
-    _ partitions: [KafkaTopicPartition], configuration: KafkaConfiguration, producer: KafkaProducer, timeout: Duration,
+    _ partitions: [KafkaTopicPartition], from starts: [Int32: Int64] = [:], configuration: KafkaConfiguration, producer: KafkaProducer, timeout: Duration,
     logger: Logger, apply: (KafkaConsumerMessage) throws -> Void
 ) async throws {
     guard let topic = partitions.first?.topic else { return }
-    var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(partitions))
+    var remaining = try await producer.endsToRead(partitions, timeout: timeout)
+    for (partition, start) in starts where start >= remaining[partition] ?? 0 { remaining[partition] = nil }
+    guard !remaining.isEmpty else { return }
+    var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(partitions.filter { remaining[$0.partition] != nil }))
     reading.reportsEndOfPartition = true
+    reading.startOffsets = starts
     let reader = try KafkaConsumer(configuration: reading, logger: logger)
     do {
-        var remaining = try await producer.endsToRead(partitions, timeout: timeout)
         let deadline = ContinuousClock.now + timeout
         let timer = Task {
             try? await Task.sleep(until: deadline)

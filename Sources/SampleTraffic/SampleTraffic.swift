@@ -43,10 +43,49 @@ package struct SampleTraffic: Sendable {
 
     private let seed: UInt64
     private let start: Date
+    /// Interconnected civil-status dossiers (birth, death) stop before their result: the one-stop
+    /// issues it only once the civil registry's answer comes back (`answer(to:template:)`).
+    package let awaitsRegistry: Bool
 
-    package init(seed: UInt64 = 2025, start: Date = Date(timeIntervalSince1970: 1_752_192_000)) {
+    package init(seed: UInt64 = 2025, start: Date = Date(timeIntervalSince1970: 1_752_192_000), awaitsRegistry: Bool = false) {
         self.seed = seed
         self.start = start
+        self.awaitsRegistry = awaitsRegistry
+    }
+
+    /// Whether a dossier's result waits for the civil registry's answer.
+    package func awaitsRegistry(_ data: DossierData) -> Bool {
+        awaitsRegistry && data.interconnect != nil && data.civilStatus != nil
+    }
+
+    /// What the one-stop publishes when the civil registry answers a registration of `template`:
+    /// with the result issued, the dossier resolved with the registry's result (which BCA's
+    /// status 4 carries) and the result returned, forwarded first if it was not yet (BCA takes
+    /// status 4 only after 7); refused, the dossier rejected; otherwise nothing.
+    package func answer(to answer: RegistryAnswer, template: DossierData, forwarded: Bool, at time: Date = Date()) -> [DossierEvent] {
+        func event(_ type: DossierEventType, _ data: DossierData, at time: Date) -> DossierEvent {
+            DossierEvent(id: "answer-\(data.dossierCode)-\(type.shortName)", source: "/motcua/can-tho", type: type, time: time, data: data)
+        }
+        var data = template
+        switch answer.state {
+        case "result-issued":
+            var events: [DossierEvent] = []
+            if !forwarded {
+                data.progress = [.init(handler: "Cán bộ tư pháp - hộ tịch", position: "Công chức", department: "Bộ phận tư pháp",
+                                       content: "Chuyển đăng ký hộ tịch", at: time.addingTimeInterval(-60), startedAt: time.addingTimeInterval(-60), dueAt: time.addingTimeInterval(86_400))]
+                events.append(event(.progressed, data, at: time.addingTimeInterval(-60)))
+            }
+            data.finishedAt = time
+            data.interconnect?.result = answer.result
+            let resolved = event(.resolved, data, at: time)
+            data.returnedAt = time.addingTimeInterval(60)
+            return events + [resolved, event(.resultReturned, data, at: time.addingTimeInterval(60))]
+        case "refused":
+            data.rejectedAt = time
+            return [event(.rejected, data, at: time)]
+        default:
+            return []
+        }
     }
 
     /// `count` events, interleaved across dossiers.
@@ -74,8 +113,9 @@ package struct SampleTraffic: Sendable {
         package mutating func next() -> DossierEvent? {
             if active.count < 24 || random.next(below: 4) == 0 {
                 dossierNumber += 1
-                let lifecycle = SampleTraffic.lifecycles[random.next(below: SampleTraffic.lifecycles.count)]
+                var lifecycle = SampleTraffic.lifecycles[random.next(below: SampleTraffic.lifecycles.count)]
                 var data = traffic.makeDossier(number: dossierNumber, random: &random)
+                if traffic.awaitsRegistry(data) { lifecycle = Array(lifecycle.prefix { $0 != .resolved }) }
                 // Online dossiers are submitted before the one-stop receives them.
                 data.channel = lifecycle.first == .submitted ? .online : (random.next(below: 5) == 0 ? .postal : .inPerson)
                 data.vneidVerified = data.channel == .online

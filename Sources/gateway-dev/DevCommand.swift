@@ -74,18 +74,28 @@ struct DevCommand: AsyncParsableCommand {
             try await group.run()
         }
         let started = ContinuousClock.now
-        let traffic = SampleTraffic(seed: seed)
+        // Birth and death registrations wait for the civil registry's answer, which comes back on
+        // the inbound topic; the one-stop stand-in then publishes the dossier's result.
+        let traffic = SampleTraffic(seed: seed, awaitsRegistry: true)
+        let oneStop = OneStopStandIn(traffic: traffic, stack: stack, logger: logger)
+        let answering = Task { try await oneStop.run() }
+        defer { answering.cancel() }
 
         var sent = 0
         if let events {
-            try await stack.produce(traffic.events(count: events))
+            let batch = traffic.events(count: events)
+            await oneStop.sent(batch)
+            try await stack.produce(batch)
             sent = events
-            print("sent \(events) events; waiting for their outcomes…")
+            print("sent \(events) events; waiting for their outcomes and the civil registry's answers…")
             let deadline = ContinuousClock.now + .seconds(timeout)
             // A gateway that stops on its own (a configuration error, a fatal condition) ends the wait.
-            while !Self.finished(gateway.statistics.snapshot, sent: sent), !stopped.isRaised, ContinuousClock.now < deadline {
+            while !stopped.isRaised, ContinuousClock.now < deadline {
+                let answers = await oneStop.published
+                if await oneStop.outstanding == 0, Self.finished(gateway.statistics.snapshot, sent: sent + answers) { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
+            sent += await oneStop.published
             await group.triggerGracefulShutdown()
         } else {
             print("sending \(rate) events/s; Ctrl-C stops")
@@ -96,6 +106,7 @@ struct DevCommand: AsyncParsableCommand {
                 var produced = 0
                 while !Task.isCancelled {
                     let batch = (0..<rate).map { _ in stream.next()! }
+                    await oneStop.sent(batch)
                     do { try await stack.produce(batch) } catch { break }
                     produced += batch.count
                     try? await Task.sleep(for: .seconds(1))
@@ -104,13 +115,14 @@ struct DevCommand: AsyncParsableCommand {
             }
             _ = try? await running.value
             producing.cancel()
-            sent = await producing.value
+            sent = await producing.value + oneStop.published
         }
         try await running.value
         let elapsed = started.duration(to: .now)
         let complete = await summary(gateway.statistics.snapshot, stack: stack, sent: sent, elapsed: elapsed)
+        let registryComplete = await inboundSummary(oneStop)
         await stack.shutdown()
-        if events != nil, !complete { throw ExitCode.failure }
+        if events != nil, !complete || !registryComplete { throw ExitCode.failure }
     }
 
     static func finished(_ snapshot: GatewayStatistics.Snapshot, sent: Int) -> Bool {
@@ -146,6 +158,18 @@ struct DevCommand: AsyncParsableCommand {
             print("incomplete: \(snapshot.totalOutcomes) outcomes of \(snapshot.deliveriesRouted) deliveries")
         }
         return complete
+    }
+
+    /// The inbound direction: what the civil registry answered and what the one-stop did with it.
+    private func inboundSummary(_ oneStop: OneStopStandIn) async -> Bool {
+        let inbound = await oneStop.inbound
+        let states = ["sent", "supplement-needed", "eligible", "result-issued", "refused"].compactMap { state in inbound[state].map { "\(state) \($0)" } }
+        print("  inbound (\(DevStack.topics.inbound))")
+        print("    registry answers    \(inbound.values.reduce(0, +))  (" + states.joined(separator: ", ") + ")")
+        print("    one-stop results    \(await oneStop.answeredCount) dossiers resolved with the registry's result (BCA status 4 carries it)")
+        let outstanding = await oneStop.outstanding
+        if outstanding > 0 { print("incomplete: \(outstanding) registrations without the registry's final answer") }
+        return outstanding == 0
     }
 
     /// `Contracts/` of the working directory, or of the checkout the binary was built in.

@@ -17,12 +17,14 @@ package struct OutcomeWriter: Sendable {
     let parking: any ParkingLot
     let marks: any DeliveryMarks
     let records: any OutcomeRecords
+    let followUp: (any DeliveryFollowUp)?
     let logger: Logger
 
-    package init(parking: any ParkingLot, marks: any DeliveryMarks, records: any OutcomeRecords, logger: Logger) {
+    package init(parking: any ParkingLot, marks: any DeliveryMarks, records: any OutcomeRecords, followUp: (any DeliveryFollowUp)? = nil, logger: Logger) {
         self.parking = parking
         self.marks = marks
         self.records = records
+        self.followUp = followUp
         self.logger = logger
     }
 
@@ -61,8 +63,17 @@ package struct OutcomeWriter: Sendable {
         }
         guard await records.record(outcome) else { return false }
         if outcome.reachedTarget {
+            if let followUp { guard await followUp.reached(delivery) else { return false } }
             guard await marks.markDelivered(delivery) else { return false }
         }
         return true
     }
+}
+
+/// What must follow a delivery that reached its target, made durable before the delivery is
+/// marked (the civil registry's registrations are watched for their results). A delivery read
+/// again after a crash reaches its follow-up again, so `reached` must be idempotent.
+package protocol DeliveryFollowUp: Sendable {
+    /// False when the gateway stopped before the follow-up was durable.
+    func reached(_ delivery: Delivery) async -> Bool
 }
