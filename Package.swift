@@ -218,7 +218,7 @@ let package = Package(
         ]),
         .testTarget(
             name: "GatewayRuntimeTests",
-            dependencies: ["GatewayRuntime", "GatewayCore", "GatewayModel", "AdapterSupport", "Kafka", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GatewayRuntime", "GatewayCore", "GatewayModel", "AdapterSupport", "HoTichAdapter", "Kafka", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "GatewayHTTPTests", dependencies: [
             "GatewayHTTP", "GatewayCore", "GatewayModel", "MockSupport",

@@ -177,6 +177,37 @@ package final class ProcessStack: Sendable {
         _ = try await control(OutboundRequest(url: urls[target]! + "/_control/faults", body: Array(try JSONEncoder().encode(plan))))
     }
 
+    /// Posts `body` to a control route of `target`'s mock (`registry/state`, `registry/pace`); fails unless it is taken.
+    package func control(_ target: String, post route: String, _ body: [String: Any]) async throws {
+        let response = try await control(OutboundRequest(url: urls[target]! + "/_control/" + route, body: Array(try JSONSerialization.data(withJSONObject: body))))
+        guard (200..<300).contains(response.status) else {
+            throw ProcessStackError("\(target) refused /_control/\(route): HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+        }
+    }
+
+    /// Reads `topic` from its beginning until `done` says the records read are enough, or the timeout.
+    package func read(_ topic: String, timeout: Duration, until done: @escaping @Sendable ([KafkaConsumerMessage]) -> Bool) async throws -> [KafkaConsumerMessage] {
+        let partitions = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: bootstrap, clientID: "topic-reader"), subscription: .partitions(partitions)),
+            logger: Logger(label: "topic-reader")
+        )
+        let collector = Task {
+            var messages: [KafkaConsumerMessage] = []
+            for await event in consumer.events {
+                guard case .message(let message) = event else { continue }
+                messages.append(message)
+                if done(messages) { break }
+            }
+            return messages
+        }
+        let timer = Task { try? await Task.sleep(for: timeout); collector.cancel() }
+        let messages = await collector.value
+        timer.cancel()
+        await consumer.close()
+        return messages
+    }
+
     package func clearFaults(on target: String) async throws {
         _ = try await control(OutboundRequest(method: "DELETE", url: urls[target]! + "/_control/faults"))
     }

@@ -39,6 +39,11 @@ import Testing
         func register(_ body: [String: Any], token: String? = nil) async throws -> (Int, [String: Any]) {
             try await post("/api/hotich/NhanDKHT", body, token: token)
         }
+
+        /// Posts to `/_control/<route>` and returns the HTTP status.
+        func control(_ route: String, _ body: [String: Any]) async throws -> Int {
+            try await post("/_control/" + route, body).0
+        }
     }
 
     func withMock(_ mock: HoTichMock = HoTichMock(), _ body: (Client, HoTichMock) async throws -> Void) async throws {
@@ -57,6 +62,7 @@ import Testing
 
     @Test func theResultPollAnswersRowsForUpToThreeCodes() async throws {
         try await withMock { client, _ in
+            #expect(try await client.control("registry/pace", ["eligibleAfterMilliseconds": 60_000, "issuedAfterMilliseconds": 60_000]) == 204)
             _ = try await client.register(Self.registration)
             let (status, answer) = try await client.post("/api/hotich/KetQuaDKHT", ["maDinhDanhHoSo": ["000.00.31.H13-250712-00211", "000.00.31.H13-250712-00999"], "maTinh": "92", "module": "LTKS"])
             #expect(status == 200 && (answer["status"] as? NSNumber)?.intValue == 1)
@@ -65,6 +71,32 @@ import Testing
             let (tooMany, _) = try await client.post("/api/hotich/KetQuaDKHT", ["maDinhDanhHoSo": ["a", "b", "c", "d"], "maTinh": "92", "module": "LTKS"])
             let (oldShape, _) = try await client.post("/api/hotich/KetQuaDKHT", ["maDinhDanhHoSo": ["a"], "maTinh": "00"])
             #expect(tooMany == 400 && oldShape == 400)
+        }
+    }
+
+    @Test func aRegistrationMovesOnByItselfOrAsToldAndItsIssuedResultCarriesTheRecordAndCertificate() async throws {
+        try await withMock { client, _ in
+            let dossier = "000.00.31.H13-250712-00211"
+            #expect(try await client.control("registry/pace", ["eligibleAfterMilliseconds": 0, "issuedAfterMilliseconds": 60_000]) == 204)
+            _ = try await client.register(Self.registration)
+            func row(_ module: String = "LTKS") async throws -> [String: Any]? {
+                let (_, answer) = try await client.post("/api/hotich/KetQuaDKHT", ["maDinhDanhHoSo": [dossier], "maTinh": "92", "module": module])
+                return (answer["value"] as? [[String: Any]])?.first
+            }
+            #expect((try await row())?["trangThai"] as? Int == 3, "eligible at once at this pace")
+            #expect(try await row("LTKT") == nil, "asked under another module, the registry finds nothing")
+            #expect(try await client.control("registry/state", ["maHoSoMCDT": dossier, "trangThai": 2]) == 204)
+            let supplement = try #require(try await row())
+            #expect(supplement["trangThai"] as? Int == 2 && supplement["hanBoSungHoSo"] is String)
+            #expect(try await client.control("registry/state", ["maHoSoMCDT": dossier, "trangThai": 4]) == 204)
+            let issued = try #require(try await row())
+            #expect(issued["trangThai"] as? Int == 4 && issued["maHoSoLT"] as? String == Self.registration["maHoSoLT"] as? String)
+            let result = try #require(issued["ketQuaXuLy"] as? [String: Any])
+            #expect(result["giayKhaiSinh"] is String && result["soDinhDanh"] is String && result["soDangKy"] is String)
+            #expect(result["nksHoTen"] != nil, "the record registered comes back in the result")
+            #expect(try await client.control("registry/state", ["maHoSoMCDT": "unknown", "trangThai": 4]) == 404)
+            #expect(try await client.control("registry/state", ["maHoSoMCDT": dossier, "trangThai": 5]) == 400)
+            #expect(try await client.control("registry/pace", ["eligibleAfterMilliseconds": 10, "issuedAfterMilliseconds": 5]) == 400)
         }
     }
 

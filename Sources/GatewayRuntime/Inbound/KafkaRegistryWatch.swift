@@ -115,6 +115,8 @@ package actor KafkaRegistryWatch: DeliveryFollowUp {
     /// How many registrations are watched and not yet final.
     var pendingCount: Int { entries.values.reduce(0) { $0 + $1.values.count { !$0.isFinished } } }
 
+    func entry(_ dossier: String, in source: PartitionID) -> RegistryWatchEntry? { entries[source]?[dossier] }
+
     /// The entry of `dossier` if this instance still watches it; while it is held, a revocation
     /// of its partition waits for `endPublishing`.
     func beginPublishing(_ dossier: String, in source: PartitionID) -> RegistryWatchEntry? {
