@@ -5,7 +5,8 @@ import MockSupport
 /// A mock BCA interconnected-services portal that enforces `Contracts/bca/openapi.json`:
 /// tokens from user name and password (and refresh tokens, which clients are not seen to use),
 /// the status push with the order 1 → 3 → 7 → 4 → 5 and the branches 2 and 6 (a status sent
-/// again after a later one is refused), and the read-only dossier list. Success is
+/// again after a later one is refused), and the inbox of interconnected dossiers filed on the
+/// national portal: list, detail (the `<hoTich>` record as XML) and acknowledgement. Success is
 /// `{status: 200, title}`; errors are RFC 7807 problem details, the text in `title`.
 package struct BCAMock: Sendable {
     package struct Paths: Sendable {
@@ -13,6 +14,7 @@ package struct BCAMock: Sendable {
         package var refresh = "/api/auth/refresh"
         package var status = "/api/hosolienthong/capnhattrangthai"
         package var list = "/api/hosolienthong"
+        package var acknowledge = "/api/hosolienthong/danhan"
         package init() {}
     }
 
@@ -20,6 +22,7 @@ package struct BCAMock: Sendable {
     let tokens: MockTokens
     let refreshTokens = MockTokens(lifetime: .seconds(86_400))
     let state = BCAState()
+    let inbox = BCAPortalInbox()
     let userName: String
     let password: String
     let paths: Paths
@@ -51,15 +54,7 @@ package struct BCAMock: Sendable {
                 request.statuses = [(body["trangThai"] as? NSNumber)?.stringValue].compactMap { $0 }
             }, idempotent: false) { request in await push(request) }
         }
-        router.get(RouterPath(paths.list)) { request, _ in
-            await control.serve(request, operation: { _ in "list" }, idempotent: false) { request in
-                guard await tokens.isValid(request.bearerToken) else { return Self.problem(401, "Unauthorized", "Token không hợp lệ hoặc đã hết hạn") }
-                let dossiers = await state.list().enumerated().map { index, dossier in
-                    ["id": index + 1, "maDonVi": 5, "maTTHC": dossier.procedure, "module": "LTKS", "maHoSo": dossier.code, "ngayTiepNhan": "11/07/2025 08:00:00", "techId": "tech-\(index + 1)"] as [String: Any]
-                }
-                return .json(["data": dossiers], accepted: true)
-            }
-        }
+        registerInbox(on: router)
         return MockServer(name: Self.name, router: router)
     }
 
@@ -94,7 +89,7 @@ package struct BCAMock: Sendable {
         do {
             let body = try request.body.get()
             let (dossier, status) = try BCAContract.statusPush(body)
-            switch await state.apply(status, to: dossier, procedure: body["maTTHC"] as? String ?? "") {
+            switch await state.apply(status, to: dossier) {
             case .applied:
                 return .json(["status": 200, "title": "Cập nhật trạng thái thành công"], code: "200", accepted: true)
             case .alreadyDone(let message):

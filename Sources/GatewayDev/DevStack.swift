@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayHTTP
 import GatewayModel
 import GatewayRuntime
 import Kafka
@@ -12,12 +13,12 @@ import MockSupport
 package final class DevStack: Sendable {
     package static let topics = (
         events: "dossier.events", results: "gateway.results", dlq: "gateway.dlq", parked: "gateway.parked", delivered: "gateway.delivered", audit: "gateway.audit",
-        inbound: "nationalsystems.inbound", watched: "gateway.watched"
+        inbound: "nationalsystems.inbound", watched: "gateway.watched", inbox: "gateway.inbox"
     )
     /// Every topic the gateway and its operator commands use.
-    package static let allTopics = [topics.events, topics.results, topics.dlq, topics.parked, topics.delivered, topics.audit, topics.inbound, topics.watched]
+    package static let allTopics = [topics.events, topics.results, topics.dlq, topics.parked, topics.delivered, topics.audit, topics.inbound, topics.watched, topics.inbox]
 
-    /// The civil registry is asked often here: its mock answers within seconds, not days.
+    /// The civil registry and the BCA portal are asked often here: their mocks answer within seconds, not days.
     package static let registryPollMilliseconds = 300
 
     package let cluster: KafkaMockCluster
@@ -53,6 +54,7 @@ package final class DevStack: Sendable {
             "GATEWAY__kafka__groupId": groupId,
             "GATEWAY__contractsDirectory": contractsDirectory,
             "GATEWAY__inbound__registryPollIntervalMilliseconds": String(Self.registryPollMilliseconds),
+            "GATEWAY__inbound__portalPollIntervalMilliseconds": String(Self.registryPollMilliseconds),
         ]
         environment.merge(mocks.configurationOverrides) { $1 }
         environment.merge(overrides) { $1 }
@@ -103,6 +105,29 @@ package final class DevStack: Sendable {
         timer.cancel()
         await consumer.close()
         return messages
+    }
+
+    /// Posts `body` to `/_control/<route>` of `target`'s mock and returns the answer as JSON.
+    @discardableResult
+    package func control(_ target: TargetName, _ route: String, method: String = "POST", body: [String: Any]? = nil) async throws -> [String: Any] {
+        guard let url = mocks.urls[target] else { throw ProcessStackError("no mock for \(target)") }
+        let http = AsyncHTTPTransport(connectionsPerHost: 1)
+        let request = OutboundRequest(
+            method: method, url: url + "/_control/" + route, headers: [("Content-Type", "application/json")],
+            body: try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
+        )
+        let response: InboundResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try? await http.shutdown()
+        guard (200..<300).contains(response.status) else {
+            throw ProcessStackError("\(target) refused /_control/\(route): HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+        }
+        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
     }
 
     package func shutdown() async {

@@ -17,8 +17,12 @@ package actor OneStopStandIn {
     private var answered: Set<String> = []
     /// Waiting dossiers whose latest event forwarded them (BCA status 7, after which 4 may come).
     private var forwarded: Set<String> = []
-    /// Inbound events read, by state.
+    /// The registry's answers read, by state.
     package private(set) var inbound: [String: Int] = [:]
+    /// Interconnected dossiers the BCA portal handed over, read from the inbound topic.
+    package private(set) var portalDossiers: Set<String> = []
+    /// Other inbound events read, by type.
+    package private(set) var others: [String: Int] = [:]
     /// Events the stand-in published on `dossier.events`.
     package private(set) var published = 0
     private var seen: Set<String> = []
@@ -43,6 +47,9 @@ package actor OneStopStandIn {
         }
     }
 
+    /// Inbound events read twice: none, if the gateway keeps its word.
+    package private(set) var duplicates = 0
+
     /// Dossiers still waiting for the registry's final answer.
     package var outstanding: Int { waiting.keys.count { !answered.contains($0) } }
     package var answeredCount: Int { answered.count }
@@ -59,8 +66,12 @@ package actor OneStopStandIn {
         await withTaskCancellationHandler {
             for await event in consumer.events {
                 guard case .message(let message) = event,
-                      let answer = try? JSONCoding.decoder.decode(InboundEvent.self, from: Data(message.value)) else { continue }
-                await receive(answer)
+                      let envelope = try? JSONCoding.decoder.decode(InboundEnvelope.self, from: Data(message.value)) else { continue }
+                if envelope.type.hasPrefix(RegistryAnswer.typePrefix), let answer = try? JSONCoding.decoder.decode(RegistryAnswerEvent.self, from: Data(message.value)) {
+                    await receive(answer)
+                } else {
+                    await note(envelope)
+                }
             }
         } onCancel: {
             Task { await consumer.close() }
@@ -68,8 +79,18 @@ package actor OneStopStandIn {
         await consumer.close()
     }
 
-    private func receive(_ event: InboundEvent) async {
+    private func note(_ envelope: InboundEnvelope) {
+        guard seen.insert(envelope.id).inserted else {
+            duplicates += 1
+            logger.error("inbound event read twice", metadata: ["id": "\(envelope.id)"])
+            return
+        }
+        if envelope.type == PortalDossier.type { portalDossiers.insert(envelope.subject) } else { others[envelope.type, default: 0] += 1 }
+    }
+
+    private func receive(_ event: RegistryAnswerEvent) async {
         guard seen.insert(event.id).inserted else {
+            duplicates += 1
             logger.error("inbound event read twice", metadata: ["id": "\(event.id)"])
             return
         }

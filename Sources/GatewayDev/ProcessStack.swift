@@ -104,6 +104,7 @@ package final class ProcessStack: Sendable {
             // Several gateways share this machine: each admin listener takes a free port.
             "GATEWAY__admin__listen": "127.0.0.1:0",
             "GATEWAY__inbound__registryPollIntervalMilliseconds": String(DevStack.registryPollMilliseconds),
+            "GATEWAY__inbound__portalPollIntervalMilliseconds": String(DevStack.registryPollMilliseconds),
         ]) { $1 }
         environment.merge(gatewayDefaults) { $1 }
         environment.merge(MockSystems.configurationOverrides(urls: Dictionary(uniqueKeysWithValues: urls.map { (TargetName($0.key), $0.value) }))) { $1 }

@@ -19,8 +19,8 @@ package final class Gateway: Service {
     package let statistics: GatewayStatistics
     /// What the admin listener shows of this gateway.
     package let monitor: GatewayMonitor
-    private let logger: Logger
-    private let environment: [String: String]
+    let logger: Logger
+    let environment: [String: String]
 
     package init(
         configuration: GatewayConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -70,7 +70,7 @@ package final class Gateway: Service {
         // The topics written to are known before the first event: a missing one stops the start
         // with its name, and the first results do not wait for the producer to look them up.
         for topic in [kafka.resultsTopic, kafka.dlqTopic] { _ = try await producer.partitionCount(of: topic) }
-        let registry = try await makeRegistryPolling(adapters: adapters, transport: transport, producer: producer, common: common, fatal: fatal)
+        let inbound = try await makeInbound(adapters: adapters, transport: transport, producer: producer, common: common, fatal: fatal)
         let enabled = Set(adapters.map(\.target))
         let rules = configuration.routes.filter { rule in
             guard !enabled.contains(rule.target), configuration.targets[rule.target.rawValue] != nil else { return true }
@@ -95,8 +95,8 @@ package final class Gateway: Service {
         )
         let pipeline = Pipeline(
             router: router, engine: engine, ledger: ledger, recorder: recorder,
-            outcomes: OutcomeWriter(parking: parking, marks: marks, records: recorder, followUp: registry?.watch, logger: logger), parking: parking, marks: marks,
-            registryWatch: registry?.watch, flow: flow, consumer: consumer, statistics: statistics, monitor: monitor,
+            outcomes: OutcomeWriter(parking: parking, marks: marks, records: recorder, followUp: inbound.followUp, logger: logger), parking: parking, marks: marks,
+            followers: inbound.followers, flow: flow, consumer: consumer, statistics: statistics, monitor: monitor,
             maxEventBytes: configuration.delivery.maxEventBytes, logger: logger
         )
         logger.info("gateway starting", metadata: [
@@ -112,7 +112,7 @@ package final class Gateway: Service {
             .init(service: ProducerService(producer: producer, flushDeadline: closing)),
             .init(service: parking),
         ]
-        if let registry { services.append(.init(service: registry)) }
+        services += inbound.services.map { .init(service: $0) }
         services += [
             .init(service: OffsetCommitter(
                 pipeline: pipeline, flow: flow, engine: engine, consumer: consumer, statistics: statistics,
@@ -139,39 +139,6 @@ package final class Gateway: Service {
         let unfinished = await ledger.pending
         logger.info("gateway stopped", metadata: ["unfinished": "\(unfinished)"])
         if let stopped { throw stopped }
-    }
-
-    /// The civil registry's result poll with its watch, when `inbound.registryResults` is on and
-    /// the `hotich` target is enabled with a `resultPath`.
-    private func makeRegistryPolling(
-        adapters: [any TargetAdapter], transport: AsyncHTTPTransport, producer: KafkaProducer, common: KafkaConfiguration, fatal: FatalCondition
-    ) async throws -> RegistryResultPolling? {
-        let target = HoTichSystem.target
-        guard configuration.inbound.registryResults, adapters.contains(where: { $0.target == target }), let settings = configuration.targets[target.rawValue] else {
-            return nil
-        }
-        let tls: TLSConfiguration
-        do {
-            tls = try settings.tls.makeConfiguration(environment: environment)
-        } catch {
-            throw ConfigurationError("targets.\(target).\(error)")
-        }
-        let context = AdapterContext(
-            transport: MeasuredTransport(target: target, inner: transport.using(tls), activity: monitor.activity(of: target), metrics: statistics.metrics),
-            classification: ClassificationTable(system: target.rawValue, version: "poll", rules: [], otherwise: .retryable), environment: environment, logger: logger
-        )
-        guard let poller = try HoTichSystem.makeResultPoller(connection: settings.connection, context: context) else { return nil }
-        let kafka = configuration.kafka
-        let watch = KafkaRegistryWatch(
-            producer: producer, configuration: common,
-            watchTopic: kafka.watchedTopic, watchPartitions: try await producer.partitionCount(of: kafka.watchedTopic),
-            inboundTopic: kafka.inboundTopic, inboundPartitions: try await producer.partitionCount(of: kafka.inboundTopic),
-            finishedRetention: .seconds(configuration.inbound.registryFinishedRetentionHours * 3600), fatal: fatal, metrics: statistics.metrics, logger: logger
-        )
-        return RegistryResultPolling(
-            watch: watch, poller: poller, producer: producer, interval: .milliseconds(configuration.inbound.registryPollIntervalMilliseconds),
-            maxRecordBytes: kafka.maxRecordBytes - 4_096, fatal: fatal, metrics: statistics.metrics, logger: logger
-        )
     }
 
     private func makeAdapters(transport: AsyncHTTPTransport) throws -> [any TargetAdapter] {
@@ -271,7 +238,8 @@ struct Pipeline: Sendable {
     let outcomes: OutcomeWriter
     let parking: KafkaParkingLot
     let marks: KafkaDeliveryMarks
-    let registryWatch: KafkaRegistryWatch?
+    /// What else follows the assigned partitions (the registry watch, the portal's inbox).
+    let followers: [any PartitionFollower]
     let gate = ParkingGate()
     let flow: FlowControl
     let consumer: KafkaConsumer
@@ -300,7 +268,7 @@ struct Pipeline: Sendable {
                 await commit()
                 await ledger.revoke(Array(revoked))
                 await marks.forget(revoked)
-                await registryWatch?.forget(revoked)
+                for follower in followers { await follower.forget(revoked) }
                 await flow.forget(revoked)
                 revocation.finish()
             case .message(let message):
@@ -325,7 +293,7 @@ struct Pipeline: Sendable {
                 try await parking.catchUp()
                 let caughtUp = ContinuousClock.now
                 try await marks.restore(partitions)
-                try await registryWatch?.restore(partitions)
+                for follower in followers { try await follower.restore(partitions) }
                 logger.info("assigned partitions admitted", metadata: [
                     "partitions": "\(partitions.count)", "parkingMs": "\(started.duration(to: caughtUp).wholeMilliseconds)", "marksMs": "\(caughtUp.duration(to: .now).wholeMilliseconds)",
                 ])

@@ -28,9 +28,14 @@ package struct GatewayConfiguration: Codable, Sendable {
         package var registryResults: Bool
         /// How often every watched registration is asked for.
         package var registryPollIntervalMilliseconds: Int
-        /// How long a registration's final state is remembered, so that it is not watched again
-        /// when its registration is sent again (a replay).
-        package var registryFinishedRetentionHours: Int
+        /// Take in the BCA portal's interconnected dossiers (needs the `bca` target and its `listPath`).
+        package var portalDossiers: Bool
+        /// How often the portal's list is read.
+        package var portalPollIntervalMilliseconds: Int
+        /// How long what was finished is remembered (a registration's final state, a portal
+        /// dossier acknowledged), so that a registration sent again or a dossier listed again
+        /// is not taken up twice.
+        package var finishedRetentionHours: Int
     }
 
     /// The admin listener: health probes, metrics, status.
@@ -72,6 +77,8 @@ package struct GatewayConfiguration: Codable, Sendable {
         package var inboundTopic: String
         /// Compacted topic of the registrations awaiting a civil-registry result.
         package var watchedTopic: String
+        /// Compacted topic of the BCA portal's dossiers taken in.
+        package var inboxTopic: String
         /// At least 3000: the group notices a dead instance after this long.
         package var sessionTimeoutMilliseconds: Int
         /// Allows properties that turn off the verification of the brokers' certificates.
@@ -138,6 +145,7 @@ package struct GatewayConfiguration: Codable, Sendable {
             "auditTopic": "gateway.audit",
             "inboundTopic": "nationalsystems.inbound",
             "watchedTopic": "gateway.watched",
+            "inboxTopic": "gateway.inbox",
             "sessionTimeoutMilliseconds": 6000,
             "maxRecordBytes": 1_000_000,
             "allowInsecure": false,
@@ -159,7 +167,9 @@ package struct GatewayConfiguration: Codable, Sendable {
         "inbound": [
             "registryResults": true,
             "registryPollIntervalMilliseconds": 60_000,
-            "registryFinishedRetentionHours": 24 * 30,
+            "portalDossiers": true,
+            "portalPollIntervalMilliseconds": 60_000,
+            "finishedRetentionHours": 24 * 30,
         ],
         "admin": [
             "listen": "127.0.0.1:9464",
@@ -259,7 +269,8 @@ package struct GatewayConfiguration: Codable, Sendable {
             throw ConfigurationError("admin.criticalTargets: no target \(name); known: \(AdapterRegistry.names)")
         }
         guard inbound.registryPollIntervalMilliseconds >= 100 else { throw ConfigurationError("inbound.registryPollIntervalMilliseconds must be at least 100") }
-        guard inbound.registryFinishedRetentionHours >= 1 else { throw ConfigurationError("inbound.registryFinishedRetentionHours must be at least 1") }
+        guard inbound.portalPollIntervalMilliseconds >= 100 else { throw ConfigurationError("inbound.portalPollIntervalMilliseconds must be at least 100") }
+        guard inbound.finishedRetentionHours >= 1 else { throw ConfigurationError("inbound.finishedRetentionHours must be at least 1") }
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         guard delivery.maxBacklogBytes >= 1 << 20 else { throw ConfigurationError("delivery.maxBacklogBytes must be at least 1048576") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {

@@ -70,6 +70,12 @@ package final class GatewayMetrics: Sendable {
     /// how stale the inbound topic may be.
     func registryPollAge(seconds: Double) { gauge("gateway_registry_poll_age_seconds", []).record(seconds) }
 
+    /// One read of the BCA portal's list, `ok` or `failed`.
+    func portalPoll(_ outcome: String) { counter("gateway_portal_polls_total", [("outcome", outcome)]).increment() }
+
+    /// Something a national system sent that the inbound topic cannot take as it is.
+    func inboundRefused(source: String) { counter("gateway_inbound_refused_total", [("source", source)]).increment() }
+
     /// An answer published on the inbound topic.
     func inboundPublished(source: String, state: String) {
         counter("gateway_inbound_published_total", [("source", source), ("state", state)]).increment()

@@ -6,6 +6,7 @@ import GatewayDev
 import GatewayModel
 import GatewayRuntime
 import Logging
+
 import MockSupport
 import Prometheus
 import SampleTraffic
@@ -81,6 +82,9 @@ struct DevCommand: AsyncParsableCommand {
         let answering = Task { try await oneStop.run() }
         defer { answering.cancel() }
 
+        // Citizens filed a few interconnected dossiers on the national portal: the gateway takes them in.
+        let portalDossiers = ((try? await stack.control("bca", "portal/dossiers", body: ["count": Self.portalDossierCount]))?["dossiers"] as? [String]) ?? []
+
         var sent = 0
         if let events {
             let batch = traffic.events(count: events)
@@ -92,7 +96,8 @@ struct DevCommand: AsyncParsableCommand {
             // A gateway that stops on its own (a configuration error, a fatal condition) ends the wait.
             while !stopped.isRaised, ContinuousClock.now < deadline {
                 let answers = await oneStop.published
-                if await oneStop.outstanding == 0, Self.finished(gateway.statistics.snapshot, sent: sent + answers) { break }
+                if await oneStop.outstanding == 0, await oneStop.portalDossiers.count >= portalDossiers.count,
+                   Self.finished(gateway.statistics.snapshot, sent: sent + answers) { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             sent += await oneStop.published
@@ -120,7 +125,7 @@ struct DevCommand: AsyncParsableCommand {
         try await running.value
         let elapsed = started.duration(to: .now)
         let complete = await summary(gateway.statistics.snapshot, stack: stack, sent: sent, elapsed: elapsed)
-        let registryComplete = await inboundSummary(oneStop)
+        let registryComplete = await inboundSummary(oneStop, stack: stack, portalDossiers: portalDossiers.count)
         await stack.shutdown()
         if events != nil, !complete || !registryComplete { throw ExitCode.failure }
     }
@@ -161,16 +166,26 @@ struct DevCommand: AsyncParsableCommand {
     }
 
     /// The inbound direction: what the civil registry answered and what the one-stop did with it.
-    private func inboundSummary(_ oneStop: OneStopStandIn) async -> Bool {
+    private func inboundSummary(_ oneStop: OneStopStandIn, stack: DevStack, portalDossiers: Int) async -> Bool {
         let inbound = await oneStop.inbound
         let states = ["sent", "supplement-needed", "eligible", "result-issued", "refused"].compactMap { state in inbound[state].map { "\(state) \($0)" } }
+        let acknowledged = ((try? await stack.control("bca", "portal/acknowledged", method: "GET"))?["dossiers"] as? [String])?.count ?? 0
         print("  inbound (\(DevStack.topics.inbound))")
         print("    registry answers    \(inbound.values.reduce(0, +))  (" + states.joined(separator: ", ") + ")")
         print("    one-stop results    \(await oneStop.answeredCount) dossiers resolved with the registry's result (BCA status 4 carries it)")
+        print("    BCA portal dossiers \(await oneStop.portalDossiers.count) of \(portalDossiers) taken in, \(acknowledged) acknowledged")
+        for (type, count) in await oneStop.others.sorted(by: { $0.key < $1.key }) { print("    \(type)  \(count)") }
+        let duplicates = await oneStop.duplicates
+        if duplicates > 0 { print("    read twice          \(duplicates)") }
         let outstanding = await oneStop.outstanding
         if outstanding > 0 { print("incomplete: \(outstanding) registrations without the registry's final answer") }
-        return outstanding == 0
+        let missing = portalDossiers - acknowledged
+        if missing > 0 { print("incomplete: \(missing) BCA portal dossiers not acknowledged") }
+        return outstanding == 0 && missing == 0 && duplicates == 0
     }
+
+    /// Interconnected dossiers the BCA mock hands over at the start of the demo.
+    static let portalDossierCount = 4
 
     /// `Contracts/` of the working directory, or of the checkout the binary was built in.
     static func contractsDirectory() throws -> String {

@@ -26,6 +26,35 @@ import Testing
         }
     }
 
+    @Test func theInboxListsDossiersUntilTheyAreAcknowledgedAndDetailsTheirHoTichRecordAsXML() async throws {
+        try await withMock { client, _ in
+            func call(_ method: String, _ path: String, _ body: [String: Any]? = nil, token: String? = nil) async throws -> (Int, [String: Any]) {
+                var headers = [("Content-Type", "application/json")]
+                if let token { headers.append(("Authorization", "Bearer \(token)")) }
+                let response = try await client.http.send(OutboundRequest(
+                    method: method, url: client.base + path, headers: headers, body: try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
+                ))
+                return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:])
+            }
+            let (_, added) = try await call("POST", "/_control/portal/dossiers", ["count": 2])
+            let codes = try #require(added["dossiers"] as? [String])
+            #expect(codes.count == 2)
+            #expect(try await call("GET", "/api/hosolienthong").0 == 401, "a token is needed")
+            let token = try await client.token()
+            let rows = try #require(try await call("GET", "/api/hosolienthong", token: token).1["data"] as? [[String: Any]])
+            #expect(rows.compactMap { $0["maHoSo"] as? String } == codes && rows.allSatisfy { $0["maDonVi"] is Int })
+            let id = try #require(rows.first?["id"] as? Int)
+            let detail = try #require(try await call("GET", "/api/hosolienthong/\(id)", token: token).1["data"] as? [String: Any])
+            #expect((detail["duLieuHoTich"] as? String)?.hasPrefix("<hoTich>") == true && (detail["fileDinhKem"] as? [Any])?.count == 1)
+            #expect(try await call("GET", "/api/hosolienthong/99999", token: token).0 == 404)
+            #expect(try await call("PUT", "/api/hosolienthong/danhan", ["maHoSo": codes[0]], token: token).0 == 400, "daNhan must be true")
+            #expect(try await call("PUT", "/api/hosolienthong/danhan", ["maHoSo": codes[0], "daNhan": true], token: token).0 == 200)
+            let left = try #require(try await call("GET", "/api/hosolienthong", token: token).1["data"] as? [[String: Any]])
+            #expect(left.compactMap { $0["maHoSo"] as? String } == [codes[1]], "an acknowledged dossier leaves the list")
+            #expect(try await call("GET", "/_control/portal/acknowledged").1["dossiers"] as? [String] == [codes[0]])
+        }
+    }
+
     static func push(_ status: Int, dossier: String = "000.00.31.H13-250711-00107") -> [String: Any] {
         let first = status == 1
         return [

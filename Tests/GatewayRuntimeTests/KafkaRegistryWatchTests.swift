@@ -58,7 +58,7 @@ import Testing
         #expect(await first.pending().count == 2, "another partition's registration")
 
         // State 3 reaches the inbound topic; the process dies before the watch records it.
-        let published = InboundEvent(
+        let published = RegistryAnswerEvent(
             id: RegistryAnswer.eventID(dossierCode: entry.dossierCode, trangThai: 3), source: RegistryAnswer.source, type: RegistryAnswer.typePrefix + "eligible",
             subject: entry.dossierCode, time: "2025-07-11T14:00:00+07:00",
             data: RegistryAnswer(dossierCode: entry.dossierCode, interconnectCode: nil, module: "LTKS", registrationOffice: nil, state: "eligible", trangThai: 3, at: nil, details: [:], result: nil)
@@ -107,10 +107,10 @@ import Testing
         var reading = KafkaConsumerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), subscription: .partitions(partitions))
         reading.reportsEndOfPartition = true
         let reader = try KafkaConsumer(configuration: reading, logger: logger)
-        var events: [InboundEvent] = []
+        var events: [RegistryAnswerEvent] = []
         var ended = 0
         for await event in reader.events {
-            if case .message(let message) = event { events.append(try JSONCoding.decoder.decode(InboundEvent.self, from: Data(message.value))) }
+            if case .message(let message) = event { events.append(try JSONCoding.decoder.decode(RegistryAnswerEvent.self, from: Data(message.value))) }
             if case .endOfPartition = event { ended += 1 }
             if ended == 2 { break }
         }

@@ -43,7 +43,7 @@ import Testing
 
             let inbound = try await harness.stack.read(DevStack.topics.inbound, count: 3, timeout: .seconds(10))
                 .filter { $0.keyText == dossier }
-                .map { try JSONCoding.decoder.decode(InboundEvent.self, from: Data($0.value)) }
+                .map { try JSONCoding.decoder.decode(RegistryAnswerEvent.self, from: Data($0.value)) }
             let states = inbound.map(\.data.trangThai)
             #expect(states.last == 4, "the last answer is the issued result: \(states)")
             #expect(states == states.sorted() && Set(states).count == states.count, "in the registry's order, each once: \(states)")

@@ -8,9 +8,9 @@ import Testing
 /// publish: every state the registry reached while watched arrives on the inbound topic, once,
 /// in the registry's order per dossier.
 @Suite(.serialized) struct RegistryWatchKillTests {
-    static func answers(_ messages: [KafkaConsumerMessage]) -> [(offset: Int64, event: InboundEvent)] {
+    static func answers(_ messages: [KafkaConsumerMessage]) -> [(offset: Int64, event: RegistryAnswerEvent)] {
         messages.compactMap { message in
-            (try? JSONCoding.decoder.decode(InboundEvent.self, from: Data(message.value))).map { (message.offset, $0) }
+            (try? JSONCoding.decoder.decode(RegistryAnswerEvent.self, from: Data(message.value))).map { (message.offset, $0) }
         }
     }
 

@@ -10,8 +10,12 @@ package struct BCAConfiguration: Codable, Sendable {
     /// refresh; they sign in again.
     package var refreshPath: String?
     package var statusPath: String
-    /// Read-only list of interconnected dossiers, used by `gateway contracts verify`.
+    /// The interconnected dossiers the portal hands the province, until acknowledged.
     package var listPath: String?
+    /// One dossier's detail: `GET {detailPath}/{id}`.
+    package var detailPath: String
+    /// The acknowledgement: `PUT {ackPath}` `{maHoSo, daNhan: true}`.
+    package var ackPath: String
     package var userName: String
     package var password: SecretSource
     /// `coQuanXuLy`: the portal's integer code of the handling body (5 in practice).
@@ -33,7 +37,7 @@ package struct BCAConfiguration: Codable, Sendable {
 
     package init(
         baseURL: String, tokenPath: String = "/api/auth/token", refreshPath: String? = nil, statusPath: String = "/api/hosolienthong/capnhattrangthai",
-        listPath: String? = "/api/hosolienthong", userName: String, password: SecretSource, processingAgency: Int = 5,
+        listPath: String? = "/api/hosolienthong", detailPath: String = "/api/hosolienthong", ackPath: String = "/api/hosolienthong/danhan", userName: String, password: SecretSource, processingAgency: Int = 5,
         tokenLifetimeSeconds: Int = 1_800, refreshMarginSeconds: Int = 60, headers: ConfiguredHeaders = .init(), timeoutMilliseconds: Int = 30_000,
         statusesByEvent: [String: [Int]]? = nil
     ) {
@@ -42,6 +46,8 @@ package struct BCAConfiguration: Codable, Sendable {
         self.refreshPath = refreshPath
         self.statusPath = statusPath
         self.listPath = listPath
+        self.detailPath = detailPath
+        self.ackPath = ackPath
         self.userName = userName
         self.password = password
         self.processingAgency = processingAgency

@@ -46,6 +46,9 @@ public enum VietnamTime {
         return "\(pad(p.year, 4))-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second))+07:00"
     }
 
+    /// Parses an RFC 3339 date-time, whatever its offset.
+    public static func parseRFC3339(_ text: String) -> Date? { RFC3339.parse(text) }
+
     /// Parses `yyyyMMddHHmmss` read as Vietnam time; nil for a date that does not exist.
     public static func parseCompact(_ text: String) -> Date? {
         let digits = Array(text.utf8)

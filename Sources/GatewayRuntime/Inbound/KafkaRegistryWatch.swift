@@ -43,7 +43,7 @@ struct RegistryWatchEntry: Codable, Sendable, Equatable {
 /// Nothing is published twice: an answer is published before the entry records it, and on
 /// restore each inbound partition is read from its entries' `scanFrom` to its end, so an
 /// answer published just before a crash is found there and recorded instead of published again.
-package actor KafkaRegistryWatch: DeliveryFollowUp {
+package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
     private let producer: KafkaProducer
     private let configuration: KafkaConfiguration
     package let watchTopic: String
@@ -151,7 +151,7 @@ package actor KafkaRegistryWatch: DeliveryFollowUp {
         let horizon = now.addingTimeInterval(-Double(finishedRetention.components.seconds))
         for (source, table) in entries {
             for entry in table.values {
-                guard let finished = entry.finishedAt.flatMap(Self.readTime), finished < horizon else { continue }
+                guard let finished = entry.finishedAt.flatMap(VietnamTime.parseRFC3339), finished < horizon else { continue }
                 let tombstone = KafkaProducerMessage(topic: watchTopic, key: entry.dossierCode, value: nil, partition: watchPartition(of: source))
                 guard await producer.sendDurably(tombstone, what: "registry watch", fatal: fatal, metrics: metrics, logger: logger) != nil else { return }
                 entries[source]?[entry.dossierCode] = nil
@@ -164,7 +164,11 @@ package actor KafkaRegistryWatch: DeliveryFollowUp {
     /// Reads the watch of `partitions` to its end, then reads each inbound partition from its
     /// entries' `scanFrom` so that answers published before a crash but not yet recorded are
     /// recorded, not published again. Fails rather than let polling start half-informed.
-    func restore(_ partitions: [PartitionID], timeout: Duration = .seconds(30)) async throws {
+    func restore(_ partitions: [PartitionID]) async throws {
+        try await restore(partitions, timeout: .seconds(30))
+    }
+
+    func restore(_ partitions: [PartitionID], timeout: Duration) async throws {
         try await producer.confirmPartitionCount(of: watchTopic, expected: watchPartitions, fatal: fatal)
         let wanted = Set(partitions)
         let sources = Set(partitions.map { watchPartition(of: $0) }).sorted().map { KafkaTopicPartition(topic: watchTopic, partition: $0) }
@@ -207,7 +211,7 @@ package actor KafkaRegistryWatch: DeliveryFollowUp {
         do {
             try await readToEnd(partitions, from: starts, configuration: configuration, producer: producer, timeout: timeout, logger: logger) { message in
                 guard let key = message.keyText, let source = located[key], let entry = restored[source]?[key], message.offset >= entry.scanFrom,
-                      let event = try? JSONCoding.decoder.decode(InboundEvent.self, from: Data(message.value)),
+                      let event = try? JSONCoding.decoder.decode(InboundEnvelope.self, from: Data(message.value)),
                       let said = RegistryAnswer.parse(eventID: event.id), said.dossierCode == key else { return }
                 found[key] = (said.trangThai, message.offset)
             }
@@ -243,13 +247,6 @@ package actor KafkaRegistryWatch: DeliveryFollowUp {
         return await producer.sendDurably(message, what: "registry watch", fatal: fatal, metrics: metrics, logger: logger) != nil
     }
 
-    private static func readTime(_ text: String) -> Date? {
-        let reader = ISO8601DateFormatter()
-        reader.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = reader.date(from: text) { return date }
-        reader.formatOptions = [.withInternetDateTime]
-        return reader.date(from: text)
-    }
 
     private func watchPartition(of source: PartitionID) -> Int32 { Int32(Int(source.partition) % watchPartitions) }
 

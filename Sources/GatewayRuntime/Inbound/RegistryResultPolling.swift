@@ -93,9 +93,9 @@ struct RegistryResultPolling: Service {
         return true
     }
 
-    func inboundEvent(_ result: RegistryResult, of entry: RegistryWatchEntry) -> InboundEvent {
+    func inboundEvent(_ result: RegistryResult, of entry: RegistryWatchEntry) -> RegistryAnswerEvent {
         var answer = result.answer(module: entry.module, interconnectCode: entry.interconnectCode)
-        var event = InboundEvent(
+        var event = RegistryAnswerEvent(
             id: RegistryAnswer.eventID(dossierCode: entry.dossierCode, trangThai: result.state.rawValue), source: RegistryAnswer.source,
             type: RegistryAnswer.typePrefix + result.state.name, subject: entry.dossierCode, time: VietnamTime.rfc3339(Date()), data: answer
         )

@@ -1,0 +1,78 @@
+import AdapterSupport
+import BCAAdapter
+import Foundation
+import GatewayCore
+import GatewayHTTP
+import GatewayModel
+import HoTichAdapter
+import Kafka
+import NIOSSL
+import ServiceLifecycle
+
+/// The inbound direction as configured: the services that run it, what follows the assigned
+/// partitions, and what follows a delivery.
+struct InboundParts {
+    var services: [any Service] = []
+    var followers: [any PartitionFollower] = []
+    var followUp: (any DeliveryFollowUp)?
+}
+
+extension Gateway {
+    /// The civil registry's result poll with its watch (`inbound.registryResults`, the `hotich`
+    /// target with a `resultPath`) and the BCA portal's inbox (`inbound.portalDossiers`, the `bca`
+    /// target with a `listPath`).
+    func makeInbound(
+        adapters: [any TargetAdapter], transport: AsyncHTTPTransport, producer: KafkaProducer, common: KafkaConfiguration, fatal: FatalCondition
+    ) async throws -> InboundParts {
+        var parts = InboundParts()
+        let kafka = configuration.kafka, inbound = configuration.inbound
+        let retention = Duration.seconds(inbound.finishedRetentionHours * 3600)
+        let enabled = Set(adapters.map(\.target))
+
+        if inbound.registryResults, enabled.contains(HoTichSystem.target), let settings = configuration.targets[HoTichSystem.target.rawValue],
+           let poller = try HoTichSystem.makeResultPoller(connection: settings.connection, context: try inboundContext(HoTichSystem.target, settings, transport)) {
+            let watch = KafkaRegistryWatch(
+                producer: producer, configuration: common,
+                watchTopic: kafka.watchedTopic, watchPartitions: try await producer.partitionCount(of: kafka.watchedTopic),
+                inboundTopic: kafka.inboundTopic, inboundPartitions: try await producer.partitionCount(of: kafka.inboundTopic),
+                finishedRetention: retention, fatal: fatal, metrics: statistics.metrics, logger: logger
+            )
+            parts.services.append(RegistryResultPolling(
+                watch: watch, poller: poller, producer: producer, interval: .milliseconds(inbound.registryPollIntervalMilliseconds),
+                maxRecordBytes: kafka.maxRecordBytes - 4_096, fatal: fatal, metrics: statistics.metrics, logger: logger
+            ))
+            parts.followers.append(watch)
+            parts.followUp = watch
+        }
+
+        if inbound.portalDossiers, enabled.contains(BCASystem.target), let settings = configuration.targets[BCASystem.target.rawValue],
+           let portal = try BCASystem.makeInbox(connection: settings.connection, context: try inboundContext(BCASystem.target, settings, transport)) {
+            _ = try await producer.partitionCount(of: kafka.inboxTopic)
+            let inbox = KafkaPortalInbox(
+                producer: producer, configuration: common, inboxTopic: kafka.inboxTopic, inboundTopic: kafka.inboundTopic,
+                inboundPartitions: try await producer.partitionCount(of: kafka.inboundTopic), eventsTopic: kafka.eventsTopic,
+                retention: retention, fatal: fatal, metrics: statistics.metrics, logger: logger
+            )
+            parts.services.append(PortalInboxPolling(
+                inbox: inbox, portal: portal, producer: producer, interval: .milliseconds(inbound.portalPollIntervalMilliseconds),
+                maxRecordBytes: kafka.maxRecordBytes - 4_096, fatal: fatal, metrics: statistics.metrics, logger: logger
+            ))
+            parts.followers.append(inbox)
+        }
+        return parts
+    }
+
+    /// What an inbound client of `target` is built with: its TLS, the measured transport, its environment.
+    private func inboundContext(_ target: TargetName, _ settings: GatewayConfiguration.TargetConfiguration, _ transport: AsyncHTTPTransport) throws -> AdapterContext {
+        let tls: TLSConfiguration
+        do {
+            tls = try settings.tls.makeConfiguration(environment: environment)
+        } catch {
+            throw ConfigurationError("targets.\(target).\(error)")
+        }
+        return AdapterContext(
+            transport: MeasuredTransport(target: target, inner: transport.using(tls), activity: monitor.activity(of: target), metrics: statistics.metrics),
+            classification: ClassificationTable(system: target.rawValue, version: "inbound", rules: [], otherwise: .retryable), environment: environment, logger: logger
+        )
+    }
+}
