@@ -186,6 +186,12 @@ package final class ProcessStack: Sendable {
         }
     }
 
+    /// Reads a control route of `target`'s mock (`portal/acknowledged`) as JSON.
+    package func control(_ target: String, get route: String) async throws -> [String: Any] {
+        let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/" + route))
+        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
     /// Reads `topic` from its beginning until `done` says the records read are enough, or the timeout.
     package func read(_ topic: String, timeout: Duration, until done: @escaping @Sendable ([KafkaConsumerMessage]) -> Bool) async throws -> [KafkaConsumerMessage] {
         let partitions = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
