@@ -33,6 +33,7 @@ package struct VBDLISMock: Sendable {
     package let control: MockControl
     let tokens: MockTokens
     let state = VBDLISState()
+    let callbacks = VBDLISCallbackSender()
     let clientID: String
     let clientSecret: String
     let auth: Auth
@@ -51,6 +52,7 @@ package struct VBDLISMock: Sendable {
     package var server: MockServer {
         let router = Router()
         control.register(on: router)
+        registerCallbackControl(on: router)
         router.post(RouterPath(paths.token)) { request, _ in
             await control.serve(request, operation: { _ in "token" }, idempotent: false) { request in
                 var user: (name: String, password: String)?
@@ -83,16 +85,19 @@ package struct VBDLISMock: Sendable {
             case "tiepnhan":
                 try VBDLISContract.handOver(body)
                 guard await state.receive(receipt) else { return Self.answer(status: 200, data: 0, success: false, code: 409, "Hồ sơ \(receipt) đã tồn tại") }
+                callbacks.schedule("ChuyenHoSo", receipt: receipt, body: ["NgayChuyen": Self.localNow(), "NoiDung": "Chuyển Văn phòng đăng ký đất đai"])
             case "capnhattrangthaibosunghoso":
                 try VBDLISContract.supplement(body)
                 guard let stage else { return Self.answer(status: 200, data: 0, success: false, code: 404, "Không tìm thấy hồ sơ \(receipt)") }
                 guard stage == .received else { return Self.answer(status: 200, data: 0, success: false, code: 400, "Hồ sơ không chờ bổ sung") }
                 await state.record(.supplementRecorded, for: receipt)
+                callbacks.schedule("NhanBoSungHoSo", receipt: receipt, body: ["NgayNhan": Self.localNow()])
             case "capnhattrangthaitraketquahoso":
                 try VBDLISContract.returnResult(body)
                 guard let stage else { return Self.answer(status: 200, data: 0, success: false, code: 404, "Không tìm thấy hồ sơ \(receipt)") }
                 guard stage != .returned else { return Self.answer(status: 200, data: 0, success: false, code: 400, "Hồ sơ đã được trả kết quả") }
                 await state.record(.returned, for: receipt)
+                callbacks.schedule("KetThucHoSo", receipt: receipt, body: ["NgayKetThuc": Self.localNow(), "KetQua": "Đã trả kết quả"])
             default:
                 try VBDLISContract.disputeResult(body)
                 guard stage == .returned else { return Self.answer(status: 200, data: 0, success: false, code: 400, "Hồ sơ chưa trả kết quả, không thể phản hồi sai kết quả") }
@@ -102,6 +107,15 @@ package struct VBDLISMock: Sendable {
         } catch {
             return Self.answer(status: 400, data: 0, success: false, code: 400, "Dữ liệu không hợp lệ: \((error as? MockContractViolation)?.description ?? "\(error)")")
         }
+    }
+
+    /// Now as VBDLIS writes local times: `yyyy-MM-ddTHH:mm:ss`, Vietnam time.
+    static func localNow() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        return formatter.string(from: Date())
     }
 
     static func answer(status: Int, data: Int, success: Bool, code: Int, _ message: String) -> MockAnswer {
@@ -116,7 +130,10 @@ extension VBDLISMock: MockSystem {
     package static let devClientID = "motcua-cantho"
     package static let devClientSecret = "dev-secret"
     /// No auth by default, so no secret; tests that put a token endpoint in front pass their own.
-    package static var devSecrets: [String: String] { [:] }
+    /// No auth to reach it; the code VBDLIS puts in its callbacks' path is the province's secret.
+    package static var devSecrets: [String: String] { [callbackCodeVariable: devCallbackCode] }
+    package static let callbackCodeVariable = "VBDLIS_CALLBACK_CODE"
+    package static let devCallbackCode = "dev-callback-code"
 
     /// VBDLIS as public clients reach it: no auth.
     package static func connection(baseURL: String) -> [String: String] {

@@ -91,16 +91,7 @@ package struct AdminServer: Service, CustomStringConvertible {
     static func authorized(_ request: Request, _ token: Secret?) -> Bool {
         guard let token else { return true }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        return constantTimeEqual(Array(header.dropFirst("Bearer ".count).utf8), Array(token.value.utf8))
-    }
-
-    /// Compares without stopping at the first difference, so the time taken says nothing of the token.
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        var difference = UInt8(lhs.count == rhs.count ? 0 : 1)
-        for index in 0..<max(lhs.count, rhs.count) {
-            difference |= (index < lhs.count ? lhs[index] : 0) ^ (index < rhs.count ? rhs[index] : 0)
-        }
-        return difference == 0
+        return token.matches(header.dropFirst("Bearer ".count).utf8)
     }
 
     static func refused() -> Response {

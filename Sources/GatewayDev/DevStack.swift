@@ -55,6 +55,8 @@ package final class DevStack: Sendable {
             "GATEWAY__contractsDirectory": contractsDirectory,
             "GATEWAY__inbound__registryPollIntervalMilliseconds": String(Self.registryPollMilliseconds),
             "GATEWAY__inbound__portalPollIntervalMilliseconds": String(Self.registryPollMilliseconds),
+            "GATEWAY__inbound__vbdlisCallbacks__listen": "127.0.0.1:0",
+            "GATEWAY__inbound__vbdlisCallbacks__securityCode": #"{"env": "VBDLIS_CALLBACK_CODE"}"#,
         ]
         environment.merge(mocks.configurationOverrides) { $1 }
         environment.merge(overrides) { $1 }
@@ -128,6 +130,11 @@ package final class DevStack: Sendable {
             throw ProcessStackError("\(target) refused /_control/\(route): HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
         }
         return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    /// Tells the VBDLIS mock to call back the gateway's listener on `port`.
+    package func sendCallbacks(toPort port: Int) async throws {
+        try await control("vbdlis", "callbacks", body: ["url": "http://127.0.0.1:\(port)/api/vbdlis", "securityCode": MockSystems.secrets["VBDLIS_CALLBACK_CODE"] ?? ""])
     }
 
     package func shutdown() async {

@@ -8,6 +8,7 @@ import Kafka
 import Logging
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 
 /// The running gateway: reads `dossier.events`, routes each event to its targets,
 /// delivers through the engine, records outcomes and commits offsets behind them.
@@ -21,6 +22,9 @@ package final class Gateway: Service {
     package let monitor: GatewayMonitor
     let logger: Logger
     let environment: [String: String]
+    /// The port VBDLIS's callback listener bound, once it listens.
+    let callbackPort = Mutex<Int?>(nil)
+    package var callbackListenerPort: Int? { callbackPort.withLock { $0 } }
 
     package init(
         configuration: GatewayConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,

@@ -76,6 +76,12 @@ package final class GatewayMetrics: Sendable {
     /// Something a national system sent that the inbound topic cannot take as it is.
     func inboundRefused(source: String) { counter("gateway_inbound_refused_total", [("source", source)]).increment() }
 
+    /// A call VBDLIS made to the callback listener, by outcome: `published`, `repeat`,
+    /// `unauthorised`, `invalid`, `too-large`, `rate-limited`, `unavailable`.
+    func callback(call: String, outcome: String) {
+        counter("gateway_callbacks_total", [("call", call), ("outcome", outcome)]).increment()
+    }
+
     /// An answer published on the inbound topic.
     func inboundPublished(source: String, state: String) {
         counter("gateway_inbound_published_total", [("source", source), ("state", state)]).increment()

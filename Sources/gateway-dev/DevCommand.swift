@@ -82,6 +82,12 @@ struct DevCommand: AsyncParsableCommand {
         let answering = Task { try await oneStop.run() }
         defer { answering.cancel() }
 
+        // VBDLIS calls the gateway back as land dossiers move on.
+        while gateway.callbackListenerPort == nil, !stopped.isRaised, ContinuousClock.now < started + .seconds(30) { try await Task.sleep(for: .milliseconds(20)) }
+        if let port = gateway.callbackListenerPort {
+            try await stack.sendCallbacks(toPort: port)
+            print("VBDLIS callbacks http://127.0.0.1:\(port)/api/vbdlis/{call}/{securityCode}")
+        }
         // Citizens filed a few interconnected dossiers on the national portal: the gateway takes them in.
         let portalDossiers = ((try? await stack.control("bca", "portal/dossiers", body: ["count": Self.portalDossierCount]))?["dossiers"] as? [String]) ?? []
 
@@ -97,7 +103,7 @@ struct DevCommand: AsyncParsableCommand {
             while !stopped.isRaised, ContinuousClock.now < deadline {
                 let answers = await oneStop.published
                 if await oneStop.outstanding == 0, await oneStop.portalDossiers.count >= portalDossiers.count,
-                   Self.finished(gateway.statistics.snapshot, sent: sent + answers) { break }
+                   Self.finished(gateway.statistics.snapshot, sent: sent + answers), await Self.callbacksSettled(stack) { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             sent += await oneStop.published
@@ -174,7 +180,9 @@ struct DevCommand: AsyncParsableCommand {
         print("    registry answers    \(inbound.values.reduce(0, +))  (" + states.joined(separator: ", ") + ")")
         print("    one-stop results    \(await oneStop.answeredCount) dossiers resolved with the registry's result (BCA status 4 carries it)")
         print("    BCA portal dossiers \(await oneStop.portalDossiers.count) of \(portalDossiers) taken in, \(acknowledged) acknowledged")
-        for (type, count) in await oneStop.others.sorted(by: { $0.key < $1.key }) { print("    \(type)  \(count)") }
+        let callbacks = await oneStop.others.filter { $0.key.hasPrefix("vn.gov.vbdlis.") }
+        let calls = callbacks.sorted { $0.key < $1.key }.map { "\($0.key.dropFirst("vn.gov.vbdlis.".count)) \($0.value)" }
+        print("    VBDLIS callbacks    \(callbacks.values.reduce(0, +))  (" + calls.joined(separator: ", ") + ")")
         let duplicates = await oneStop.duplicates
         if duplicates > 0 { print("    read twice          \(duplicates)") }
         let outstanding = await oneStop.outstanding
@@ -182,6 +190,13 @@ struct DevCommand: AsyncParsableCommand {
         let missing = portalDossiers - acknowledged
         if missing > 0 { print("incomplete: \(missing) BCA portal dossiers not acknowledged") }
         return outstanding == 0 && missing == 0 && duplicates == 0
+    }
+
+    /// Whether VBDLIS has had an answer to every callback it made.
+    static func callbacksSettled(_ stack: DevStack) async -> Bool {
+        guard let state = try? await stack.control("vbdlis", "callbacks", method: "GET") else { return true }
+        let answered = (state["answered"] as? [String: Int])?.values.reduce(0, +) ?? 0
+        return answered >= (state["scheduled"] as? Int ?? 0)
     }
 
     /// Interconnected dossiers the BCA mock hands over at the start of the demo.

@@ -9,6 +9,17 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
         self.value = value
     }
 
+    /// Whether `candidate` is the secret, compared without stopping at the first difference, so
+    /// the time taken says nothing of the secret.
+    public func matches(_ candidate: some Sequence<UInt8>) -> Bool {
+        let expected = Array(value.utf8), given = Array(candidate)
+        var difference = UInt8(expected.count == given.count ? 0 : 1)
+        for index in 0..<max(expected.count, given.count) {
+            difference |= (index < expected.count ? expected[index] : 0) ^ (index < given.count ? given[index] : 0)
+        }
+        return difference == 0
+    }
+
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
     /// `dump` and reflection see no children, so no value.

@@ -59,7 +59,34 @@ extension Gateway {
             ))
             parts.followers.append(inbox)
         }
+        let callbacks = inbound.vbdlisCallbacks
+        if let address = callbacks.address, let code = callbacks.securityCode {
+            let publisher = CallbackPublisher(
+                producer: producer, configuration: common, topic: kafka.inboundTopic, partitions: try await producer.partitionCount(of: kafka.inboundTopic),
+                idPrefix: "vbdlis:", logger: logger
+            )
+            parts.services.append(VBDLISCallbackListener(
+                host: address.host, port: address.port, pathPrefix: callbacks.pathPrefix, securityCode: try code.resolve(environment: environment),
+                tls: try callbackTLS(callbacks), maxBodyBytes: callbacks.maxBodyBytes,
+                limiter: SourceRateLimiter(rate: callbacks.ratePerSecond, burst: callbacks.rateBurst), publisher: publisher, metrics: statistics.metrics, logger: logger,
+                onListening: { [self] port in callbackPort.withLock { $0 = port } }
+            ))
+        }
         return parts
+    }
+
+    /// The callback listener's server certificate and key, when it serves HTTPS.
+    private func callbackTLS(_ settings: GatewayConfiguration.CallbackSettings) throws -> TLSConfiguration? {
+        guard let certificateFile = settings.certificateFile, let keyFile = settings.keyFile else { return nil }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(bytes: Array(try keyFile.resolve(environment: environment).value.utf8), format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        } catch let error as ConfigurationError {
+            throw ConfigurationError("inbound.vbdlisCallbacks.keyFile: \(error)")
+        } catch {
+            throw ConfigurationError("inbound.vbdlisCallbacks: the certificate or key cannot be read: \(error)")
+        }
     }
 
     /// What an inbound client of `target` is built with: its TLS, the measured transport, its environment.

@@ -1,0 +1,135 @@
+import Foundation
+import GatewayModel
+import Kafka
+import Logging
+import Synchronization
+
+/// Publishes the callbacks a national system makes on the inbound topic and says when Kafka has
+/// them: each dossier's in the order they came, and each id once, also when the caller sends a
+/// call again because its answer was lost (within the ids remembered, which a start reads back
+/// from the tail of the inbound topic).
+actor CallbackPublisher {
+    enum Outcome: Equatable {
+        case published
+        case alreadyPublished
+        /// Kafka did not acknowledge in time: the caller should send again.
+        case unavailable(String)
+        /// The record can never be written as it is.
+        case refused(String)
+    }
+
+    private let producer: KafkaProducer
+    private let configuration: KafkaConfiguration
+    private let topic: String
+    private let partitions: Int
+    private let idPrefix: String
+    private let timeout: Duration
+    private let logger: Logger
+    private let recent: RecentIDs
+    private var tails: [String: Task<Outcome, Never>] = [:]
+
+    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitions: Int, idPrefix: String, timeout: Duration = .seconds(10), remembered: Int = 50_000, logger: Logger) {
+        self.producer = producer
+        self.configuration = configuration
+        self.topic = topic
+        self.partitions = max(1, partitions)
+        self.idPrefix = idPrefix
+        self.timeout = timeout
+        self.logger = logger
+        self.recent = RecentIDs(capacity: remembered)
+    }
+
+    /// Reads the ids of the last records of every inbound partition, so that a call sent again
+    /// after a restart is recognised.
+    func remember(lastRecordsPerPartition window: Int64 = 20_000) async throws {
+        let all = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        let marks = try await producer.watermarks(all)
+        let starts = Dictionary(uniqueKeysWithValues: marks.map { ($0.key.partition, max($0.value.low, $0.value.high - window)) })
+        var found = 0
+        let prefix = idPrefix, recent = self.recent
+        try await readToEnd(all, from: starts, configuration: configuration, producer: producer, timeout: .seconds(30), logger: logger) { message in
+            guard let envelope = try? JSONCoding.decoder.decode(InboundEnvelope.self, from: Data(message.value)), envelope.id.hasPrefix(prefix) else { return }
+            recent.insert(envelope.id)
+            found += 1
+        }
+        logger.info("callback ids read back from the inbound topic", metadata: ["ids": "\(found)"])
+    }
+
+    /// Publishes `value` as the event `id` of `dossier`, after every earlier call of the same dossier.
+    func publish(id: String, dossier: String, value: [UInt8]) async -> Outcome {
+        let previous = tails[dossier]
+        let task = Task { [producer, topic, recent, timeout, partition = partition(of: dossier)] () -> Outcome in
+            _ = await previous?.value
+            if recent.contains(id) { return .alreadyPublished }
+            let message = KafkaProducerMessage(topic: topic, key: dossier, value: value, partition: partition)
+            let sending = Task { () -> Result<Void, any Error> in
+                do {
+                    _ = try await producer.send(message)
+                    recent.insert(id)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch await Self.first(sending, within: timeout) {
+            case .success?: return .published
+            case .failure(let error as KafkaError)? where error.isPermanentForRecord: return .refused(error.message)
+            case .failure(let error)?: return .unavailable("\(error)")
+            case nil: return .unavailable("Kafka did not acknowledge within \(timeout)")
+            }
+        }
+        tails[dossier] = task
+        let outcome = await task.value
+        if tails[dossier] == task { tails[dossier] = nil }
+        return outcome
+    }
+
+    /// A dossier's callbacks all go to one inbound partition, chosen by its code.
+    private func partition(of dossier: String) -> Int32 {
+        let hash = dossier.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        return Int32(hash % UInt64(partitions))
+    }
+
+    /// The task's result, or nil when `timeout` passes first; the task itself runs on.
+    private static func first<T: Sendable>(_ task: Task<T, Never>, within timeout: Duration) async -> T? {
+        let (settled, settle) = AsyncStream.makeStream(of: Optional<T>.self, bufferingPolicy: .bufferingOldest(1))
+        let waiting = Task { settle.yield(await task.value) }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            settle.yield(nil)
+        }
+        var first: T?? = nil
+        for await value in settled {
+            first = value
+            break
+        }
+        timer.cancel()
+        return first ?? nil
+    }
+}
+
+/// The last `capacity` ids seen, oldest forgotten first.
+final class RecentIDs: Sendable {
+    private let state: Mutex<(set: Set<String>, order: [String], head: Int)>
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        self.state = Mutex((set: [], order: [], head: 0))
+    }
+
+    func contains(_ id: String) -> Bool { state.withLock { $0.set.contains(id) } }
+
+    func insert(_ id: String) {
+        state.withLock { state in
+            guard state.set.insert(id).inserted else { return }
+            if state.order.count < capacity {
+                state.order.append(id)
+            } else {
+                state.set.remove(state.order[state.head])
+                state.order[state.head] = id
+                state.head = (state.head + 1) % capacity
+            }
+        }
+    }
+}
