@@ -250,9 +250,14 @@ package final class GatewayProcess: Sendable {
     package var hasJoined: Bool { logText.contains("partitions assigned") }
 
     /// The admin listener's port, once it listens.
-    package var adminPort: Int? {
-        guard let line = logText.split(separator: "\n").first(where: { $0.contains("admin listening on ") }),
-              let range = line.range(of: "admin listening on ") else { return nil }
+    package var adminPort: Int? { listeningPort("admin listening on ") }
+
+    /// The VBDLIS callback listener's port, once it listens.
+    package var callbackPort: Int? { listeningPort("vbdlis callbacks listening on ") }
+
+    private func listeningPort(_ announcement: String) -> Int? {
+        guard let line = logText.split(separator: "\n").first(where: { $0.contains(announcement) }),
+              let range = line.range(of: announcement) else { return nil }
         let address = line[range.upperBound...].prefix { !$0.isWhitespace }
         return address.split(separator: ":").last.flatMap { Int($0) }
     }
