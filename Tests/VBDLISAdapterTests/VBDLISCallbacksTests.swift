@@ -37,6 +37,21 @@ import Testing
         #expect(!violation.description.contains("07/12/2025"), "the value is never repeated")
     }
 
+    @Test func theContractNamesEveryCallAndEachExampleIsTaken() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Contracts/vbdlis/callbacks.openapi.json")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        #expect(Set(paths.keys) == Set(VBDLISCallbacks.calls.map { "/\($0)/{securityCode}" }))
+        for (path, item) in paths {
+            let call = String(path.dropFirst().prefix { $0 != "/" })
+            let post = try #require(item["post"] as? [String: Any])
+            let content = try #require(((post["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])
+            let example = try JSONSerialization.data(withJSONObject: try #require(content["example"]))
+            #expect((try? VBDLISCallbacks.validate(call: call, body: Array(example)).get()) != nil, "the \(call) example is taken")
+        }
+    }
+
     @Test func theAnswerIsResultMessageData() throws {
         let answer = try #require(try JSONSerialization.jsonObject(with: Data(VBDLISCallbacks.answer(accepted: true, "đã nhận"))) as? [String: Any])
         #expect(answer["Result"] as? Int == 1 && answer["Message"] as? String == "đã nhận" && answer["Data"] is NSNull)
