@@ -49,7 +49,7 @@ struct DevCommand: AsyncParsableCommand {
         LogSetup.bootstrap(level: "warning")
         let logger = Logger(label: "gateway")
         let stack = try await DevStack.start(partitions: partitions, contractsDirectory: try Self.contractsDirectory(), logger: logger)
-        print("embedded Kafka  \(stack.cluster.bootstrapServers)  (topics dossier.events, gateway.results, gateway.dlq; \(partitions) partitions)")
+        print("embedded Kafka  \(stack.cluster.bootstrapServers)  (topics dossier.events, gateway.results, gateway.dlq, nationalsystems.inbound, …; \(partitions) partitions)")
         for (target, url) in stack.mocks.urls.sorted(by: { $0.key < $1.key }) {
             print("\(target.rawValue.uppercased()) mock".padding(toLength: 16, withPad: " ", startingAt: 0) + "\(url)  (journal: \(url)/_control/journal)")
         }
