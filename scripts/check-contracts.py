@@ -19,34 +19,30 @@ for path in sorted(glob.glob(os.path.join(root, "**", "*.json"), recursive=True)
     except ValueError as error:
         failures.append(f"{path}: not JSON: {error}")
 
-with open(os.path.join(root, "events", "dossier-event.schema.json"), encoding="utf-8") as handle:
-    schema = json.load(handle)
-jsonschema.Draft202012Validator.check_schema(schema)
-validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+def validator(name):
+    with open(os.path.join(root, "events", name), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
-for path in sorted(glob.glob(os.path.join(root, "examples", "events", "*.json"))):
-    checked += 1
-    with open(path, encoding="utf-8") as handle:
-        errors = list(validator.iter_errors(json.load(handle)))
-    if errors:
-        failures.append(f"{os.path.basename(path)} should be valid: {errors[0].message}")
 
-for path in sorted(glob.glob(os.path.join(root, "examples", "invalid-events", "*.json"))):
-    checked += 1
-    with open(path, encoding="utf-8") as handle:
-        if not list(validator.iter_errors(json.load(handle))):
-            failures.append(f"{os.path.basename(path)} should be refused by the event schema")
+def check(schema, folder, valid):
+    """Every example in `folder` is valid (or, with valid False, refused) by `schema`."""
+    global checked
+    for path in sorted(glob.glob(os.path.join(root, "examples", folder, "*.json"))):
+        checked += 1
+        with open(path, encoding="utf-8") as handle:
+            errors = list(schema.iter_errors(json.load(handle)))
+        if valid and errors:
+            failures.append(f"{folder}/{os.path.basename(path)} should be valid: {errors[0].message}")
+        elif not valid and not errors:
+            failures.append(f"{folder}/{os.path.basename(path)} should be refused")
 
-with open(os.path.join(root, "events", "inbound-event.schema.json"), encoding="utf-8") as handle:
-    inbound_schema = json.load(handle)
-jsonschema.Draft202012Validator.check_schema(inbound_schema)
-inbound = jsonschema.Draft202012Validator(inbound_schema, format_checker=jsonschema.FormatChecker())
-for path in sorted(glob.glob(os.path.join(root, "examples", "inbound", "*.json"))):
-    checked += 1
-    with open(path, encoding="utf-8") as handle:
-        errors = list(inbound.iter_errors(json.load(handle)))
-    if errors:
-        failures.append(f"{os.path.basename(path)} should be valid against the inbound schema: {errors[0].message}")
+
+events = validator("dossier-event.schema.json")
+check(events, "events", valid=True)
+check(events, "invalid-events", valid=False)
+check(validator("inbound-event.schema.json"), "inbound", valid=True)
 
 for failure in failures:
     print(f"contract check failed: {failure}", file=sys.stderr)

@@ -50,7 +50,7 @@ package struct BCAInbox: Sendable {
                 return .failure(PortalInboxFailure(description: "the list has no data array"))
             }
             return .success(rows.compactMap { row in
-                guard case .object(let fields) = row, let id = fields["id"]?.plainText, let code = fields["maHoSo"]?.plainText, !id.isEmpty, !code.isEmpty else { return nil }
+                guard case .object(let fields) = row, let id = fields["id"]?.text, let code = fields["maHoSo"]?.text, !id.isEmpty, !code.isEmpty else { return nil }
                 return PortalListing(id: id, dossierCode: code)
             })
         }
@@ -117,22 +117,10 @@ package struct BCAInbox: Sendable {
         let attachments: [JSONValue]
         if case .array(let files)? = fields.removeValue(forKey: "fileDinhKem") { attachments = files } else { attachments = [] }
         return .success(PortalDossier(
-            portalId: listing.id, dossierCode: fields["maHoSo"]?.plainText ?? listing.dossierCode, module: fields["module"]?.plainText,
-            procedureCode: fields["maTTHC"]?.plainText, unitCode: fields["maDonVi"]?.plainText, receivedAt: fields["ngayTiepNhan"]?.plainText,
+            portalId: listing.id, dossierCode: fields["maHoSo"]?.text ?? listing.dossierCode, module: fields["module"]?.text,
+            procedureCode: fields["maTTHC"]?.text, unitCode: fields["maDonVi"]?.text, receivedAt: fields["ngayTiepNhan"]?.text,
             record: record, attachments: attachments, details: fields
         ))
-    }
-}
-
-extension JSONValue {
-    /// Text as given, or a number written out.
-    var plainText: String? {
-        switch self {
-        case .string(let text): text
-        case .integer(let value): String(value)
-        case .number(let value): String(value)
-        default: nil
-        }
     }
 }
 

@@ -127,28 +127,6 @@ package struct HoTichResultPoller: Sendable {
     }
 }
 
-extension JSONValue {
-    /// A whole number given as a number or as its digits.
-    var wholeNumber: Int? {
-        switch self {
-        case .integer(let value): Int(exactly: value)
-        case .number(let value): value.rounded() == value ? Int(exactly: value) : nil
-        case .string(let text): Int(text.trimmingCharacters(in: .whitespaces))
-        default: nil
-        }
-    }
-
-    /// Text given as text, or a number written out.
-    var text: String? {
-        switch self {
-        case .string(let text): text
-        case .integer(let value): String(value)
-        case .number(let value): String(value)
-        default: nil
-        }
-    }
-}
-
 extension HoTichSystem {
     /// The result poller of the configured registry, or nil when no `resultPath` is configured.
     /// - Throws: `ConfigurationError` when the poll has no `provinceCode` to send as `maTinh`.

@@ -52,6 +52,26 @@ public enum JSONValue: Codable, Sendable, Equatable {
 
     /// Decodes this value as `T`, as if it had been read from a file, with the gateway's
     /// own date format.
+    /// Text given as text, or a number written out: what lenient clients read from either.
+    public var text: String? {
+        switch self {
+        case .string(let text): text
+        case .integer(let value): String(value)
+        case .number(let value): String(value)
+        default: nil
+        }
+    }
+
+    /// A whole number given as a number or as its digits.
+    public var wholeNumber: Int? {
+        switch self {
+        case .integer(let value): Int(exactly: value)
+        case .number(let value): value.rounded() == value ? Int(exactly: value) : nil
+        case .string(let text): Int(text.trimmingCharacters(in: .whitespaces))
+        default: nil
+        }
+    }
+
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONCoding.decoder.decode(T.self, from: JSONCoding.encoder.encode(self))
     }

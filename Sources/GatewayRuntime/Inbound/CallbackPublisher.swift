@@ -86,8 +86,7 @@ actor CallbackPublisher {
 
     /// A dossier's callbacks all go to one inbound partition, chosen by its code.
     private func partition(of dossier: String) -> Int32 {
-        let hash = dossier.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
-        return Int32(hash % UInt64(partitions))
+        StableHash.partition(of: dossier, among: partitions)
     }
 
     /// The task's result, or nil when `timeout` passes first; the task itself runs on.

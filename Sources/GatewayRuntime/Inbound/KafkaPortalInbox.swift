@@ -169,8 +169,7 @@ actor KafkaPortalInbox: PartitionFollower {
 
     /// A dossier's events all go to one inbound partition, chosen by its code.
     func inboundPartition(of dossierCode: String) -> Int32 {
-        let hash = dossierCode.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
-        return Int32(hash % UInt64(inboundPartitions))
+        StableHash.partition(of: dossierCode, among: inboundPartitions)
     }
 
     var count: Int { entries.count }

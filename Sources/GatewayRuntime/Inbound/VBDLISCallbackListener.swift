@@ -124,8 +124,7 @@ struct VBDLISCallbackListener: Service {
 
     /// The same body always has the same digest (FNV-1a, 64 bits): a call sent again is recognised.
     static func digest(_ body: [UInt8]) -> String {
-        let hash = body.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
-        return String(hash, radix: 16)
+        String(StableHash.of(body), radix: 16)
     }
 }
 
