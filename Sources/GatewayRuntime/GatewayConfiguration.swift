@@ -54,6 +54,8 @@ package struct GatewayConfiguration: Codable, Sendable {
         package var registryResults: Bool
         /// How often every watched registration is asked for.
         package var registryPollIntervalMilliseconds: Int
+        /// The registry modules whose registrations are watched (`LTKS`, `LTKT`, `LTKH`).
+        package var registryModules: [String]
         /// Take in the BCA portal's interconnected dossiers (needs the `bca` target and its `listPath`).
         package var portalDossiers: Bool
         /// How often the portal's list is read.
@@ -195,6 +197,7 @@ package struct GatewayConfiguration: Codable, Sendable {
         "inbound": [
             "registryResults": true,
             "registryPollIntervalMilliseconds": 60_000,
+            "registryModules": ["LTKS", "LTKT", "LTKH"],
             "portalDossiers": true,
             "portalPollIntervalMilliseconds": 60_000,
             "finishedRetentionHours": 24 * 30,
@@ -308,6 +311,9 @@ package struct GatewayConfiguration: Codable, Sendable {
             throw ConfigurationError("admin.criticalTargets: no target \(name); known: \(AdapterRegistry.names)")
         }
         guard inbound.registryPollIntervalMilliseconds >= 100 else { throw ConfigurationError("inbound.registryPollIntervalMilliseconds must be at least 100") }
+        for module in inbound.registryModules where !["LTKS", "LTKT", "LTKH"].contains(module) {
+            throw ConfigurationError("inbound.registryModules: \(module) is no registry module; known: LTKS, LTKT, LTKH")
+        }
         guard inbound.portalPollIntervalMilliseconds >= 100 else { throw ConfigurationError("inbound.portalPollIntervalMilliseconds must be at least 100") }
         let callbacks = inbound.vbdlisCallbacks
         if let listen = callbacks.listen, listen != "off" {

@@ -21,7 +21,8 @@ import Testing
 
     @Test(arguments: ["Adapters", "GatewayModel"])
     func onlyTheModelAndTheKitAreImported(folder: String) throws {
-        let allowed: Set<String> = ["Foundation", "Logging", "Synchronization", "GatewayModel", "AdapterSupport"]
+        // FoundationXML is Foundation's XML parser, a module of its own on Linux.
+        let allowed: Set<String> = ["Foundation", "FoundationXML", "Logging", "Synchronization", "GatewayModel", "AdapterSupport"]
         let found = try Self.imports(under: folder)
         #expect(!found.isEmpty, "\(folder) has Swift files")
         for (file, module) in found {

@@ -19,7 +19,7 @@ import Testing
         let harness = try ProcessHarness(partitions: 2)
         let inbound = "nationalsystems.inbound"
         // Slow acknowledgements: each gateway is killed after a dossier is out and before the portal heard of it.
-        try await harness.fault(on: "bca", FaultPlan(latencyMilliseconds: 2_000, count: 2, operation: "danhan"))
+        try await harness.fault(on: "bca", FaultPlan(latencyMilliseconds: 8_000, count: 2, operation: "danhan"))
         try await harness.control("bca", post: "portal/dossiers", ["count": 6])
 
         var gateway = try harness.startGateway(group: "portal-kill", name: "first")

@@ -100,6 +100,27 @@ import Testing
         #expect(await gateway.terminate() == 0)
     }
 
+    @Test func whileKafkaIsUnreachableACallGetsResultZeroAndIsTakenWhenSentAgainLater() async throws {
+        let harness = try ProcessHarness(partitions: 2)
+        let gateway = try harness.startGateway(group: "callbacks-kafka-down", name: "gateway", overrides: Self.overrides)
+        let port = try await listening(gateway)
+        try await gateway.waitUntilJoined()
+        let body = Self.json(["SoBienNhan": "000.00.15.H13-251207-00042", "NgayKetThuc": "2025-12-07T16:00:00"])
+        harness.pauseBroker()
+        let refused = try await Self.call(port, "KetThucHoSo", body: body)
+        harness.resumeBroker()
+        #expect(refused.status == 503 && refused.result == 0, "not taken while Kafka does not answer: \(refused.message)")
+        var taken: Answer?
+        for _ in 0..<40 where taken?.result != 1 {
+            taken = try await Self.call(port, "KetThucHoSo", body: body)
+            if taken?.result != 1 { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(taken?.result == 1, "taken once Kafka is back")
+        let published = Self.callbacks(try await harness.read("nationalsystems.inbound", timeout: .seconds(5)) { _ in false })
+        #expect(published.count == 1, "published once, though the first send may have reached Kafka late: \(published.map(\.envelope.id))")
+        #expect(await gateway.terminate() == 0)
+    }
+
     @Test func callbacksSentAgainUntilTakenArriveOnceInEachDossiersOrderAcrossAKilledGateway() async throws {
         let harness = try ProcessHarness(partitions: 2)
         var gateway = try harness.startGateway(group: "callbacks-kill", name: "first", overrides: Self.overrides)

@@ -27,6 +27,8 @@ actor CallbackPublisher {
     private let logger: Logger
     private let recent: RecentIDs
     private var tails: [String: Task<Outcome, Never>] = [:]
+    /// Sends still waiting for Kafka, by event id.
+    private var inFlight: [String: Task<Result<Void, any Error>, Never>] = [:]
 
     init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitions: Int, idPrefix: String, timeout: Duration = .seconds(10), remembered: Int = 50_000, logger: Logger) {
         self.producer = producer
@@ -58,11 +60,26 @@ actor CallbackPublisher {
     /// Publishes `value` as the event `id` of `dossier`, after every earlier call of the same dossier.
     func publish(id: String, dossier: String, value: [UInt8]) async -> Outcome {
         let previous = tails[dossier]
-        let task = Task { [producer, topic, recent, timeout, partition = partition(of: dossier)] () -> Outcome in
+        let task = Task { () -> Outcome in
             _ = await previous?.value
-            if recent.contains(id) { return .alreadyPublished }
-            let message = KafkaProducerMessage(topic: topic, key: dossier, value: value, partition: partition)
-            let sending = Task { () -> Result<Void, any Error> in
+            return await self.send(id: id, dossier: dossier, value: value)
+        }
+        tails[dossier] = task
+        let outcome = await task.value
+        if tails[dossier] == task { tails[dossier] = nil }
+        return outcome
+    }
+
+    /// Sends the record unless Kafka has it already, or joins the send of it still under way (a
+    /// call sent again while its first send waits for Kafka), and waits for Kafka up to the timeout.
+    private func send(id: String, dossier: String, value: [UInt8]) async -> Outcome {
+        if recent.contains(id) { return .alreadyPublished }
+        let sending: Task<Result<Void, any Error>, Never>
+        if let underway = inFlight[id] {
+            sending = underway
+        } else {
+            let message = KafkaProducerMessage(topic: topic, key: dossier, value: value, partition: partition(of: dossier))
+            sending = Task { [producer, recent] in
                 do {
                     _ = try await producer.send(message)
                     recent.insert(id)
@@ -71,18 +88,21 @@ actor CallbackPublisher {
                     return .failure(error)
                 }
             }
-            switch await Self.first(sending, within: timeout) {
-            case .success?: return .published
-            case .failure(let error as KafkaError)? where error.isPermanentForRecord: return .refused(error.message)
-            case .failure(let error)?: return .unavailable("\(error)")
-            case nil: return .unavailable("Kafka did not acknowledge within \(timeout)")
+            inFlight[id] = sending
+            Task {
+                _ = await sending.value
+                await self.settled(id)
             }
         }
-        tails[dossier] = task
-        let outcome = await task.value
-        if tails[dossier] == task { tails[dossier] = nil }
-        return outcome
+        switch await Self.first(sending, within: timeout) {
+        case .success?: return .published
+        case .failure(let error as KafkaError)? where error.isPermanentForRecord: return .refused(error.message)
+        case .failure(let error)?: return .unavailable("\(error)")
+        case nil: return .unavailable("Kafka did not acknowledge within \(timeout)")
+        }
     }
+
+    private func settled(_ id: String) { inFlight[id] = nil }
 
     /// A dossier's callbacks all go to one inbound partition, chosen by its code.
     private func partition(of dossier: String) -> Int32 {

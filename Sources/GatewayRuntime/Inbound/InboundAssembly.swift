@@ -35,7 +35,7 @@ extension Gateway {
                 producer: producer, configuration: common,
                 watchTopic: kafka.watchedTopic, watchPartitions: try await producer.partitionCount(of: kafka.watchedTopic),
                 inboundTopic: kafka.inboundTopic, inboundPartitions: try await producer.partitionCount(of: kafka.inboundTopic),
-                finishedRetention: retention, fatal: fatal, metrics: statistics.metrics, logger: logger
+                finishedRetention: retention, modules: Set(inbound.registryModules), fatal: fatal, metrics: statistics.metrics, logger: logger
             )
             parts.services.append(RegistryResultPolling(
                 watch: watch, poller: poller, producer: producer, interval: .milliseconds(inbound.registryPollIntervalMilliseconds),

@@ -52,6 +52,8 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
     private let inboundPartitions: Int
     /// How long a finished entry is kept before it is dropped from the topic.
     private let finishedRetention: Duration
+    /// The modules whose registrations are watched.
+    private let modules: Set<String>
     private let fatal: FatalCondition
     private let metrics: GatewayMetrics
     private let logger: Logger
@@ -63,8 +65,9 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
 
     init(
         producer: KafkaProducer, configuration: KafkaConfiguration, watchTopic: String, watchPartitions: Int, inboundTopic: String, inboundPartitions: Int,
-        finishedRetention: Duration, fatal: FatalCondition, metrics: GatewayMetrics, logger: Logger
+        finishedRetention: Duration, modules: Set<String> = ["LTKS", "LTKT", "LTKH"], fatal: FatalCondition, metrics: GatewayMetrics, logger: Logger
     ) {
+        self.modules = modules
         self.producer = producer
         self.configuration = configuration
         self.watchTopic = watchTopic
@@ -81,7 +84,7 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
 
     package func reached(_ delivery: Delivery) async -> Bool {
         guard delivery.target == HoTichAdapter.target, delivery.operations.contains(HoTichAdapter.receive),
-              let module = HoTichSystem.module(of: delivery.event) else { return true }
+              let module = HoTichSystem.module(of: delivery.event), modules.contains(module) else { return true }
         let source = delivery.origin.partitionID, dossier = delivery.event.dossierCode
         guard entries[source]?[dossier] == nil else { return true }
         let inbound = inboundPartition(of: source)
