@@ -103,6 +103,8 @@ package final class ProcessStack: Sendable {
             "GATEWAY__contractsDirectory": contractsDirectory,
             // Several gateways share this machine: each admin listener takes a free port.
             "GATEWAY__admin__listen": "127.0.0.1:0",
+            // As the systemd unit runs it.
+            "MALLOC_ARENA_MAX": "2",
             "GATEWAY__inbound__registryPollIntervalMilliseconds": String(DevStack.registryPollMilliseconds),
             "GATEWAY__inbound__portalPollIntervalMilliseconds": String(DevStack.registryPollMilliseconds),
         ]) { $1 }
