@@ -21,53 +21,6 @@ package struct GatewayConfiguration: Codable, Sendable {
     /// The national systems' answers brought back to the one-stop.
     package var inbound: InboundSettings
 
-    /// A listener a national system calls back.
-    package struct CallbackSettings: Codable, Sendable {
-        /// `HOST:PORT`; null or `off` turns it off.
-        package var listen: String?
-        package var pathPrefix: String
-        /// The shared secret VBDLIS puts in the path; required when listening.
-        package var securityCode: SecretSource?
-        /// PEM files for HTTPS; without them the listener speaks plain HTTP, allowed on loopback
-        /// or with `allowInsecure` only.
-        package var certificateFile: String?
-        package var keyFile: SecretSource?
-        package var allowInsecure: Bool
-        /// The largest body taken; a larger one is refused with `Result: 0`.
-        package var maxBodyBytes: Int
-        /// Calls per second from one source address, and the burst allowed.
-        package var ratePerSecond: Double
-        package var rateBurst: Int
-
-        package var address: (host: String, port: Int)? {
-            guard let listen, listen != "off", let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else { return nil }
-            var host = String(listen[..<colon])
-            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            return (host, port)
-        }
-    }
-
-    /// What comes back from the national systems, published on `kafka.inboundTopic`.
-    package struct InboundSettings: Codable, Sendable {
-        /// Poll the civil registry for the result of every registration sent with `NhanDKHT`
-        /// and not yet final (needs the `hotich` target, its `resultPath` and `provinceCode`).
-        package var registryResults: Bool
-        /// How often every watched registration is asked for.
-        package var registryPollIntervalMilliseconds: Int
-        /// The registry modules whose registrations are watched (`LTKS`, `LTKT`, `LTKH`).
-        package var registryModules: [String]
-        /// Take in the BCA portal's interconnected dossiers (needs the `bca` target and its `listPath`).
-        package var portalDossiers: Bool
-        /// How often the portal's list is read.
-        package var portalPollIntervalMilliseconds: Int
-        /// The listener VBDLIS calls back (`{pathPrefix}/{call}/{securityCode}`).
-        package var vbdlisCallbacks: CallbackSettings
-        /// How long what was finished is remembered (a registration's final state, a portal
-        /// dossier acknowledged), so that a registration sent again or a dossier listed again
-        /// is not taken up twice.
-        package var finishedRetentionHours: Int
-    }
-
     /// The admin listener: health probes, metrics, status.
     package struct AdminSettings: Codable, Sendable {
         /// `HOST:PORT`; null or `off` turns the listener off.
@@ -194,25 +147,7 @@ package struct GatewayConfiguration: Codable, Sendable {
         }),
         "logLevel": "info",
         "logFormat": "text",
-        "inbound": [
-            "registryResults": true,
-            "registryPollIntervalMilliseconds": 60_000,
-            "registryModules": ["LTKS", "LTKT", "LTKH"],
-            "portalDossiers": true,
-            "portalPollIntervalMilliseconds": 60_000,
-            "finishedRetentionHours": 24 * 30,
-            "vbdlisCallbacks": [
-                "listen": NSNull(),
-                "pathPrefix": "/api/vbdlis",
-                "securityCode": NSNull(),
-                "certificateFile": NSNull(),
-                "keyFile": NSNull(),
-                "allowInsecure": false,
-                "maxBodyBytes": 8 << 20,
-                "ratePerSecond": 20,
-                "rateBurst": 40,
-            ] as [String: Any],
-        ],
+        "inbound": inboundDefaults,
         "admin": [
             "listen": "127.0.0.1:9464",
             "token": NSNull(),
@@ -310,31 +245,7 @@ package struct GatewayConfiguration: Codable, Sendable {
         for name in admin.criticalTargets where targets[name] == nil {
             throw ConfigurationError("admin.criticalTargets: no target \(name); known: \(AdapterRegistry.names)")
         }
-        guard inbound.registryPollIntervalMilliseconds >= 100 else { throw ConfigurationError("inbound.registryPollIntervalMilliseconds must be at least 100") }
-        for module in inbound.registryModules where !["LTKS", "LTKT", "LTKH"].contains(module) {
-            throw ConfigurationError("inbound.registryModules: \(module) is no registry module; known: LTKS, LTKT, LTKH")
-        }
-        guard inbound.portalPollIntervalMilliseconds >= 100 else { throw ConfigurationError("inbound.portalPollIntervalMilliseconds must be at least 100") }
-        let callbacks = inbound.vbdlisCallbacks
-        if let listen = callbacks.listen, listen != "off" {
-            guard let address = callbacks.address, (0...65_535).contains(address.port), !address.host.isEmpty else {
-                throw ConfigurationError("inbound.vbdlisCallbacks.listen must be HOST:PORT, or off; got \(listen)")
-            }
-            guard callbacks.securityCode != nil else {
-                throw ConfigurationError("inbound.vbdlisCallbacks.securityCode ({\"env\": …} or {\"file\": …}) is required to listen: it is the secret in VBDLIS's callback URL")
-            }
-            guard (callbacks.certificateFile == nil) == (callbacks.keyFile == nil) else {
-                throw ConfigurationError("inbound.vbdlisCallbacks: certificateFile and keyFile go together")
-            }
-            let loopback = address.host == "localhost" || address.host == "::1" || address.host.hasPrefix("127.")
-            guard callbacks.certificateFile != nil || loopback || callbacks.allowInsecure else {
-                throw ConfigurationError("inbound.vbdlisCallbacks.listen \(listen) is not loopback: set certificateFile and keyFile for HTTPS (the security code travels in the path), or allowInsecure behind a TLS proxy")
-            }
-            guard callbacks.pathPrefix.hasPrefix("/"), callbacks.maxBodyBytes >= 1_024, callbacks.ratePerSecond > 0, callbacks.rateBurst >= 1 else {
-                throw ConfigurationError("inbound.vbdlisCallbacks: pathPrefix starts with /, maxBodyBytes at least 1024, ratePerSecond above 0, rateBurst at least 1")
-            }
-        }
-        guard inbound.finishedRetentionHours >= 1 else { throw ConfigurationError("inbound.finishedRetentionHours must be at least 1") }
+        try inbound.check()
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         guard delivery.maxBacklogBytes >= 1 << 20 else { throw ConfigurationError("delivery.maxBacklogBytes must be at least 1048576") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {
