@@ -25,6 +25,14 @@ extension Gateway {
         adapters: [any TargetAdapter], transport: AsyncHTTPTransport, producer: KafkaProducer, common: KafkaConfiguration, fatal: FatalCondition
     ) async throws -> InboundParts {
         var parts = InboundParts()
+        /// A topic an enabled flow needs, or a start refused with what to do about it.
+        func partitions(of topic: String, key: String, flow: String) async throws -> Int {
+            do {
+                return try await producer.partitionCount(of: topic)
+            } catch {
+                throw ConfigurationError("kafka.\(key) \(topic) cannot be read (\(error)): create it, or turn \(flow) off")
+            }
+        }
         let kafka = configuration.kafka, inbound = configuration.inbound
         let retention = Duration.seconds(inbound.finishedRetentionHours * 3600)
         let enabled = Set(adapters.map(\.target))
@@ -33,8 +41,8 @@ extension Gateway {
            let poller = try HoTichSystem.makeResultPoller(connection: settings.connection, context: try inboundContext(HoTichSystem.target, settings, transport)) {
             let watch = KafkaRegistryWatch(
                 producer: producer, configuration: common,
-                watchTopic: kafka.watchedTopic, watchPartitions: try await producer.partitionCount(of: kafka.watchedTopic),
-                inboundTopic: kafka.inboundTopic, inboundPartitions: try await producer.partitionCount(of: kafka.inboundTopic),
+                watchTopic: kafka.watchedTopic, watchPartitions: try await partitions(of: kafka.watchedTopic, key: "watchedTopic", flow: "inbound.registryResults"),
+                inboundTopic: kafka.inboundTopic, inboundPartitions: try await partitions(of: kafka.inboundTopic, key: "inboundTopic", flow: "inbound.registryResults"),
                 finishedRetention: retention, modules: Set(inbound.registryModules), fatal: fatal, metrics: statistics.metrics, logger: logger
             )
             parts.services.append(RegistryResultPolling(
@@ -47,10 +55,10 @@ extension Gateway {
 
         if inbound.portalDossiers, enabled.contains(BCASystem.target), let settings = configuration.targets[BCASystem.target.rawValue],
            let portal = try BCASystem.makeInbox(connection: settings.connection, context: try inboundContext(BCASystem.target, settings, transport)) {
-            _ = try await producer.partitionCount(of: kafka.inboxTopic)
+            _ = try await partitions(of: kafka.inboxTopic, key: "inboxTopic", flow: "inbound.portalDossiers")
             let inbox = KafkaPortalInbox(
                 producer: producer, configuration: common, inboxTopic: kafka.inboxTopic, inboundTopic: kafka.inboundTopic,
-                inboundPartitions: try await producer.partitionCount(of: kafka.inboundTopic), eventsTopic: kafka.eventsTopic,
+                inboundPartitions: try await partitions(of: kafka.inboundTopic, key: "inboundTopic", flow: "inbound.portalDossiers"), eventsTopic: kafka.eventsTopic,
                 retention: retention, fatal: fatal, metrics: statistics.metrics, logger: logger
             )
             parts.services.append(PortalInboxPolling(
@@ -62,7 +70,8 @@ extension Gateway {
         let callbacks = inbound.vbdlisCallbacks
         if let address = callbacks.address, let code = callbacks.securityCode {
             let publisher = CallbackPublisher(
-                producer: producer, configuration: common, topic: kafka.inboundTopic, partitions: try await producer.partitionCount(of: kafka.inboundTopic),
+                producer: producer, configuration: common, topic: kafka.inboundTopic,
+                partitions: try await partitions(of: kafka.inboundTopic, key: "inboundTopic", flow: "inbound.vbdlisCallbacks.listen"),
                 idPrefix: "vbdlis:", logger: logger
             )
             parts.services.append(VBDLISCallbackListener(

@@ -57,6 +57,8 @@ actor KafkaPortalInbox: PartitionFollower {
     private let logger: Logger
     private var entries: [String: InboxEntry] = [:]
     private(set) var isOwner = false
+    /// Assigned the leading partition, whether or not the inbox's state could be read yet.
+    private var leads = false
     private var roundRunning = false
     private var roundEnded: [CheckedContinuation<Void, Never>] = []
 
@@ -78,8 +80,15 @@ actor KafkaPortalInbox: PartitionFollower {
 
     // MARK: Ownership
 
+    /// Takes the inbox over with partition 0. Its state not read (the topic unreadable) holds
+    /// the portal's dossiers, never the partition's deliveries: each round tries again.
     func restore(_ partitions: [PartitionID]) async throws {
         guard partitions.contains(leader) else { return }
+        leads = true
+        await takeOver()
+    }
+
+    private func takeOver() async {
         var restored: [String: InboxEntry] = [:]
         do {
             try await readToEnd([KafkaTopicPartition(topic: inboxTopic, partition: 0)], configuration: configuration, producer: producer, timeout: .seconds(30), logger: logger) { message in
@@ -90,8 +99,11 @@ actor KafkaPortalInbox: PartitionFollower {
             }
             try await settlePublishing(&restored)
         } catch {
-            throw ConfigurationError("inbox topic \(inboxTopic): \(error)")
+            logger.error("portal inbox state not read: the portal's dossiers wait for the next round", metadata: ["topic": "\(inboxTopic)", "error": "\(error)"])
+            return
         }
+        // The partition may have moved on while the state was read.
+        guard leads else { return }
         entries = restored
         isOwner = true
         logger.info("portal inbox restored: this instance takes it in", metadata: ["dossiers": "\(restored.count)"])
@@ -99,6 +111,7 @@ actor KafkaPortalInbox: PartitionFollower {
 
     func forget(_ partitions: Set<PartitionID>) async {
         guard partitions.contains(leader) else { return }
+        leads = false
         isOwner = false
         while roundRunning { await withCheckedContinuation { roundEnded.append($0) } }
         entries = [:]
@@ -134,9 +147,14 @@ actor KafkaPortalInbox: PartitionFollower {
     // MARK: Rounds
 
     /// Starts a round of taking in; false when this instance does not own the inbox.
-    func beginRound() -> Bool {
-        guard isOwner, !roundRunning else { return false }
+    func beginRound() async -> Bool {
+        guard !roundRunning else { return false }
         roundRunning = true
+        if leads, !isOwner { await takeOver() }
+        guard isOwner else {
+            endRound()
+            return false
+        }
         return true
     }
 

@@ -88,14 +88,19 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
         let source = delivery.origin.partitionID, dossier = delivery.event.dossierCode
         guard entries[source]?[dossier] == nil else { return true }
         let inbound = inboundPartition(of: source)
-        let scanFrom: Int64
-        do {
-            let marks = try await producer.watermarks([KafkaTopicPartition(topic: inboundTopic, partition: inbound)])
-            scanFrom = marks.values.first?.high ?? 0
-        } catch {
-            logger.warning("inbound watermark not read; the registration is read again", metadata: [LogKey.dossier: "\(dossier)", "error": "\(error)"])
-            return false
+        // Like every durable effect of a delivery, retried until it succeeds or the gateway stops.
+        var scanFrom: Int64?
+        while scanFrom == nil {
+            do {
+                scanFrom = try await producer.watermarks([KafkaTopicPartition(topic: inboundTopic, partition: inbound)]).values.first?.high ?? 0
+            } catch {
+                guard !Task.isCancelled else { return false }
+                metrics.producerErrors.increment()
+                logger.warning("inbound watermark not read; retrying", metadata: [LogKey.dossier: "\(dossier)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(500))
+            }
         }
+        guard let scanFrom else { return false }
         let entry = RegistryWatchEntry(
             dossierCode: dossier, module: module, interconnectCode: delivery.event.data.civilStatus?.interconnectCode ?? delivery.event.data.interconnect?.dossierNumber,
             sourceTopic: source.topic, sourcePartition: source.partition, since: VietnamTime.rfc3339(Date()), lastState: nil, finishedAt: nil,
