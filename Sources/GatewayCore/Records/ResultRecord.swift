@@ -53,10 +53,6 @@ package struct ResultRecord: Codable, Sendable, Equatable {
         self.completedAt = completedAt
         self.gatewayVersion = GatewayVersion.current
     }
-
-    package func encoded() -> [UInt8] {
-        Array(try! JSONCoding.encoder.encode(self))
-    }
 }
 
 /// The gateway's version: printed by `gateway --version` and stamped on every record it writes.
