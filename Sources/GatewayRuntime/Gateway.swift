@@ -127,7 +127,8 @@ package final class Gateway: Service {
             .init(service: FatalWatcher(fatal: fatal, logger: logger), failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
         monitor.attach(GatewayMonitor.Parts(
-            engine: engine, consumer: consumer, producer: producer, ledger: ledger, parking: parking, flow: flow, eventsTopic: kafka.eventsTopic
+            engine: engine, consumer: consumer, producer: producer, ledger: ledger, parking: parking, flow: flow, eventsTopic: kafka.eventsTopic,
+            registryWatch: inbound.registryWatch, portalInbox: inbound.portalInbox, callbackPort: { [self] in callbackListenerPort }
         ))
         defer { monitor.detach() }
         var group = ServiceGroupConfiguration(services: services, logger: logger)

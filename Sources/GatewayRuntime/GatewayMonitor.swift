@@ -53,6 +53,19 @@ package struct GatewayStatus: Codable, Sendable, Equatable {
     package var targets: [Target]
     package var partitions: [Partition]
     package var recentDeadLetters: [RecentDeadLetter]
+    /// The inbound flows on this instance; nil before the gateway runs.
+    package var inbound: Inbound?
+
+    package struct Inbound: Codable, Sendable, Equatable {
+        /// Registrations watched here and not yet final; nil when the registry poll is off.
+        package var registryPending: Int?
+        /// Whether this instance takes the BCA portal's inbox in; nil when that flow is off.
+        package var portalOwner: Bool?
+        /// The portal's dossiers this instance knows of (taken in, acknowledged, refused).
+        package var portalDossiersKnown: Int?
+        /// The VBDLIS callback listener's port, once it listens.
+        package var callbackPort: Int?
+    }
 }
 
 /// Watches a gateway from the inside for the admin listener: readiness, status, and the
@@ -66,6 +79,9 @@ package final class GatewayMonitor: Sendable {
         let parking: KafkaParkingLot
         let flow: FlowControl
         let eventsTopic: String
+        let registryWatch: KafkaRegistryWatch?
+        let portalInbox: KafkaPortalInbox?
+        let callbackPort: @Sendable () -> Int?
     }
 
     private struct State {
@@ -127,7 +143,12 @@ package final class GatewayMonitor: Sendable {
         var reasons: [String] = []
         var targets: [GatewayStatus.Target] = []
         var partitions: [GatewayStatus.Partition] = []
+        var inbound: GatewayStatus.Inbound?
         if let parts {
+            inbound = GatewayStatus.Inbound(
+                registryPending: await parts.registryWatch?.pendingCount, portalOwner: await parts.portalInbox?.isOwner,
+                portalDossiersKnown: await parts.portalInbox?.count, callbackPort: parts.callbackPort()
+            )
             let breakers = await parts.engine.breakerStates()
             let backlog = await parts.engine.backlog()
             let parked = Dictionary(grouping: await parts.parking.all, by: \.target).mapValues(\.count)
@@ -165,7 +186,7 @@ package final class GatewayMonitor: Sendable {
         return GatewayStatus(
             version: GatewayVersion.current, ready: reasons.isEmpty, reasons: reasons, at: VietnamTime.rfc3339(Date()),
             eventsConsumed: snapshot.eventsConsumed, eventsInvalid: snapshot.invalidEvents,
-            targets: targets, partitions: partitions, recentDeadLetters: recent.reversed()
+            targets: targets, partitions: partitions, recentDeadLetters: recent.reversed(), inbound: inbound
         )
     }
 
@@ -183,6 +204,7 @@ package final class GatewayMonitor: Sendable {
             if let lag = partition.lag { metrics.lag(partition: PartitionID(topic: partition.topic, partition: partition.partition), lag) }
         }
         metrics.pausedPartitions.record(status.partitions.filter(\.paused).count)
+        if let pending = status.inbound?.registryPending { metrics.registryPending(pending) }
         return status
     }
 }

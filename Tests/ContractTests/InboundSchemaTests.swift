@@ -32,6 +32,10 @@ import Testing
             let types = Set(messages.compactMap { try? JSONCoding.decoder.decode(InboundEnvelope.self, from: Data($0.value)).type })
             if types.contains("vn.gov.hotich.registration.result-issued"), types.contains(PortalDossier.type), types.contains("vn.gov.vbdlis.chuyenhoso") { break }
         }
+        // What /status shows of the inbound flows.
+        let inbound = await gateway.monitor.status().inbound
+        #expect(inbound?.callbackPort == gateway.callbackListenerPort && inbound?.portalOwner == true, "\(String(describing: inbound))")
+        #expect(inbound?.registryPending != nil && (inbound?.portalDossiersKnown ?? 0) >= 2)
         running.cancel()
         _ = try? await running.value
         await stack.shutdown()

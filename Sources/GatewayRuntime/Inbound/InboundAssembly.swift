@@ -15,6 +15,8 @@ struct InboundParts {
     var services: [any Service] = []
     var followers: [any PartitionFollower] = []
     var followUp: (any DeliveryFollowUp)?
+    var registryWatch: KafkaRegistryWatch?
+    var portalInbox: KafkaPortalInbox?
 }
 
 extension Gateway {
@@ -51,6 +53,7 @@ extension Gateway {
             ))
             parts.followers.append(watch)
             parts.followUp = watch
+            parts.registryWatch = watch
         }
 
         if inbound.portalDossiers, enabled.contains(BCASystem.target), let settings = configuration.targets[BCASystem.target.rawValue],
@@ -66,6 +69,7 @@ extension Gateway {
                 maxRecordBytes: kafka.maxRecordBytes - 4_096, fatal: fatal, metrics: statistics.metrics, logger: logger
             ))
             parts.followers.append(inbox)
+            parts.portalInbox = inbox
         }
         let callbacks = inbound.vbdlisCallbacks
         if let address = callbacks.address, let code = callbacks.securityCode {
