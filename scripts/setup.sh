@@ -3,7 +3,7 @@
 set -euo pipefail
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-packages=(librdkafka-dev libssl-dev pkg-config kcat python3 python3-jsonschema systemd openssl chromium)
+packages=(librdkafka-dev libssl-dev libxml2 pkg-config kcat python3 python3-jsonschema systemd openssl chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
