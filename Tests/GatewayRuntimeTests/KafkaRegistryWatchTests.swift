@@ -48,6 +48,7 @@ import Testing
         let (cluster, producer) = try stack()
         let first = watch(cluster, producer)
         let delivery = try registration()
+        try await first.restore([source, PartitionID(topic: "dossier.events", partition: 0)])
         #expect(await first.reached(delivery))
         #expect(await first.reached(delivery), "reaching it again (a redelivery) changes nothing")
         let entry = try #require(await first.pending().first)
@@ -85,10 +86,21 @@ import Testing
         #expect(await third.pending().isEmpty)
     }
 
+    @Test func aRegistrationOfAPartitionNotOwnedHereIsWrittenForItsOwnerNotPolledHere() async throws {
+        let (cluster, producer) = try stack()
+        let elsewhere = watch(cluster, producer)
+        #expect(await elsewhere.reached(try registration()))
+        #expect(await elsewhere.pending().isEmpty, "partition 1 is not this instance's")
+        let owner = watch(cluster, producer)
+        try await owner.restore([source])
+        #expect(await owner.pending().map(\.dossierCode) == [try registration().event.dossierCode], "its owner reads it from the topic")
+    }
+
     @Test func aPollRoundPublishesEachNewStateOnceAndEndsTheWatchOnAFinalOne() async throws {
         let (cluster, producer) = try stack()
         let watch = watch(cluster, producer)
         let delivery = try registration()
+        try await watch.restore([source])
         #expect(await watch.reached(delivery))
         let dossier = delivery.event.dossierCode
         let registry = ScriptedRegistry(states: [1, 3, 3, 4, 4])

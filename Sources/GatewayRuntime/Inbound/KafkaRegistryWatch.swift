@@ -107,7 +107,8 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
             inboundPartition: inbound, scanFrom: scanFrom
         )
         guard await write(entry) else { return false }
-        entries[source, default: [:]][dossier] = entry
+        // Polled here only while the partition is this instance's; its next owner reads it from the topic.
+        entries[source]?[dossier] = entry
         metrics.registryWatched.increment()
         logger.info("registration watched for its result", metadata: [LogKey.dossier: "\(dossier)", "module": "\(module)"])
         return true
