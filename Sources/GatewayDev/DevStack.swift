@@ -1,6 +1,5 @@
 import Foundation
 import GatewayCore
-import GatewayHTTP
 import GatewayModel
 import GatewayRuntime
 import Kafka
@@ -113,23 +112,7 @@ package final class DevStack: Sendable {
     @discardableResult
     package func control(_ target: TargetName, _ route: String, method: String = "POST", body: [String: Any]? = nil) async throws -> [String: Any] {
         guard let url = mocks.urls[target] else { throw ProcessStackError("no mock for \(target)") }
-        let http = AsyncHTTPTransport(connectionsPerHost: 1)
-        let request = OutboundRequest(
-            method: method, url: url + "/_control/" + route, headers: [("Content-Type", "application/json")],
-            body: try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
-        )
-        let response: InboundResponse
-        do {
-            response = try await http.send(request)
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
-        try? await http.shutdown()
-        guard (200..<300).contains(response.status) else {
-            throw ProcessStackError("\(target) refused /_control/\(route): HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
-        }
-        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return try await MockControlClient.json(url, route, method: method, body: body)
     }
 
     /// Tells the VBDLIS mock to call back the gateway's listener on `port`.

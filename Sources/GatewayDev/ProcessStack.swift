@@ -182,16 +182,12 @@ package final class ProcessStack: Sendable {
 
     /// Posts `body` to a control route of `target`'s mock (`registry/state`, `registry/pace`); fails unless it is taken.
     package func control(_ target: String, post route: String, _ body: [String: Any]) async throws {
-        let response = try await control(OutboundRequest(url: urls[target]! + "/_control/" + route, body: Array(try JSONSerialization.data(withJSONObject: body))))
-        guard (200..<300).contains(response.status) else {
-            throw ProcessStackError("\(target) refused /_control/\(route): HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))")
-        }
+        _ = try await MockControlClient.json(urls[target]!, route, body: body)
     }
 
     /// Reads a control route of `target`'s mock (`portal/acknowledged`) as JSON.
     package func control(_ target: String, get route: String) async throws -> [String: Any] {
-        let response = try await control(OutboundRequest(method: "GET", url: urls[target]! + "/_control/" + route))
-        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        try await MockControlClient.json(urls[target]!, route, method: "GET")
     }
 
     /// Reads `topic` from its beginning until `done` says the records read are enough, or the timeout.
@@ -222,16 +218,7 @@ package final class ProcessStack: Sendable {
     }
 
     private func control(_ request: OutboundRequest) async throws -> InboundResponse {
-        // Journals of a long run are tens of megabytes.
-        let http = AsyncHTTPTransport(connectionsPerHost: 1, maxBodyBytes: 512 << 20)
-        do {
-            let response = try await http.send(request)
-            try await http.shutdown()
-            return response
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        try await MockControlClient.send(request)
     }
 }
 

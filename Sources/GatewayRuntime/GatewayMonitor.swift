@@ -204,7 +204,6 @@ package final class GatewayMonitor: Sendable {
             if let lag = partition.lag { metrics.lag(partition: PartitionID(topic: partition.topic, partition: partition.partition), lag) }
         }
         metrics.pausedPartitions.record(status.partitions.filter(\.paused).count)
-        if let pending = status.inbound?.registryPending { metrics.registryPending(pending) }
         return status
     }
 }

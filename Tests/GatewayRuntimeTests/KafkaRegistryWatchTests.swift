@@ -37,9 +37,13 @@ import Testing
     }
 
     func watch(_ cluster: KafkaMockCluster, _ producer: KafkaProducer) -> KafkaRegistryWatch {
-        KafkaRegistryWatch(
-            producer: producer, configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers),
-            watchTopic: "gateway.watched", watchPartitions: 2, inboundTopic: "nationalsystems.inbound", inboundPartitions: 2,
+        let configuration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let inbound = InboundTopic(
+            name: "nationalsystems.inbound", partitions: 2, maxRecordBytes: 1_000_000, producer: producer, configuration: configuration,
+            fatal: FatalCondition(), metrics: GatewayMetrics(), logger: logger
+        )
+        return KafkaRegistryWatch(
+            producer: producer, configuration: configuration, watchTopic: "gateway.watched", watchPartitions: 2, inbound: inbound,
             finishedRetention: .seconds(3600), fatal: FatalCondition(), metrics: GatewayMetrics(), logger: logger
         )
     }
@@ -110,7 +114,7 @@ import Testing
                 configuration: HoTichConfiguration(baseURL: "http://hotich", timeoutMilliseconds: 1_000), resultPath: "/KetQuaDKHT", provinceCode: "92",
                 tokenRequest: nil, headers: [], transport: registry
             ),
-            producer: producer, interval: .seconds(1), maxRecordBytes: 1_000_000, fatal: FatalCondition(), metrics: GatewayMetrics(), logger: logger
+            interval: .seconds(1), metrics: GatewayMetrics(), logger: logger
         )
         for _ in 0..<5 { #expect(await polling.round()) }
         #expect(registry.calls.withLock { $0 } == 4, "nothing is asked once the result is issued")

@@ -3,7 +3,7 @@ import Foundation
 import GatewayModel
 
 /// Where a registration stands at the civil registry (`trangThai` of the result poll).
-package enum RegistryState: Int, Sendable, CaseIterable, Codable {
+package enum RegistryState: Int, Sendable, CaseIterable {
     case sent = 1
     case supplementNeeded = 2
     case eligible = 3

@@ -18,43 +18,35 @@ actor CallbackPublisher {
         case refused(String)
     }
 
-    private let producer: KafkaProducer
-    private let configuration: KafkaConfiguration
-    private let topic: String
-    private let partitions: Int
+    private let inbound: InboundTopic
     private let idPrefix: String
     private let timeout: Duration
-    private let logger: Logger
     private let recent: RecentIDs
     private var tails: [String: Task<Outcome, Never>] = [:]
     /// Sends still waiting for Kafka, by event id.
     private var inFlight: [String: Task<Result<Void, any Error>, Never>] = [:]
 
-    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitions: Int, idPrefix: String, timeout: Duration = .seconds(10), remembered: Int = 50_000, logger: Logger) {
-        self.producer = producer
-        self.configuration = configuration
-        self.topic = topic
-        self.partitions = max(1, partitions)
+    init(inbound: InboundTopic, idPrefix: String, timeout: Duration = .seconds(10), remembered: Int = 50_000) {
+        self.inbound = inbound
         self.idPrefix = idPrefix
         self.timeout = timeout
-        self.logger = logger
         self.recent = RecentIDs(capacity: remembered)
     }
 
     /// Reads the ids of the last records of every inbound partition, so that a call sent again
     /// after a restart is recognised.
     func remember(lastRecordsPerPartition window: Int64 = 20_000) async throws {
-        let all = (0..<partitions).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
-        let marks = try await producer.watermarks(all)
+        let all = (0..<inbound.partitions).map { KafkaTopicPartition(topic: inbound.name, partition: Int32($0)) }
+        let marks = try await inbound.producer.watermarks(all)
         let starts = Dictionary(uniqueKeysWithValues: marks.map { ($0.key.partition, max($0.value.low, $0.value.high - window)) })
         var found = 0
         let prefix = idPrefix, recent = self.recent
-        try await readToEnd(all, from: starts, configuration: configuration, producer: producer, timeout: .seconds(30), logger: logger) { message in
-            guard let envelope = try? JSONCoding.decoder.decode(InboundEnvelope.self, from: Data(message.value)), envelope.id.hasPrefix(prefix) else { return }
+        try await inbound.identities(from: starts) { envelope, _, _ in
+            guard envelope.id.hasPrefix(prefix) else { return }
             recent.insert(envelope.id)
             found += 1
         }
-        logger.info("callback ids read back from the inbound topic", metadata: ["ids": "\(found)"])
+        inbound.logger.info("callback ids read back from the inbound topic", metadata: ["ids": "\(found)"])
     }
 
     /// Publishes `value` as the event `id` of `dossier`, after every earlier call of the same dossier.
@@ -78,8 +70,8 @@ actor CallbackPublisher {
         if let underway = inFlight[id] {
             sending = underway
         } else {
-            let message = KafkaProducerMessage(topic: topic, key: dossier, value: value, partition: partition(of: dossier))
-            sending = Task { [producer, recent] in
+            let message = KafkaProducerMessage(topic: inbound.name, key: dossier, value: value, partition: inbound.partition(of: dossier))
+            sending = Task { [producer = inbound.producer, recent] in
                 do {
                     _ = try await producer.send(message)
                     recent.insert(id)
@@ -89,9 +81,10 @@ actor CallbackPublisher {
                 }
             }
             inFlight[id] = sending
+            // Inherits this actor: forgets the send once Kafka answered, however long it took.
             Task {
                 _ = await sending.value
-                await self.settled(id)
+                settled(id)
             }
         }
         switch await Self.first(sending, within: timeout) {
@@ -104,15 +97,10 @@ actor CallbackPublisher {
 
     private func settled(_ id: String) { inFlight[id] = nil }
 
-    /// A dossier's callbacks all go to one inbound partition, chosen by its code.
-    private func partition(of dossier: String) -> Int32 {
-        StableHash.partition(of: dossier, among: partitions)
-    }
-
     /// The task's result, or nil when `timeout` passes first; the task itself runs on.
     private static func first<T: Sendable>(_ task: Task<T, Never>, within timeout: Duration) async -> T? {
         let (settled, settle) = AsyncStream.makeStream(of: Optional<T>.self, bufferingPolicy: .bufferingOldest(1))
-        let waiting = Task { settle.yield(await task.value) }
+        Task { settle.yield(await task.value) }
         let timer = Task {
             try? await Task.sleep(for: timeout)
             settle.yield(nil)
@@ -123,6 +111,7 @@ actor CallbackPublisher {
             break
         }
         timer.cancel()
+        settle.finish()
         return first ?? nil
     }
 }

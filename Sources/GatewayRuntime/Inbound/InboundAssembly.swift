@@ -27,61 +27,70 @@ extension Gateway {
         adapters: [any TargetAdapter], transport: AsyncHTTPTransport, producer: KafkaProducer, common: KafkaConfiguration, fatal: FatalCondition
     ) async throws -> InboundParts {
         var parts = InboundParts()
-        /// A topic an enabled flow needs, or a start refused with what to do about it.
-        func partitions(of topic: String, key: String, flow: String) async throws -> Int {
-            do {
-                return try await producer.partitionCount(of: topic)
-            } catch {
-                throw ConfigurationError("kafka.\(key) \(topic) cannot be read (\(error)): create it, or turn \(flow) off")
-            }
-        }
         let kafka = configuration.kafka, inbound = configuration.inbound
         let retention = Duration.seconds(inbound.finishedRetentionHours * 3600)
         let enabled = Set(adapters.map(\.target))
+        let hotich = configuration.targets[HoTichSystem.target.rawValue], bca = configuration.targets[BCASystem.target.rawValue]
+        let poller = try hotich.flatMap { settings in
+            try inbound.registryResults && enabled.contains(HoTichSystem.target)
+                ? HoTichSystem.makeResultPoller(connection: settings.connection, context: try inboundContext(HoTichSystem.target, settings, transport)) : nil
+        }
+        let portal = try bca.flatMap { settings in
+            try inbound.portalDossiers && enabled.contains(BCASystem.target)
+                ? BCASystem.makeInbox(connection: settings.connection, context: try inboundContext(BCASystem.target, settings, transport)) : nil
+        }
+        let callbacks = inbound.vbdlisCallbacks
+        let listening = callbacks.address.flatMap { address in callbacks.securityCode.map { (address, $0) } }
+        var flows: [String] = []
+        if poller != nil { flows.append("inbound.registryResults") }
+        if portal != nil { flows.append("inbound.portalDossiers") }
+        if listening != nil { flows.append("inbound.vbdlisCallbacks.listen") }
+        guard !flows.isEmpty else { return parts }
 
-        if inbound.registryResults, enabled.contains(HoTichSystem.target), let settings = configuration.targets[HoTichSystem.target.rawValue],
-           let poller = try HoTichSystem.makeResultPoller(connection: settings.connection, context: try inboundContext(HoTichSystem.target, settings, transport)) {
+        /// A topic the enabled flows need, or a start refused with what to do about it.
+        func partitions(of topic: String, key: String, flows: [String]) async throws -> Int {
+            do {
+                return try await producer.partitionCount(of: topic)
+            } catch {
+                throw ConfigurationError("kafka.\(key) \(topic) cannot be read (\(error)): create it, or turn \(flows.joined(separator: " and ")) off")
+            }
+        }
+        let topic = InboundTopic(
+            name: kafka.inboundTopic, partitions: try await partitions(of: kafka.inboundTopic, key: "inboundTopic", flows: flows),
+            maxRecordBytes: kafka.maxRecordBytes - 4_096, producer: producer, configuration: common, fatal: fatal, metrics: statistics.metrics, logger: logger
+        )
+
+        if let poller {
             let watch = KafkaRegistryWatch(
-                producer: producer, configuration: common,
-                watchTopic: kafka.watchedTopic, watchPartitions: try await partitions(of: kafka.watchedTopic, key: "watchedTopic", flow: "inbound.registryResults"),
-                inboundTopic: kafka.inboundTopic, inboundPartitions: try await partitions(of: kafka.inboundTopic, key: "inboundTopic", flow: "inbound.registryResults"),
+                producer: producer, configuration: common, watchTopic: kafka.watchedTopic,
+                watchPartitions: try await partitions(of: kafka.watchedTopic, key: "watchedTopic", flows: ["inbound.registryResults"]), inbound: topic,
                 finishedRetention: retention, modules: Set(inbound.registryModules), fatal: fatal, metrics: statistics.metrics, logger: logger
             )
             parts.services.append(RegistryResultPolling(
-                watch: watch, poller: poller, producer: producer, interval: .milliseconds(inbound.registryPollIntervalMilliseconds),
-                maxRecordBytes: kafka.maxRecordBytes - 4_096, fatal: fatal, metrics: statistics.metrics, logger: logger
+                watch: watch, poller: poller, interval: .milliseconds(inbound.registryPollIntervalMilliseconds), metrics: statistics.metrics, logger: logger
             ))
             parts.followers.append(watch)
             parts.followUp = watch
             parts.registryWatch = watch
         }
-
-        if inbound.portalDossiers, enabled.contains(BCASystem.target), let settings = configuration.targets[BCASystem.target.rawValue],
-           let portal = try BCASystem.makeInbox(connection: settings.connection, context: try inboundContext(BCASystem.target, settings, transport)) {
-            _ = try await partitions(of: kafka.inboxTopic, key: "inboxTopic", flow: "inbound.portalDossiers")
+        if let portal {
+            _ = try await partitions(of: kafka.inboxTopic, key: "inboxTopic", flows: ["inbound.portalDossiers"])
             let inbox = KafkaPortalInbox(
-                producer: producer, configuration: common, inboxTopic: kafka.inboxTopic, inboundTopic: kafka.inboundTopic,
-                inboundPartitions: try await partitions(of: kafka.inboundTopic, key: "inboundTopic", flow: "inbound.portalDossiers"), eventsTopic: kafka.eventsTopic,
+                producer: producer, configuration: common, inboxTopic: kafka.inboxTopic, inbound: topic, eventsTopic: kafka.eventsTopic,
                 retention: retention, fatal: fatal, metrics: statistics.metrics, logger: logger
             )
             parts.services.append(PortalInboxPolling(
-                inbox: inbox, portal: portal, producer: producer, interval: .milliseconds(inbound.portalPollIntervalMilliseconds),
-                maxRecordBytes: kafka.maxRecordBytes - 4_096, fatal: fatal, metrics: statistics.metrics, logger: logger
+                inbox: inbox, portal: portal, interval: .milliseconds(inbound.portalPollIntervalMilliseconds), metrics: statistics.metrics, logger: logger
             ))
             parts.followers.append(inbox)
             parts.portalInbox = inbox
         }
-        let callbacks = inbound.vbdlisCallbacks
-        if let address = callbacks.address, let code = callbacks.securityCode {
-            let publisher = CallbackPublisher(
-                producer: producer, configuration: common, topic: kafka.inboundTopic,
-                partitions: try await partitions(of: kafka.inboundTopic, key: "inboundTopic", flow: "inbound.vbdlisCallbacks.listen"),
-                idPrefix: "vbdlis:", logger: logger
-            )
+        if let (address, code) = listening {
             parts.services.append(VBDLISCallbackListener(
                 host: address.host, port: address.port, pathPrefix: callbacks.pathPrefix, securityCode: try code.resolve(environment: environment),
                 tls: try callbackTLS(callbacks), maxBodyBytes: callbacks.maxBodyBytes,
-                limiter: SourceRateLimiter(rate: callbacks.ratePerSecond, burst: callbacks.rateBurst), publisher: publisher, metrics: statistics.metrics, logger: logger,
+                limiter: SourceRateLimiter(rate: callbacks.ratePerSecond, burst: callbacks.rateBurst),
+                publisher: CallbackPublisher(inbound: topic, idPrefix: "vbdlis:"), metrics: statistics.metrics, logger: logger,
                 onListening: { [self] port in callbackPort.withLock { $0 = port } }
             ))
         }

@@ -47,8 +47,8 @@ actor KafkaPortalInbox: PartitionFollower {
     private let producer: KafkaProducer
     private let configuration: KafkaConfiguration
     let inboxTopic: String
-    let inboundTopic: String
-    private let inboundPartitions: Int
+    /// Where the portal's dossiers go.
+    let inbound: InboundTopic
     /// The partition whose owner takes the inbox in.
     private let leader: PartitionID
     private let retention: Duration
@@ -63,14 +63,12 @@ actor KafkaPortalInbox: PartitionFollower {
     private var roundEnded: [CheckedContinuation<Void, Never>] = []
 
     init(
-        producer: KafkaProducer, configuration: KafkaConfiguration, inboxTopic: String, inboundTopic: String, inboundPartitions: Int,
-        eventsTopic: String, retention: Duration, fatal: FatalCondition, metrics: GatewayMetrics, logger: Logger
+        producer: KafkaProducer, configuration: KafkaConfiguration, inboxTopic: String, inbound: InboundTopic, eventsTopic: String, retention: Duration, fatal: FatalCondition, metrics: GatewayMetrics, logger: Logger
     ) {
         self.producer = producer
         self.configuration = configuration
         self.inboxTopic = inboxTopic
-        self.inboundTopic = inboundTopic
-        self.inboundPartitions = max(1, inboundPartitions)
+        self.inbound = inbound
         self.leader = PartitionID(topic: eventsTopic, partition: 0)
         self.retention = retention
         self.fatal = fatal
@@ -121,14 +119,12 @@ actor KafkaPortalInbox: PartitionFollower {
     /// their event past `scanFrom`, forgotten (to be taken in again) otherwise.
     private func settlePublishing(_ restored: inout [String: InboxEntry]) async throws {
         let pending = restored.values.filter { $0.stage == .publishing }
-        guard !pending.isEmpty else { return }
         var starts: [Int32: Int64] = [:]
         for entry in pending { starts[entry.inboundPartition] = min(starts[entry.inboundPartition] ?? .max, entry.scanFrom) }
-        var found: [String: Int64] = [:]
         let wanted = Dictionary(uniqueKeysWithValues: pending.map { (PortalDossier.eventID(portalId: $0.portalId), $0.portalId) })
-        try await readToEnd(starts.keys.sorted().map { KafkaTopicPartition(topic: inboundTopic, partition: $0) }, from: starts, configuration: configuration, producer: producer, timeout: .seconds(30), logger: logger) { message in
-            guard let envelope = try? JSONCoding.decoder.decode(InboundEnvelope.self, from: Data(message.value)), let portalId = wanted[envelope.id] else { return }
-            found[portalId] = message.offset
+        var found: [String: Int64] = [:]
+        try await inbound.identities(from: starts) { envelope, _, offset in
+            if let portalId = wanted[envelope.id] { found[portalId] = offset }
         }
         for var entry in pending {
             if let offset = found[entry.portalId] {
@@ -185,10 +181,6 @@ actor KafkaPortalInbox: PartitionFollower {
         }
     }
 
-    /// A dossier's events all go to one inbound partition, chosen by its code.
-    func inboundPartition(of dossierCode: String) -> Int32 {
-        StableHash.partition(of: dossierCode, among: inboundPartitions)
-    }
 
     var count: Int { entries.count }
 

@@ -48,8 +48,8 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
     private let configuration: KafkaConfiguration
     package let watchTopic: String
     private let watchPartitions: Int
-    package let inboundTopic: String
-    private let inboundPartitions: Int
+    /// Where the registry's answers go.
+    let inbound: InboundTopic
     /// How long a finished entry is kept before it is dropped from the topic.
     private let finishedRetention: Duration
     /// The modules whose registrations are watched.
@@ -64,7 +64,7 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
     private var publishingEnded: [CheckedContinuation<Void, Never>] = []
 
     init(
-        producer: KafkaProducer, configuration: KafkaConfiguration, watchTopic: String, watchPartitions: Int, inboundTopic: String, inboundPartitions: Int,
+        producer: KafkaProducer, configuration: KafkaConfiguration, watchTopic: String, watchPartitions: Int, inbound: InboundTopic,
         finishedRetention: Duration, modules: Set<String> = ["LTKS", "LTKT", "LTKH"], fatal: FatalCondition, metrics: GatewayMetrics, logger: Logger
     ) {
         self.modules = modules
@@ -72,8 +72,7 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
         self.configuration = configuration
         self.watchTopic = watchTopic
         self.watchPartitions = max(1, watchPartitions)
-        self.inboundTopic = inboundTopic
-        self.inboundPartitions = max(1, inboundPartitions)
+        self.inbound = inbound
         self.finishedRetention = finishedRetention
         self.fatal = fatal
         self.metrics = metrics
@@ -82,29 +81,24 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
 
     // MARK: Registrations reaching the registry
 
-    package func reached(_ delivery: Delivery) async -> Bool {
+    /// Every delivery that reaches its target comes here: all but civil-status registrations are
+    /// let through without a hop onto this actor.
+    package nonisolated func reached(_ delivery: Delivery) async -> Bool {
         guard delivery.target == HoTichAdapter.target, delivery.operations.contains(HoTichAdapter.receive),
               let module = HoTichSystem.module(of: delivery.event), modules.contains(module) else { return true }
+        return await watch(delivery, module: module)
+    }
+
+    private func watch(_ delivery: Delivery, module: String) async -> Bool {
         let source = delivery.origin.partitionID, dossier = delivery.event.dossierCode
         guard entries[source]?[dossier] == nil else { return true }
-        let inbound = inboundPartition(of: source)
-        // Like every durable effect of a delivery, retried until it succeeds or the gateway stops.
-        var scanFrom: Int64?
-        while scanFrom == nil {
-            do {
-                scanFrom = try await producer.watermarks([KafkaTopicPartition(topic: inboundTopic, partition: inbound)]).values.first?.high ?? 0
-            } catch {
-                guard !Task.isCancelled else { return false }
-                metrics.producerErrors.increment()
-                logger.warning("inbound watermark not read; retrying", metadata: [LogKey.dossier: "\(dossier)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(500))
-            }
-        }
-        guard let scanFrom else { return false }
+        let inboundPartition = inboundPartition(of: source)
+        // Like every durable effect of a delivery, asked again until known or the gateway stops.
+        guard let scanFrom = await inbound.end(of: inboundPartition) else { return false }
         let entry = RegistryWatchEntry(
             dossierCode: dossier, module: module, interconnectCode: delivery.event.data.civilStatus?.interconnectCode ?? delivery.event.data.interconnect?.dossierNumber,
             sourceTopic: source.topic, sourcePartition: source.partition, since: VietnamTime.rfc3339(Date()), lastState: nil, finishedAt: nil,
-            inboundPartition: inbound, scanFrom: scanFrom
+            inboundPartition: inboundPartition, scanFrom: scanFrom
         )
         guard await write(entry) else { return false }
         // Polled here only while the partition is this instance's; its next owner reads it from the topic.
@@ -174,17 +168,13 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
     /// entries' `scanFrom` so that answers published before a crash but not yet recorded are
     /// recorded, not published again. Fails rather than let polling start half-informed.
     func restore(_ partitions: [PartitionID]) async throws {
-        try await restore(partitions, timeout: .seconds(30))
-    }
-
-    func restore(_ partitions: [PartitionID], timeout: Duration) async throws {
         try await producer.confirmPartitionCount(of: watchTopic, expected: watchPartitions, fatal: fatal)
         let wanted = Set(partitions)
         let sources = Set(partitions.map { watchPartition(of: $0) }).sorted().map { KafkaTopicPartition(topic: watchTopic, partition: $0) }
         guard !sources.isEmpty else { return }
         var restored: [PartitionID: [String: RegistryWatchEntry]] = [:]
         do {
-            try await readToEnd(sources, configuration: configuration, producer: producer, timeout: timeout, logger: logger) { message in
+            try await readToEnd(sources, configuration: configuration, producer: producer, timeout: .seconds(30), logger: logger) { message in
                 guard let key = message.keyText else { return }
                 if message.isTombstone {
                     for source in restored.keys { restored[source]?[key] = nil }
@@ -197,7 +187,7 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
         } catch {
             throw ConfigurationError("registry watch topic \(watchTopic): \(error)")
         }
-        let recovered = try await recoverPublished(&restored, timeout: timeout)
+        let recovered = try await recoverPublished(&restored)
         for partition in partitions { entries[partition] = restored[partition] ?? [:] }
         let watched = restored.values.reduce(0) { $0 + $1.count }
         logger.info("registry watch restored", metadata: ["partitions": "\(partitions.count)", "registrations": "\(watched)", "answersRecovered": "\(recovered)"])
@@ -205,7 +195,7 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
 
     /// Answers on the inbound topic past the entries' `scanFrom` were published and not recorded:
     /// records them now (the latest per dossier wins).
-    private func recoverPublished(_ restored: inout [PartitionID: [String: RegistryWatchEntry]], timeout: Duration) async throws -> Int {
+    private func recoverPublished(_ restored: inout [PartitionID: [String: RegistryWatchEntry]]) async throws -> Int {
         var starts: [Int32: Int64] = [:]
         var located: [String: PartitionID] = [:]
         for (source, table) in restored {
@@ -214,18 +204,15 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
                 located[entry.dossierCode] = source
             }
         }
-        guard !starts.isEmpty else { return 0 }
         var found: [String: (state: Int, offset: Int64)] = [:]
-        let partitions = starts.keys.sorted().map { KafkaTopicPartition(topic: inboundTopic, partition: $0) }
         do {
-            try await readToEnd(partitions, from: starts, configuration: configuration, producer: producer, timeout: timeout, logger: logger) { message in
-                guard let key = message.keyText, let source = located[key], let entry = restored[source]?[key], message.offset >= entry.scanFrom,
-                      let event = try? JSONCoding.decoder.decode(InboundEnvelope.self, from: Data(message.value)),
-                      let said = RegistryAnswer.parse(eventID: event.id), said.dossierCode == key else { return }
-                found[key] = (said.trangThai, message.offset)
+            try await inbound.identities(from: starts) { envelope, key, offset in
+                guard let key, let source = located[key], let entry = restored[source]?[key], offset >= entry.scanFrom,
+                      let said = RegistryAnswer.parse(eventID: envelope.id), said.dossierCode == key else { return }
+                found[key] = (said.trangThai, offset)
             }
         } catch {
-            throw ConfigurationError("inbound topic \(inboundTopic): \(error)")
+            throw ConfigurationError("inbound topic \(inbound.name): \(error)")
         }
         for (dossier, answer) in found {
             guard let source = located[dossier], var entry = restored[source]?[dossier] else { continue }
@@ -261,5 +248,5 @@ package actor KafkaRegistryWatch: DeliveryFollowUp, PartitionFollower {
 
     /// A dossier's answers go to the inbound partition with its source partition's number
     /// (modulo): every answer of one dossier lands on one partition, in order.
-    func inboundPartition(of source: PartitionID) -> Int32 { Int32(Int(source.partition) % inboundPartitions) }
+    func inboundPartition(of source: PartitionID) -> Int32 { Int32(Int(source.partition) % max(1, inbound.partitions)) }
 }

@@ -11,10 +11,7 @@ import ServiceLifecycle
 struct PortalInboxPolling: Service {
     let inbox: KafkaPortalInbox
     let portal: BCAInbox
-    let producer: KafkaProducer
     let interval: Duration
-    let maxRecordBytes: Int
-    let fatal: FatalCondition
     let metrics: GatewayMetrics
     let logger: Logger
 
@@ -83,12 +80,13 @@ struct PortalInboxPolling: Service {
             subject: dossier.dossierCode, time: VietnamTime.rfc3339(Date()), data: dossier
         )
         let value = Array(try! JSONCoding.encoder.encode(event))
-        let partition = await inbox.inboundPartition(of: dossier.dossierCode)
+        let inbound = inbox.inbound
+        let partition = inbound.partition(of: dossier.dossierCode)
         var entry = InboxEntry(
             portalId: listing.id, dossierCode: dossier.dossierCode, stage: .publishing, inboundPartition: partition, scanFrom: 0, offset: nil,
             at: VietnamTime.rfc3339(Date())
         )
-        guard value.count <= maxRecordBytes else {
+        guard value.count <= inbound.maxRecordBytes else {
             entry.stage = .refused
             metrics.inboundRefused(source: "bca")
             logger.error("BCA portal dossier larger than kafka.maxRecordBytes: left on the portal, not acknowledged", metadata: [
@@ -96,15 +94,10 @@ struct PortalInboxPolling: Service {
             ])
             return await inbox.record(entry)
         }
-        do {
-            entry.scanFrom = try await producer.watermarks([KafkaTopicPartition(topic: inbox.inboundTopic, partition: partition)]).values.first?.high ?? 0
-        } catch {
-            logger.warning("inbound watermark not read; the dossier is taken in next round", metadata: ["portalId": "\(listing.id)", "error": "\(error)"])
-            return true
-        }
+        guard let scanFrom = await inbound.end(of: partition) else { return false }
+        entry.scanFrom = scanFrom
         guard await inbox.record(entry) else { return false }
-        let message = KafkaProducerMessage(topic: inbox.inboundTopic, key: dossier.dossierCode, value: value, partition: partition)
-        guard let report = await producer.sendDurably(message, what: "inbound dossier", fatal: fatal, metrics: metrics, logger: logger) else { return false }
+        guard let report = await inbound.publish(value, key: dossier.dossierCode, partition: partition, what: "inbound dossier") else { return false }
         metrics.inboundPublished(source: "bca", state: "interconnected")
         logger.info("BCA portal dossier published", metadata: [LogKey.dossier: "\(dossier.dossierCode)", "portalId": "\(listing.id)", "offset": "\(report.offset)"])
         entry.stage = .published

@@ -1,7 +1,6 @@
 import Foundation
 import GatewayModel
 import HoTichAdapter
-import Kafka
 import Logging
 import ServiceLifecycle
 
@@ -12,11 +11,7 @@ import ServiceLifecycle
 struct RegistryResultPolling: Service {
     let watch: KafkaRegistryWatch
     let poller: HoTichResultPoller
-    let producer: KafkaProducer
     let interval: Duration
-    /// The largest inbound record; a larger certificate is left out and said so.
-    let maxRecordBytes: Int
-    let fatal: FatalCondition
     let metrics: GatewayMetrics
     let logger: Logger
 
@@ -39,7 +34,6 @@ struct RegistryResultPolling: Service {
     func round() async -> Bool {
         await watch.dropExpired()
         let pending = await watch.pending()
-        metrics.registryPending(pending.count)
         var complete = true
         for (module, registrations) in Dictionary(grouping: pending, by: \.module).sorted(by: { $0.key < $1.key }) {
             var start = registrations.startIndex
@@ -81,10 +75,8 @@ struct RegistryResultPolling: Service {
     private func publishHeld(_ result: RegistryResult, of entry: RegistryWatchEntry) async -> Bool {
         guard !entry.isFinished, entry.lastState != result.state.rawValue else { return true }
         let event = inboundEvent(result, of: entry)
-        let message = KafkaProducerMessage(
-            topic: watch.inboundTopic, key: entry.dossierCode, value: Array(try! JSONCoding.encoder.encode(event)), partition: entry.inboundPartition
-        )
-        guard let report = await producer.sendDurably(message, what: "inbound answer", fatal: fatal, metrics: metrics, logger: logger) else { return false }
+        let value = Array(try! JSONCoding.encoder.encode(event))
+        guard let report = await watch.inbound.publish(value, key: entry.dossierCode, partition: entry.inboundPartition, what: "inbound answer") else { return false }
         metrics.inboundPublished(source: "hotich", state: result.state.name)
         logger.info("civil-registry answer published", metadata: [
             LogKey.dossier: "\(entry.dossierCode)", "state": "\(result.state.name)", "partition": "\(report.partition)", "offset": "\(report.offset)",
@@ -100,7 +92,7 @@ struct RegistryResultPolling: Service {
             type: RegistryAnswer.typePrefix + result.state.name, subject: entry.dossierCode, time: VietnamTime.rfc3339(Date()), data: answer
         )
         let size = (try? JSONCoding.encoder.encode(event).count) ?? 0
-        if size > maxRecordBytes, answer.result?.certificateBase64 != nil {
+        if size > watch.inbound.maxRecordBytes, answer.result?.certificateBase64 != nil {
             answer.result?.certificateBase64 = nil
             answer.details["certificateOmitted"] = .string("the certificate made the record \(size) bytes, over kafka.maxRecordBytes; ask the registry for it")
             event.data = answer
