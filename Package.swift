@@ -200,7 +200,7 @@ let package = Package(
             name: "gateway-bench",
             dependencies: [
                 "GatewayDev", "GatewayCore", "GatewayModel", "GatewayRuntime", "GatewayHTTP", "AdapterSupport", "Kafka", "MockSupport",
-                "SampleTraffic",
+                "SampleTraffic", "DVCQGMock", "EMCMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
