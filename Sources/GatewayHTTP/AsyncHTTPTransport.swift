@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// `HTTPTransport` over async-http-client: pooled HTTPS, one deadline for the whole exchange
 /// (head and body), redirects never followed.
@@ -48,26 +49,25 @@ package final class AsyncHTTPTransport: HTTPTransport {
         AsyncHTTPTransport(sharing: self, tls: tls)
     }
 
+    /// One exchange under one deadline that covers the head and the body: the client's
+    /// delegate-based request fails at its deadline in any state, so no timer task races it.
     package func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
-        var outbound = HTTPClientRequest(request)
-        outbound.tlsConfiguration = tls
-        let timeout = request.timeout
-        let prepared = outbound
         do {
-            return try await withThrowingTaskGroup(of: InboundResponse?.self) { group in
-                group.addTask { try await self.exchange(prepared, timeout: timeout) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else {
-                    throw TransportError(.timeout, "no complete answer within \(timeout)")
-                }
-                return response
+            var headers = HTTPHeaders()
+            for header in request.headers { headers.add(name: header.name, value: header.value) }
+            let outbound = try HTTPClient.Request(
+                url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                body: request.body.map { .bytes($0) }, tlsConfiguration: tls
+            )
+            let task = client.execute(
+                request: outbound, delegate: CappedResponse(maxBodyBytes: maxBodyBytes), eventLoop: .indifferent,
+                deadline: .now() + TimeAmount(request.timeout), logger: nil
+            )
+            return try await withTaskCancellationHandler {
+                try await task.get()
+            } onCancel: {
+                task.cancel()
             }
-        } catch let error as TransportError {
-            throw error
         } catch let error as HTTPClientError {
             throw Self.classify(error)
         } catch let error as NIOSSLError {
@@ -81,22 +81,6 @@ package final class AsyncHTTPTransport: HTTPTransport {
         } catch {
             throw TransportError(.other, "\(type(of: error))")
         }
-    }
-
-    /// Sends the request and reads at most `maxBodyBytes` of the answer.
-    private func exchange(_ request: HTTPClientRequest, timeout: Duration) async throws -> InboundResponse {
-        let response = try await client.execute(request, timeout: TimeAmount(timeout))
-        var body: [UInt8] = []
-        var stream = response.body.makeAsyncIterator()
-        while let chunk = try await stream.next() {
-            let room = maxBodyBytes - body.count
-            if chunk.readableBytes >= room {
-                body += chunk.readableBytesView.prefix(room)
-                break
-            }
-            body += chunk.readableBytesView
-        }
-        return InboundResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
     }
 
     package func shutdown() async throws {
@@ -119,6 +103,38 @@ package final class AsyncHTTPTransport: HTTPTransport {
             let refusedAsBuilt = ["Unsupported scheme", "Invalid header field names", "Invalid header field values"]
             return TransportError(refusedAsBuilt.contains(error.shortDescription) ? .invalidRequest : .other, error.shortDescription)
         }
+    }
+}
+
+/// Collects an answer on its event loop: the head, and at most `maxBodyBytes` of the body (the
+/// rest is read and dropped, and the answer is judged on what was kept).
+final class CappedResponse: HTTPClientResponseDelegate {
+    typealias Response = InboundResponse
+
+    private let maxBodyBytes: Int
+    private let collected = Mutex<(status: Int, headers: [(String, String)], body: [UInt8])>((0, [], []))
+
+    init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+
+    func didReceiveHead(task: HTTPClient.Task<InboundResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        collected.withLock { answer in
+            answer.status = Int(head.status.code)
+            answer.headers = head.headers.map { ($0.name, $0.value) }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<InboundResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        collected.withLock { answer in
+            let room = maxBodyBytes - answer.body.count
+            guard room > 0 else { return }
+            answer.body += buffer.readableBytesView.prefix(room)
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<InboundResponse>) throws -> InboundResponse {
+        collected.withLock { InboundResponse(status: $0.status, headers: $0.headers, body: $0.body) }
     }
 }
 

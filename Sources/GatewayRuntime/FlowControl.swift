@@ -26,7 +26,7 @@ actor FlowControl {
 
     func check(_ partition: PartitionID) async {
         guard !paused.contains(partition) else { return }
-        let load = await ledger.load(partition)
+        let load = ledger.load(partition)
         let reason: String
         if load.records >= limit {
             reason = "backlog at its limit of \(limit) records"
@@ -46,7 +46,7 @@ actor FlowControl {
 
     func resumeDrained() async {
         for partition in paused {
-            let load = await ledger.load(partition)
+            let load = ledger.load(partition)
             guard load.records <= limit / 2, load.totalBytes <= byteBudget / 2 || load.bytes == 0 else { continue }
             do {
                 try consumer.resume([KafkaTopicPartition(partition)])

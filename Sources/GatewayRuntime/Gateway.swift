@@ -141,7 +141,7 @@ package final class Gateway: Service {
         } catch {
             stopped = error
         }
-        let unfinished = await ledger.pending
+        let unfinished = ledger.pending
         logger.info("gateway stopped", metadata: ["unfinished": "\(unfinished)"])
         if let stopped { throw stopped }
     }
@@ -197,7 +197,7 @@ struct Pipeline: Sendable {
                 logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
                 let assigned = partitions.map(PartitionID.init)
                 await flow.forget(Set(assigned))
-                await ledger.assign(assigned)
+                ledger.assign(assigned)
                 let generation = await gate.close(assigned)
                 let admitting = Task { await admit(assigned, generation: generation) }
                 await gate.track(admitting, generation: generation)
@@ -207,7 +207,7 @@ struct Pipeline: Sendable {
                 await gate.forget(revoked)
                 await engine.abandon(revoked)
                 await commit()
-                await ledger.revoke(Array(revoked))
+                ledger.revoke(Array(revoked))
                 await marks.forget(revoked)
                 for follower in followers { await follower.forget(revoked) }
                 await flow.forget(revoked)
@@ -260,11 +260,11 @@ struct Pipeline: Sendable {
     }
 
     func commit() async {
-        let offsets = await ledger.committable()
+        let offsets = ledger.committable()
         guard !offsets.isEmpty else { return }
         do {
             try await consumer.commit(Dictionary(uniqueKeysWithValues: offsets.map { (KafkaTopicPartition($0.key), $0.value) }))
-            await ledger.markCommitted(offsets)
+            ledger.markCommitted(offsets)
             await marks.committed(offsets)
         } catch {
             logger.warning("commit failed; will retry", metadata: ["error": "\(error)"])
@@ -289,12 +289,12 @@ struct Pipeline: Sendable {
                 throw InvalidEvent("replay for target \(replay.target), which is not configured and enabled here")
             }
         } catch {
-            guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: 1, bytes: message.value.count) else { return }
+            guard let ticket = ledger.begin(partition, offset: message.offset, outcomes: 1, bytes: message.value.count) else { return }
             // Off the consume loop, tracked by the ledger like any outcome: however long the
             // dead letter takes, polling and rebalances go on.
             Task { [recorder, ledger] in
                 if await recorder.recordInvalid(origin, reason: error.reason) {
-                    await ledger.complete(ticket)
+                    ledger.complete(ticket)
                 }
             }
             return
@@ -304,7 +304,7 @@ struct Pipeline: Sendable {
             // A replay goes to its one target, with the operations today's routing gives it there.
             routes = [Route(target: replay.target, operations: routes.first { $0.target == replay.target }?.operations ?? [])]
         }
-        guard let ticket = await ledger.begin(partition, offset: message.offset, outcomes: routes.count, bytes: message.value.count) else { return }
+        guard let ticket = ledger.begin(partition, offset: message.offset, outcomes: routes.count, bytes: message.value.count) else { return }
         statistics.routed(routes.count)
         let trace = DeliveryTrace.parent(in: origin.headers)
         for route in routes {
@@ -313,7 +313,7 @@ struct Pipeline: Sendable {
             )
             await engine.submit(delivery) { [outcomes, ledger] outcome in
                 guard await outcomes.write(outcome) else { return }
-                await ledger.complete(ticket)
+                ledger.complete(ticket)
             }
         }
     }

@@ -164,7 +164,7 @@ package final class GatewayMonitor: Sendable {
             }
             reasons += await brokerReasons(parts)
             reasons += criticalPauses(breakers)
-            let assigned = await parts.ledger.assigned.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+            let assigned = parts.ledger.assigned.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
             let paused = await parts.flow.pausedPartitions
             let asked = assigned.map(KafkaTopicPartition.init)
             let marks = (try? await parts.consumer.watermarks(asked, timeout: .seconds(2))) ?? [:]

@@ -3,6 +3,7 @@ import GatewayCore
 import GatewayModel
 import Kafka
 import Logging
+import Synchronization
 
 /// Delivery marks on the compacted `gateway.delivered` topic: key `target/dossier`, value the
 /// source partition and offset of the dossier's latest event the target received, with what the
@@ -23,7 +24,10 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
     private let fatal: FatalCondition
     private let metrics: GatewayMetrics
     private let logger: Logger
-    private var table = DeliveryMarkTable()
+    /// Every delivery asks it whether the target has the event already, so it sits behind a
+    /// lock that the look-ups take without hopping onto this actor. A dossier's deliveries to
+    /// one target run one at a time, so its entry changes under one writer.
+    private let table = Mutex(DeliveryMarkTable())
 
     /// The value of a mark record.
     struct Record: Codable {
@@ -45,38 +49,38 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         self.logger = logger
     }
 
-    package func isDelivered(_ delivery: Delivery) -> Bool { table.covers(delivery) }
+    package nonisolated func isDelivered(_ delivery: Delivery) -> Bool { table.withLock { $0.covers(delivery) } }
 
-    package func markDelivered(_ delivery: Delivery) async -> Bool {
+    package nonisolated func markDelivered(_ delivery: Delivery) async -> Bool {
         let mark = DeliveryMark(delivery), partition = delivery.origin.partitionID
-        let memory = table.entry(mark, in: partition)?.memory
-        guard await write(delivery, offset: max(delivery.origin.offset, table.entry(mark, in: partition)?.offset ?? -1), memory: memory, what: "delivery mark") else { return false }
-        table.record(delivery)
+        let entry = table.withLock { $0.entry(mark, in: partition) }
+        guard await write(delivery, offset: max(delivery.origin.offset, entry?.offset ?? -1), memory: entry?.memory, what: "delivery mark") else { return false }
+        table.withLock { $0.record(delivery) }
         return true
     }
 
-    package func memory(for delivery: Delivery) -> JSONValue? {
-        table.entry(DeliveryMark(delivery), in: delivery.origin.partitionID)?.memory
+    package nonisolated func memory(for delivery: Delivery) -> JSONValue? {
+        table.withLock { $0.entry(DeliveryMark(delivery), in: delivery.origin.partitionID)?.memory }
     }
 
-    package func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool {
+    package nonisolated func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool {
         let mark = DeliveryMark(delivery), partition = delivery.origin.partitionID
-        let offset = table.entry(mark, in: partition)?.offset ?? -1
+        let offset = table.withLock { $0.entry(mark, in: partition)?.offset ?? -1 }
         guard await write(delivery, offset: offset, memory: memory, what: "dossier memory") else { return false }
-        table.set(memory, of: mark, in: partition)
+        table.withLock { $0.set(memory, of: mark, in: partition) }
         return true
     }
 
-    private func write(_ delivery: Delivery, offset: Int64, memory: JSONValue?, what: String) async -> Bool {
+    private nonisolated func write(_ delivery: Delivery, offset: Int64, memory: JSONValue?, what: String) async -> Bool {
         let origin = delivery.origin
         let record = Record(topic: origin.topic, partition: origin.partition, offset: offset, eventId: delivery.event.id, memory: memory)
         let message = KafkaProducerMessage(
-            topic: topic, key: DeliveryMark(delivery).key, value: Array(try! JSONCoding.encoder.encode(record)), partition: markPartition(of: origin.partitionID)
+            topic: topic, key: DeliveryMark(delivery).key, value: try! StreamingJSONEncoder.encode(record), partition: markPartition(of: origin.partitionID)
         )
         return await producer.sendDurably(message, what: what, fatal: fatal, metrics: metrics, logger: logger) != nil
     }
 
-    private func markPartition(of partition: PartitionID) -> Int32 {
+    private nonisolated func markPartition(of partition: PartitionID) -> Int32 {
         Int32(Int(partition.partition) % max(1, partitionCount))
     }
 
@@ -105,15 +109,17 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         } catch {
             throw ConfigurationError("delivery marks topic \(topic): \(error)")
         }
-        for partition in partitions { table.replace(partition, with: restored) }
+        table.withLock { table in
+            for partition in partitions { table.replace(partition, with: restored) }
+        }
         logger.info("delivery marks restored", metadata: ["partitions": "\(partitions.count)", "marks": "\(restored.count)"])
     }
 
     /// Drops marks below the offsets committed: those events are never read again.
-    func committed(_ offsets: [PartitionID: Int64]) { table.committed(offsets) }
+    func committed(_ offsets: [PartitionID: Int64]) { table.withLock { $0.committed(offsets) } }
 
     /// Forgets partitions that moved to another instance.
-    func forget(_ partitions: Set<PartitionID>) { table.forget(partitions) }
+    func forget(_ partitions: Set<PartitionID>) { table.withLock { $0.forget(partitions) } }
 
     private static func mark(key: String) -> DeliveryMark? {
         guard let slash = key.firstIndex(of: "/") else { return nil }

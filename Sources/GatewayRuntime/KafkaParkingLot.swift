@@ -4,6 +4,7 @@ import GatewayModel
 import Kafka
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Parking state on the compacted `gateway.parked` topic: key `target/dossier`, value the
 /// `ParkedDossier` JSON, a tombstone when released. Every instance reads the whole topic
@@ -20,7 +21,9 @@ package actor KafkaParkingLot: ParkingLot, Service {
     private let fatal: FatalCondition
     private let metrics: GatewayMetrics
     private let logger: Logger
-    private var entries: [String: ParkedDossier] = [:]
+    /// What is parked, by key. Every delivery looks here, twice, so the look-up takes a lock
+    /// instead of a hop onto this actor; only this actor changes it.
+    private let entries = Mutex<[String: ParkedDossier]>([:])
     /// Per key, the offset of the record this instance wrote last, until the reader reaches
     /// it: what the reader brings before it is older than what is known here.
     private var written: [String: Int64] = [:]
@@ -72,9 +75,9 @@ package actor KafkaParkingLot: ParkingLot, Service {
             if message.offset == own { return }
         }
         if message.isTombstone {
-            entries[key] = nil
+            entries.withLock { $0[key] = nil }
         } else if let entry = try? JSONCoding.decoder.decode(ParkedDossier.self, from: Data(message.value)) {
-            entries[key] = entry
+            entries.withLock { $0[key] = entry }
         } else {
             logger.warning("unreadable parking record ignored", metadata: ["key": "\(key)", "offset": "\(message.offset)"])
         }
@@ -113,14 +116,14 @@ package actor KafkaParkingLot: ParkingLot, Service {
 
     private func stopWaiting(_ id: Int) { progress.resume(id) }
 
-    package func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
-        entries[ParkedDossier.key(dossierCode, target)]
+    package nonisolated func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
+        entries.withLock { $0[ParkedDossier.key(dossierCode, target)] }
     }
 
     package func park(_ entry: ParkedDossier) async -> Bool {
         let value = Array(try! JSONCoding.encoder.encode(entry))
         guard let report = await send(KafkaProducerMessage(topic: topic, key: entry.key, value: value)) else { return false }
-        entries[entry.key] = entry
+        entries.withLock { $0[entry.key] = entry }
         written[entry.key] = report.offset
         return true
     }
@@ -129,12 +132,12 @@ package actor KafkaParkingLot: ParkingLot, Service {
     package func release(_ dossierCode: String, target: TargetName) async -> Bool {
         let key = ParkedDossier.key(dossierCode, target)
         guard let report = await send(KafkaProducerMessage(topic: topic, key: key, value: nil)) else { return false }
-        entries[key] = nil
+        entries.withLock { $0[key] = nil }
         written[key] = report.offset
         return true
     }
 
-    package var all: [ParkedDossier] { entries.values.sorted { $0.key < $1.key } }
+    package nonisolated var all: [ParkedDossier] { entries.withLock { $0.values.sorted { $0.key < $1.key } } }
 
     private func send(_ message: KafkaProducerMessage) async -> KafkaDeliveryReport? {
         await producer.sendDurably(message, what: "parking record", fatal: fatal, metrics: metrics, logger: logger)

@@ -81,12 +81,18 @@ final class ConsumerContext: Sendable {
     /// Below both limits; one record larger than the byte limit still gets in alone.
     var hasRoom: Bool { buffered.load(ordering: .relaxed) < capacity && bufferedBytes.load(ordering: .relaxed) < byteCapacity }
 
-    /// Called by the poll thread while the buffer is full: returns once the reader frees room,
-    /// or after `patience` at the latest, so that the thread can notice it is being stopped.
+    /// Down to half of both limits: a full buffer waits for this, so that the poll thread and
+    /// the reader do not hand over one record at a time, each waking the other.
+    var hasRoomToRefill: Bool {
+        buffered.load(ordering: .relaxed) <= capacity / 2 && bufferedBytes.load(ordering: .relaxed) <= byteCapacity / 2
+    }
+
+    /// Called by the poll thread while the buffer is full: returns once the reader has emptied
+    /// it to half, or after `patience` at the latest, so that the thread can notice it is being stopped.
     func waitForRoom(patience: DispatchTimeInterval) {
         awaitingRoom.store(true, ordering: .sequentiallyConsistent)
         // Room freed before the flag was seen is caught here; after it, the reader signals.
-        guard !hasRoom else {
+        guard !hasRoomToRefill else {
             awaitingRoom.store(false, ordering: .relaxed)
             return
         }
@@ -134,7 +140,7 @@ final class ConsumerContext: Sendable {
     func consumed(bytes: Int = 0) {
         buffered.subtract(1, ordering: .sequentiallyConsistent)
         if bytes > 0 { bufferedBytes.subtract(bytes, ordering: .sequentiallyConsistent) }
-        if awaitingRoom.load(ordering: .sequentiallyConsistent), hasRoom, awaitingRoom.exchange(false, ordering: .sequentiallyConsistent) {
+        if awaitingRoom.load(ordering: .sequentiallyConsistent), hasRoomToRefill, awaitingRoom.exchange(false, ordering: .sequentiallyConsistent) {
             room.signal()
         }
     }

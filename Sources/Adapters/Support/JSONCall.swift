@@ -17,9 +17,6 @@ public struct JSONCall: Sendable {
         public static let none = AnswerFields(code: [], message: [])
     }
 
-    /// Shared: a configured encoder is safe to use from many tasks at once.
-    private static let encoder = JSONEncoder()
-
     public let transport: any HTTPTransport
     public let classification: ClassificationTable
     public let fields: AnswerFields
@@ -40,7 +37,7 @@ public struct JSONCall: Sendable {
 
     /// Sends `body` as JSON with the idempotency key and any other headers, then classifies the answer.
     /// - Parameters:
-    ///   - body: the request body, encoded with the shared encoder.
+    ///   - body: the request body, written by `StreamingJSONEncoder`.
     ///   - url: the full URL of the operation.
     ///   - operation: the operation's name, looked up in the classification table.
     ///   - idempotencyKey: sent as `Idempotency-Key` when given.
@@ -49,7 +46,7 @@ public struct JSONCall: Sendable {
     public func post(_ body: some Encodable, to url: String, operation: String, idempotencyKey: String?, headers: [(name: String, value: String)] = []) async -> OperationAnswer {
         let encoded: [UInt8]
         do {
-            encoded = Array(try Self.encoder.encode(body))
+            encoded = try StreamingJSONEncoder.encode(body)
         } catch {
             return OperationAnswer(verdict: .permanent, excerpt: "request could not be encoded", url: url, errorClass: .encoding, scope: .local)
         }
