@@ -24,17 +24,19 @@ actor FlowControl {
         self.logger = logger
     }
 
-    func check(_ partition: PartitionID) async {
-        guard !paused.contains(partition) else { return }
+    /// Called for every record read: the ledger is asked without a hop onto this actor, which
+    /// is entered only when the partition is to be paused.
+    nonisolated func check(_ partition: PartitionID) async {
         let load = ledger.load(partition)
-        let reason: String
         if load.records >= limit {
-            reason = "backlog at its limit of \(limit) records"
+            await pause(partition, because: "backlog at its limit of \(limit) records")
         } else if load.totalBytes >= byteBudget, load.bytes > 0 {
-            reason = "backlog of all partitions at its limit of \(byteBudget) bytes, this one holding \(load.bytes)"
-        } else {
-            return
+            await pause(partition, because: "backlog of all partitions at its limit of \(byteBudget) bytes, this one holding \(load.bytes)")
         }
+    }
+
+    private func pause(_ partition: PartitionID, because reason: String) {
+        guard !paused.contains(partition) else { return }
         do {
             try consumer.pause([KafkaTopicPartition(partition)])
             paused.insert(partition)

@@ -1,5 +1,6 @@
 import GatewayModel
 import Logging
+import Synchronization
 
 /// When to treat a target's failures as systematic. Times are `Duration`s; the configuration
 /// file gives them in milliseconds (`windowMilliseconds`, …), and a key left out keeps its default.
@@ -113,7 +114,12 @@ package actor CircuitBreaker {
     private var nextWaiter: UInt64 = 0
     private var timer: Task<Void, Never>?
     private var onChange: (@Sendable (TargetName, State) -> Void)?
-    package private(set) var state: State = .closed
+    package private(set) var state: State = .closed {
+        didSet { isClosed.store(state == .closed, ordering: .releasing) }
+    }
+    /// `state == .closed`, readable without a hop onto this actor: while closed, every call is
+    /// admitted at once.
+    private let isClosed = Atomic<Bool>(true)
     /// How many times the breaker opened.
     package private(set) var openings = 0
     /// Probes sent so far.
@@ -132,7 +138,12 @@ package actor CircuitBreaker {
 
     /// Waits until a call may go out. `caller` names the delivery, so that one that failed the
     /// last probe lets another waiting delivery probe next. Returns nil when cancelled first.
-    package func admit(for caller: String = "") async -> BreakerPermit? {
+    package nonisolated func admit(for caller: String = "") async -> BreakerPermit? {
+        if isClosed.load(ordering: .acquiring), !Task.isCancelled { return BreakerPermit(probe: nil, caller: caller) }
+        return await waitForPermit(for: caller)
+    }
+
+    private func waitForPermit(for caller: String) async -> BreakerPermit? {
         contenders += 1
         defer { contenders -= 1 }
         while true {
