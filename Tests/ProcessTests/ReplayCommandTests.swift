@@ -123,8 +123,10 @@ import Testing
     @Test func aGatewayAndAReplayKilledMidwayLoseNothingAndTheReplayRunAgainCompletesIt() async throws {
         let harness = try ProcessHarness(partitions: 2)
         let (early, _, gateway) = try await parkThreeDossiers(harness, group: "replay-crash")
+        // One event every two seconds: the replay is still sending when the second gateway has
+        // joined (about 6 s after the first is killed) and delivered its fourth, however fast.
         let replay = try RunningProgram.launch(
-            ProcessHarness.testBinary, ["replay", "--yes", "--json", "--rate", "1", "--timeout", "60"],
+            ProcessHarness.testBinary, ["replay", "--yes", "--json", "--rate", "0.5", "--timeout", "60"],
             environment: harness.gatewayEnvironment(group: "operator")
         )
         // SIGKILL the gateway once the replay has delivered something, then the replay itself.
