@@ -32,6 +32,9 @@ import Testing
             let answering = Task { try await oneStop.run() }
             defer { answering.cancel() }
             await oneStop.sent(events)
+            // Eligible for 5 s before the result is issued: polled every 300 ms, the state is
+            // seen even when a loaded machine delays a poll round by seconds.
+            _ = try await harness.stack.control("hotich", "registry/pace", body: ["eligibleAfterMilliseconds": 1_000, "issuedAfterMilliseconds": 6_000])
             try await harness.stack.produce(events)
 
             // The one-stop publishes the resolved and returned events once the result is issued.
