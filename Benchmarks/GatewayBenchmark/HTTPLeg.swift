@@ -163,3 +163,13 @@ extension HTTPLeg {
         return (percentile(0.5), percentile(0.99), times.last ?? 0)
     }
 }
+
+extension HTTPClientRequest {
+    /// The client's request for an adapter's (the bare leg posts what the gateway would): method, URL, headers and body as they are.
+    init(_ request: OutboundRequest) {
+        self.init(url: request.url)
+        method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { headers.add(name: header.name, value: header.value) }
+        if let body = request.body { self.body = .bytes(ByteBuffer(bytes: body)) }
+    }
+}

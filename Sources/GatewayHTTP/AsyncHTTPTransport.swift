@@ -138,16 +138,6 @@ final class CappedResponse: HTTPClientResponseDelegate {
     }
 }
 
-extension HTTPClientRequest {
-    /// The client's request for an adapter's: method, URL, headers and body as they are.
-    package init(_ request: OutboundRequest) {
-        self.init(url: request.url)
-        method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { headers.add(name: header.name, value: header.value) }
-        if let body = request.body { self.body = .bytes(ByteBuffer(bytes: body)) }
-    }
-}
-
 extension TimeAmount {
     /// The duration in nanoseconds, saturating rather than overflowing.
     init(_ duration: Duration) {

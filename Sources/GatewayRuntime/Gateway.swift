@@ -208,7 +208,7 @@ struct Pipeline: Sendable {
                 await engine.abandon(revoked)
                 await commit()
                 ledger.revoke(Array(revoked))
-                await marks.forget(revoked)
+                marks.forget(revoked)
                 for follower in followers { await follower.forget(revoked) }
                 await flow.forget(revoked)
                 revocation.finish()
@@ -265,7 +265,7 @@ struct Pipeline: Sendable {
         do {
             try await consumer.commit(Dictionary(uniqueKeysWithValues: offsets.map { (KafkaTopicPartition($0.key), $0.value) }))
             ledger.markCommitted(offsets)
-            await marks.committed(offsets)
+            marks.committed(offsets)
         } catch {
             logger.warning("commit failed; will retry", metadata: ["error": "\(error)"])
         }

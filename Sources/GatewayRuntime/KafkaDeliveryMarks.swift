@@ -16,7 +16,7 @@ import Synchronization
 /// below are dropped from memory as commits move on, unless they hold an adapter's memory; the
 /// topic itself stays one record per key. A memory an adapter forgets is written without one,
 /// so compaction drops it too.
-package actor KafkaDeliveryMarks: DeliveryMarks {
+package final class KafkaDeliveryMarks: DeliveryMarks {
     private let producer: KafkaProducer
     private let configuration: KafkaConfiguration
     private let topic: String
@@ -25,8 +25,8 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
     private let metrics: GatewayMetrics
     private let logger: Logger
     /// Every delivery asks it whether the target has the event already, so it sits behind a
-    /// lock that the look-ups take without hopping onto this actor. A dossier's deliveries to
-    /// one target run one at a time, so its entry changes under one writer.
+    /// lock rather than on an actor each delivery would hop onto. A dossier's deliveries to one
+    /// target run one at a time, so its entry changes under one writer.
     private let table = Mutex(DeliveryMarkTable())
 
     /// The value of a mark record.
@@ -49,9 +49,9 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         self.logger = logger
     }
 
-    package nonisolated func isDelivered(_ delivery: Delivery) -> Bool { table.withLock { $0.covers(delivery) } }
+    package func isDelivered(_ delivery: Delivery) -> Bool { table.withLock { $0.covers(delivery) } }
 
-    package nonisolated func markDelivered(_ delivery: Delivery) async -> Bool {
+    package func markDelivered(_ delivery: Delivery) async -> Bool {
         let mark = DeliveryMark(delivery), partition = delivery.origin.partitionID
         let entry = table.withLock { $0.entry(mark, in: partition) }
         guard await write(delivery, offset: max(delivery.origin.offset, entry?.offset ?? -1), memory: entry?.memory, what: "delivery mark") else { return false }
@@ -59,11 +59,11 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         return true
     }
 
-    package nonisolated func memory(for delivery: Delivery) -> JSONValue? {
+    package func memory(for delivery: Delivery) -> JSONValue? {
         table.withLock { $0.entry(DeliveryMark(delivery), in: delivery.origin.partitionID)?.memory }
     }
 
-    package nonisolated func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool {
+    package func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool {
         let mark = DeliveryMark(delivery), partition = delivery.origin.partitionID
         let offset = table.withLock { $0.entry(mark, in: partition)?.offset ?? -1 }
         guard await write(delivery, offset: offset, memory: memory, what: "dossier memory") else { return false }
@@ -71,7 +71,7 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         return true
     }
 
-    private nonisolated func write(_ delivery: Delivery, offset: Int64, memory: JSONValue?, what: String) async -> Bool {
+    private func write(_ delivery: Delivery, offset: Int64, memory: JSONValue?, what: String) async -> Bool {
         let origin = delivery.origin
         let record = Record(topic: origin.topic, partition: origin.partition, offset: offset, eventId: delivery.event.id, memory: memory)
         let message = KafkaProducerMessage(
@@ -80,7 +80,7 @@ package actor KafkaDeliveryMarks: DeliveryMarks {
         return await producer.sendDurably(message, what: what, fatal: fatal, metrics: metrics, logger: logger) != nil
     }
 
-    private nonisolated func markPartition(of partition: PartitionID) -> Int32 {
+    private func markPartition(of partition: PartitionID) -> Int32 {
         Int32(Int(partition.partition) % max(1, partitionCount))
     }
 

@@ -51,14 +51,14 @@ import Testing
         try await next.restore([source1], committed: [source1: 5])
         #expect(await next.isDelivered(try delivery(dossier: 1, step: 0, partition: 1, offset: 10)))
         #expect(await next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14)))
-        #expect(await !next.isDelivered(try delivery(dossier: 1, step: 2, partition: 1, offset: 20)), "a later event still goes out")
+        #expect(!next.isDelivered(try delivery(dossier: 1, step: 2, partition: 1, offset: 20)), "a later event still goes out")
         #expect(await next.isDelivered(try delivery(dossier: 1, step: 0, partition: 1, offset: 10, target: "emc")))
-        #expect(await !next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14, target: "emc")), "emc had step 0 only")
-        #expect(await !next.isDelivered(try delivery(dossier: 2, step: 0, partition: 1, offset: 3)), "below the committed offset: never read again, not kept")
-        #expect(await !next.isDelivered(try delivery(dossier: 3, step: 0, partition: 3, offset: 50)), "another partition's marks are its owner's")
+        #expect(!next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14, target: "emc")), "emc had step 0 only")
+        #expect(!next.isDelivered(try delivery(dossier: 2, step: 0, partition: 1, offset: 3)), "below the committed offset: never read again, not kept")
+        #expect(!next.isDelivered(try delivery(dossier: 3, step: 0, partition: 3, offset: 50)), "another partition's marks are its owner's")
 
-        await next.committed([source1: 15])
-        #expect(await !next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14)), "marks below a commit are dropped")
+        next.committed([source1: 15])
+        #expect(!next.isDelivered(try delivery(dossier: 1, step: 1, partition: 1, offset: 14)), "marks below a commit are dropped")
         await producer.shutdown()
     }
 
@@ -77,15 +77,15 @@ import Testing
         #expect(await !first.isDelivered(pushing), "a memory is no mark: the event still goes out")
         #expect(await first.markDelivered(pushing))
         #expect(await first.keep(nil, for: other))
-        await first.committed([PartitionID(topic: "dossier.events", partition: 1): 100])
-        #expect(await first.memory(for: pushing) == progress, "a commit drops the mark, not the memory")
+        first.committed([PartitionID(topic: "dossier.events", partition: 1): 100])
+        #expect(first.memory(for: pushing) == progress, "a commit drops the mark, not the memory")
 
         let next = marks(cluster, producer: producer, partitions: 2)
         let source = PartitionID(topic: "dossier.events", partition: 1)
         try await next.restore([source], committed: [source: 100])
         #expect(await next.memory(for: pushing) == progress, "the next owner of the partition has it")
         #expect(await next.memory(for: other) == nil, "a forgotten memory stays forgotten")
-        #expect(await !next.isDelivered(pushing), "the mark is below the commit")
+        #expect(!next.isDelivered(pushing), "the mark is below the commit")
         await producer.shutdown()
     }
 
@@ -95,7 +95,7 @@ import Testing
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)))
         let marks = marks(cluster, producer: producer, partitions: 4)
         try await marks.restore((0..<4).map { PartitionID(topic: "dossier.events", partition: Int32($0)) }, committed: [:], timeout: .seconds(5))
-        #expect(await !marks.isDelivered(try delivery(dossier: 1, step: 0, partition: 0, offset: 0)))
+        #expect(!marks.isDelivered(try delivery(dossier: 1, step: 0, partition: 0, offset: 0)))
         await producer.shutdown()
     }
 
