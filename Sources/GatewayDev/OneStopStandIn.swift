@@ -70,7 +70,7 @@ package actor OneStopStandIn {
                 if envelope.type.hasPrefix(RegistryAnswer.typePrefix), let answer = try? JSONCoding.decoder.decode(RegistryAnswerEvent.self, from: Data(message.value)) {
                     await receive(answer)
                 } else {
-                    await note(envelope)
+                    note(envelope)
                 }
             }
         } onCancel: {

@@ -151,7 +151,7 @@ package final class GatewayMonitor: Sendable {
             )
             let breakers = await parts.engine.breakerStates()
             let backlog = await parts.engine.backlog()
-            let parked = Dictionary(grouping: await parts.parking.all, by: \.target).mapValues(\.count)
+            let parked = Dictionary(grouping: parts.parking.all, by: \.target).mapValues(\.count)
             for target in parts.engine.targets {
                 let activity = activity(of: target).snapshot
                 let breaker = breakers[target] ?? .closed
