@@ -127,14 +127,20 @@ enum RdKafka {
         })
     }
 
-    /// Runs a blocking librdkafka call on a thread outside Swift's cooperative pool.
+    /// Runs a blocking librdkafka call on a thread of its own, outside Swift's cooperative pool.
+    ///
+    /// Not on a shared pool: Dispatch gives a concurrent queue only a few threads on a small
+    /// machine (four on two cores), so one broker slow to answer commits, or consumers slow to
+    /// close, would hold up every other call of the process, a newly assigned partition's
+    /// catch-up among them. These calls are few (a commit per interval, a query per
+    /// assignment), so a thread each costs little.
     static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            blockingQueue.async { continuation.resume(returning: body()) }
+            let thread = Thread { continuation.resume(returning: body()) }
+            thread.name = "kafka-blocking"
+            thread.start()
         }
     }
-
-    private static let blockingQueue = DispatchQueue(label: "kafka.blocking", attributes: .concurrent)
 }
 
 /// A dedicated OS thread that calls one librdkafka poll function until stopped,

@@ -7,6 +7,7 @@ import Kafka
 import Logging
 import MockSupport
 import ServiceLifecycle
+import Synchronization
 
 /// One embedded stack and one real gateway for a test; stops both at the end.
 struct GatewayHarness {
@@ -28,6 +29,12 @@ struct GatewayHarness {
     let gateway: Gateway
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
+    /// Why the gateway stopped, once it has: a wait then fails at once with it, instead of timing out.
+    private let ending: Ending
+
+    final class Ending: Sendable {
+        let reason = Mutex<String?>(nil)
+    }
 
     static func run<T>(partitions: Int = 3, overrides: [String: String] = [:], _ body: (GatewayHarness) async throws -> T) async throws -> T {
         var logger = Logger(label: "integration")
@@ -36,8 +43,17 @@ struct GatewayHarness {
         let configuration = try stack.gatewayConfiguration(groupId: "it-\(UUID().uuidString.prefix(8))", overrides: fastRetries.merging(overrides) { $1 })
         let gateway = Gateway(configuration: configuration, logger: logger, environment: stack.secrets)
         let group = ServiceGroup(configuration: .init(services: [.init(service: gateway)], logger: logger))
-        let running = Task { try await group.run() }
-        let harness = GatewayHarness(stack: stack, gateway: gateway, group: group, running: running)
+        let ending = Ending()
+        let running = Task {
+            do {
+                try await group.run()
+                ending.reason.withLock { $0 = "the gateway stopped" }
+            } catch {
+                ending.reason.withLock { $0 = "the gateway stopped: \(error)" }
+                throw error
+            }
+        }
+        let harness = GatewayHarness(stack: stack, gateway: gateway, group: group, running: running, ending: ending)
         do {
             let result = try await body(harness)
             await harness.stop()
@@ -83,6 +99,7 @@ struct GatewayHarness {
         while ContinuousClock.now < end {
             let snapshot = gateway.statistics.snapshot
             if snapshot.totalOutcomes >= count, snapshot.invalidEvents >= invalid { return }
+            try checkRunning()
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError("timed out waiting for \(count) outcomes; have \(gateway.statistics.snapshot)")
@@ -94,9 +111,14 @@ struct GatewayHarness {
         while ContinuousClock.now < end {
             let snapshot = gateway.statistics.snapshot
             if snapshot.eventsConsumed >= consumed, snapshot.totalOutcomes >= snapshot.deliveriesRouted { return snapshot }
+            try checkRunning()
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError("not idle after \(timeout): \(gateway.statistics.snapshot)")
+    }
+
+    private func checkRunning() throws {
+        if let reason = ending.reason.withLock({ $0 }) { throw HarnessError("\(reason); have \(gateway.statistics.snapshot)") }
     }
 
     func results(_ count: Int) async throws -> [ResultRecord] {
