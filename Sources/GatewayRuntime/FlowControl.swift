@@ -5,22 +5,23 @@ import Logging
 /// Keeps memory bounded, per partition in records and over all partitions in bytes.
 /// A partition is paused (librdkafka stops fetching it) when its unfinished backlog reaches
 /// `limit` records, or when the backlog of all partitions holds `byteBudget` bytes of
-/// record values and this partition holds unfinished work. A partition whose work finishes
-/// keeps flowing. A paused partition resumes once its backlog has halved, in records, and in
-/// bytes over all partitions or down to nothing of its own.
+/// record values and this partition holds unfinished work. When and what resumes is
+/// `ResumePolicy`'s.
 actor FlowControl {
     private let consumer: KafkaConsumer
     private let ledger: OffsetLedger
     private let limit: Int
     private let byteBudget: Int
+    private let policy: ResumePolicy
     private let logger: Logger
     private var paused: Set<PartitionID> = []
 
-    init(consumer: KafkaConsumer, ledger: OffsetLedger, limit: Int, byteBudget: Int, logger: Logger) {
+    init(consumer: KafkaConsumer, ledger: OffsetLedger, limit: Int, byteBudget: Int, intake: Int, logger: Logger) {
         self.consumer = consumer
         self.ledger = ledger
         self.limit = limit
         self.byteBudget = byteBudget
+        self.policy = ResumePolicy(limit: limit, byteBudget: byteBudget, intake: intake)
         self.logger = logger
     }
 
@@ -47,9 +48,13 @@ actor FlowControl {
     }
 
     func resumeDrained() async {
-        for partition in paused {
+        guard !paused.isEmpty else { return }
+        // Shuffled, so that while few may resume, the same ones are not always first.
+        let chosen = policy.partitionsToResume(paused.shuffled(), totalBytes: ledger.pendingBytes) { partition in
             let load = ledger.load(partition)
-            guard load.records <= limit / 2, load.totalBytes <= byteBudget / 2 || load.bytes == 0 else { continue }
+            return (load.records, load.bytes)
+        }
+        for partition in chosen {
             do {
                 try consumer.resume([KafkaTopicPartition(partition)])
                 paused.remove(partition)
@@ -65,5 +70,33 @@ actor FlowControl {
     /// Revoked or newly assigned partitions start unpaused.
     func forget(_ partitions: Set<PartitionID>) {
         paused.subtract(partitions)
+    }
+}
+
+/// Which paused partitions resume. A partition resumes once its own backlog has halved in
+/// records and the backlog of all partitions has halved in bytes. One whose own work is all
+/// finished resumes sooner, so that partitions a stalled target does not hold up keep
+/// flowing: but each such partition may bring in a fetch of it (`intake` bytes) at once, so
+/// these resumes stop where the fetches they allow would take the backlog past twice its
+/// budget. That bound holds however many partitions are assigned.
+struct ResumePolicy {
+    let limit: Int
+    let byteBudget: Int
+    let intake: Int
+
+    func partitionsToResume(_ paused: [PartitionID], totalBytes: Int, load: (PartitionID) -> (records: Int, bytes: Int)) -> [PartitionID] {
+        var expected = totalBytes
+        var chosen: [PartitionID] = []
+        for partition in paused {
+            let own = load(partition)
+            guard own.records <= limit / 2 else { continue }
+            if totalBytes <= byteBudget / 2 {
+                chosen.append(partition)
+            } else if own.bytes == 0, expected + intake <= 2 * byteBudget {
+                chosen.append(partition)
+                expected += intake
+            }
+        }
+        return chosen
     }
 }

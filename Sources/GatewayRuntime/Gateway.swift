@@ -95,7 +95,7 @@ package final class Gateway: Service {
         )
         let flow = FlowControl(
             consumer: consumer, ledger: ledger, limit: configuration.delivery.maxBacklogPerPartition,
-            byteBudget: configuration.delivery.maxBacklogBytes, logger: logger
+            byteBudget: configuration.delivery.maxBacklogBytes, intake: consumerConfiguration.partitionFetchBytes, logger: logger
         )
         let pipeline = Pipeline(
             router: router, engine: engine, ledger: ledger, recorder: recorder,

@@ -71,6 +71,9 @@ package struct KafkaConsumerConfiguration: Sendable {
     package var revocationTimeout: Duration = .seconds(15)
     /// librdkafka's prefetch queue, bounding memory held ahead of the reader.
     package var prefetchKilobytes: Int = 8_192
+    /// How much of one partition a fetch asks for (a record larger than this still comes whole):
+    /// what a partition resumed may bring in at once.
+    package var partitionFetchBytes: Int = 1 << 20
     /// How long a broker may hold a fetch that finds nothing new. A real broker answers as soon
     /// as a record arrives; some (the embedded one among them) answer only when this runs out,
     /// so librdkafka's 500 ms would be the latency of an idle topic's next event.
@@ -99,9 +102,10 @@ package struct KafkaConsumerConfiguration: Sendable {
             "enable.partition.eof": reportsEndOfPartition ? "true" : "false",
             "queued.max.messages.kbytes": String(prefetchKilobytes),
             "fetch.wait.max.ms": String(fetchWait.milliseconds32),
+            "fetch.message.max.bytes": String(partitionFetchBytes),
             // One fetch answer holds at most the prefetch: with many partitions the default
             // (50 MB) would let a single answer outgrow every other bound.
-            "fetch.max.bytes": String(max(prefetchKilobytes * 1_024, 1_048_576 + 1_024)),
+            "fetch.max.bytes": String(max(prefetchKilobytes * 1_024, 1_048_576 + 1_024, partitionFetchBytes + 1_024)),
         ]
         switch subscription {
         case .group(let id, _):
