@@ -140,11 +140,13 @@ struct BenchmarkReport: Encodable {
     var figures: [String: [String: Double]] = [:]
 
     func print() {
+        // As wide as the longest name, so that none is cut (`scaling-1000000`).
+        let width = max(13, figures.keys.map(\.count).max() ?? 0)
         Swift.print("")
-        Swift.print("scenario      figure                                     value")
+        Swift.print("\("scenario".padding(toLength: width, withPad: " ", startingAt: 0)) \("figure".padding(toLength: 42, withPad: " ", startingAt: 0)) value")
         for (scenario, values) in figures.sorted(by: { $0.key < $1.key }) {
             for (name, value) in values.sorted(by: { $0.key < $1.key }) {
-                Swift.print("\(scenario.padding(toLength: 13, withPad: " ", startingAt: 0)) \(name.padding(toLength: 42, withPad: " ", startingAt: 0)) \(String(format: value.rounded() == value ? "%.0f" : "%.2f", value))")
+                Swift.print("\(scenario.padding(toLength: width, withPad: " ", startingAt: 0)) \(name.padding(toLength: 42, withPad: " ", startingAt: 0)) \(String(format: value.rounded() == value ? "%.0f" : "%.2f", value))")
             }
         }
     }
