@@ -102,7 +102,7 @@ struct GatewayHarness {
             try checkRunning()
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw HarnessError("timed out waiting for \(count) outcomes; have \(gateway.statistics.snapshot)")
+        throw HarnessError("timed out waiting for \(count) outcomes; have \(gateway.statistics.snapshot); \(await readiness())")
     }
 
     /// Waits until `consumed` events were read and every routed delivery has its outcome.
@@ -114,7 +114,13 @@ struct GatewayHarness {
             try checkRunning()
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw HarnessError("not idle after \(timeout): \(gateway.statistics.snapshot)")
+        throw HarnessError("not idle after \(timeout): \(gateway.statistics.snapshot); \(await readiness())")
+    }
+
+    /// What `/health/ready` would answer: whether the group is joined, the broker reachable.
+    private func readiness() async -> String {
+        let (ready, reasons) = await gateway.monitor.readiness()
+        return ready ? "ready" : "not ready: \(reasons.joined(separator: "; "))"
     }
 
     private func checkRunning() throws {
