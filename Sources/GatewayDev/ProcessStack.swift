@@ -34,6 +34,9 @@ package final class ProcessStack: Sendable {
         self.binary = binary
         let devBinary = devBinary ?? binary.deletingLastPathComponent().appendingPathComponent("gateway-dev")
         self.devBinary = devBinary
+        for executable in [binary, devBinary] where !FileManager.default.isExecutableFile(atPath: executable.path) {
+            throw ProcessStackError("\(executable.path) is missing: build it first (swift build --product \(executable.lastPathComponent), with -c release for a release run)")
+        }
         self.contractsDirectory = contractsDirectory
         self.gatewayDefaults = gatewayDefaults
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-process-\(UUID().uuidString)")
