@@ -15,6 +15,7 @@ actor FlowControl {
     private let policy: ResumePolicy
     private let logger: Logger
     private var paused: Set<PartitionID> = []
+    private var holdBack = HoldBack()
 
     init(consumer: KafkaConsumer, ledger: OffsetLedger, limit: Int, byteBudget: Int, intake: Int, logger: Logger) {
         self.consumer = consumer
@@ -41,13 +42,23 @@ actor FlowControl {
         do {
             try consumer.pause([KafkaTopicPartition(partition)])
             paused.insert(partition)
-            logger.warning("partition paused: \(reason)", metadata: ["partition": "\(partition)"])
+            logger.debug("partition paused: \(reason)", metadata: ["partition": "\(partition)"])
+            if holdBack.paused(count: paused.count, at: .now) {
+                logger.notice("holding partitions back: \(reason)", metadata: ["partition": "\(partition)"])
+            }
         } catch {
             logger.error("could not pause partition", metadata: ["partition": "\(partition)", "error": "\(error)"])
         }
     }
 
     func resumeDrained() async {
+        defer {
+            if let episode = holdBack.checked(pausedCount: paused.count, at: .now) {
+                logger.notice("every partition flowing again", metadata: [
+                    "heldSeconds": "\(Int(episode.held.components.seconds))", "pauses": "\(episode.pauses)", "mostPausedAtOnce": "\(episode.mostPaused)",
+                ])
+            }
+        }
         guard !paused.isEmpty else { return }
         // Shuffled, so that while few may resume, the same ones are not always first.
         let chosen = policy.partitionsToResume(paused.shuffled(), totalBytes: ledger.pendingBytes) { partition in
@@ -58,7 +69,7 @@ actor FlowControl {
             do {
                 try consumer.resume([KafkaTopicPartition(partition)])
                 paused.remove(partition)
-                logger.notice("partition resumed", metadata: ["partition": "\(partition)"])
+                logger.debug("partition resumed", metadata: ["partition": "\(partition)"])
             } catch {
                 logger.error("could not resume partition", metadata: ["partition": "\(partition)", "error": "\(error)"])
             }
@@ -70,6 +81,55 @@ actor FlowControl {
     /// Revoked or newly assigned partitions start unpaused.
     func forget(_ partitions: Set<PartitionID>) {
         paused.subtract(partitions)
+    }
+}
+
+/// One stretch of time during which partitions were held back, for the log: its start and
+/// its end are told once each, not every partition's pause and resume, which under a steady
+/// backlog come many times a second (`gateway_partitions_paused` shows them as they are).
+/// It ends once no partition has been paused for `quiet`, so that a backlog hovering at its
+/// bound does not start a new stretch with each resume.
+struct HoldBack {
+    struct Episode: Equatable {
+        var since: ContinuousClock.Instant
+        /// The last time a partition was seen paused.
+        var lastHeld: ContinuousClock.Instant
+        var pauses = 1
+        var mostPaused: Int
+        var held: Duration { since.duration(to: lastHeld) }
+    }
+
+    let quiet: Duration
+    private(set) var episode: Episode?
+
+    init(quiet: Duration = .seconds(10)) {
+        self.quiet = quiet
+    }
+
+    /// Notes a pause that left `count` partitions paused; true when it starts a stretch.
+    mutating func paused(count: Int, at now: ContinuousClock.Instant) -> Bool {
+        guard var current = episode else {
+            episode = Episode(since: now, lastHeld: now, mostPaused: count)
+            return true
+        }
+        current.lastHeld = now
+        current.pauses += 1
+        current.mostPaused = max(current.mostPaused, count)
+        episode = current
+        return false
+    }
+
+    /// Notes how many partitions are paused after a resume check; the stretch that ended,
+    /// once none has been paused for `quiet`.
+    mutating func checked(pausedCount: Int, at now: ContinuousClock.Instant) -> Episode? {
+        guard let current = episode else { return nil }
+        if pausedCount > 0 {
+            episode?.lastHeld = now
+            return nil
+        }
+        guard current.lastHeld.duration(to: now) >= quiet else { return nil }
+        episode = nil
+        return current
     }
 }
 
