@@ -69,7 +69,8 @@ package final class Gateway: Service {
         )
         let marks = KafkaDeliveryMarks(
             producer: producer, configuration: common, topic: kafka.deliveredTopic,
-            partitionCount: try await producer.partitionCount(of: kafka.deliveredTopic), fatal: fatal, metrics: statistics.metrics, logger: logger
+            partitionCount: try await producer.partitionCount(of: kafka.deliveredTopic), fatal: fatal,
+            finishedMemoryRetention: .seconds(configuration.delivery.finishedMemoryRetentionHours * 3_600), metrics: statistics.metrics, logger: logger
         )
         // The topics written to are known before the first event: a missing one stops the start
         // with its name, and the first results do not wait for the producer to look them up.

@@ -93,6 +93,9 @@ package struct GatewayConfiguration: Codable, Sendable {
         package var shutdownDeadlineMilliseconds: Int
         /// The largest event accepted; a larger one is dead-lettered as invalid (by reference).
         package var maxEventBytes: Int
+        /// How long an adapter's memory of a dossier is kept after the dossier's life at its
+        /// target ended (BCA: status 5 or 6 accepted), before it is forgotten.
+        package var finishedMemoryRetentionHours: Int
     }
 
     /// One national system's settings: how hard to push it and how to reach it.
@@ -141,6 +144,7 @@ package struct GatewayConfiguration: Codable, Sendable {
             "commitIntervalMilliseconds": 200,
             "shutdownDeadlineMilliseconds": 10000,
             "maxEventBytes": DossierEventDecoder.defaultMaxEventBytes,
+            "finishedMemoryRetentionHours": 720,
         ],
         "targets": Dictionary(uniqueKeysWithValues: AdapterRegistry.systems.map { system in
             (system.target.rawValue, targetDefaults(connection: system.defaultConnection))
@@ -248,6 +252,7 @@ package struct GatewayConfiguration: Codable, Sendable {
         try inbound.check()
         guard delivery.maxBacklogPerPartition > 0 else { throw ConfigurationError("delivery.maxBacklogPerPartition must be positive") }
         guard delivery.maxBacklogBytes >= 1 << 20 else { throw ConfigurationError("delivery.maxBacklogBytes must be at least 1048576") }
+        guard delivery.finishedMemoryRetentionHours >= 0 else { throw ConfigurationError("delivery.finishedMemoryRetentionHours must not be negative") }
         for (name, target) in targets.sorted(by: { $0.key < $1.key }) {
             guard AdapterRegistry.system(named: name) != nil else {
                 throw ConfigurationError("targets.\(name): no such national system; known: \(AdapterRegistry.names)")

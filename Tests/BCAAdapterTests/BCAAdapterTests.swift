@@ -126,6 +126,27 @@ final class PortalTransport: HTTPTransport {
         #expect(transport.pushes.map { $0["trangThai"] as? Int } == [1, 3, 7, 7], "a second 7 is not behind the first")
     }
 
+    /// Result returned (5) and refused (6) end the dossier's life at the portal: the memory is
+    /// then kept finished, so that the gateway forgets it after its retention.
+    @Test(arguments: [(DossierEventType.resultReturned, 5), (.rejected, 6)])
+    func theLastStatusKeepsTheMemoryFinished(type: DossierEventType, trangThai: Int) async throws {
+        let transport = PortalTransport()
+        let adapter = try adapter(transport)
+        let memory = TransientDossierMemory()
+        var event = try event("interconnect-received")
+        _ = try await adapter.perform(BCAAdapter.pushStatus, for: event, idempotencyKey: "k1", memory: memory)
+        #expect(await !memory.isFinished, "after 1 and 3 the dossier goes on")
+        event.id = "the-last-event"
+        event.type = type
+        let last = try await adapter.perform(BCAAdapter.pushStatus, for: event, idempotencyKey: "k2", memory: memory)
+        #expect(last.verdict == .delivered)
+        #expect(transport.pushes.map { $0["trangThai"] as? Int } == [1, 3, trangThai])
+        #expect(await memory.isFinished)
+        let kept = try #require(await memory.recall())
+        // 6 is a branch, not a place on the normal line: the furthest stays 3.
+        #expect(kept == BCAProgressProbe.value(event: "the-last-event", through: 0, furthest: trangThai == 5 ? 5 : 3), "a finished memory still holds what was accepted")
+    }
+
     @Test func theSupplementBranchIsNeverSkippedForBeingBehind() async throws {
         let transport = PortalTransport()
         let adapter = try adapter(transport)

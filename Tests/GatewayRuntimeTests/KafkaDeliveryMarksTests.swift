@@ -22,10 +22,10 @@ import Testing
         return Delivery(event: event, target: target, operations: ["DongBoHoSoMC"], origin: origin)
     }
 
-    func marks(_ cluster: KafkaMockCluster, producer: KafkaProducer, partitions: Int) -> KafkaDeliveryMarks {
+    func marks(_ cluster: KafkaMockCluster, producer: KafkaProducer, partitions: Int, finishedRetention: Duration = .seconds(3_600)) -> KafkaDeliveryMarks {
         KafkaDeliveryMarks(
             producer: producer, configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), topic: "gateway.delivered",
-            partitionCount: partitions, fatal: FatalCondition(), logger: logger
+            partitionCount: partitions, fatal: FatalCondition(), finishedMemoryRetention: finishedRetention, logger: logger
         )
     }
 
@@ -72,11 +72,11 @@ import Testing
         let pushing = try delivery(dossier: 7, step: 0, partition: 1, offset: 30, target: "bca")
         let other = try delivery(dossier: 8, step: 0, partition: 1, offset: 31, target: "bca")
         let progress = JSONValue.object(["event": .string("e-7-0"), "through": .integer(0), "furthest": .integer(1)])
-        #expect(await first.keep(progress, for: pushing))
-        #expect(await first.keep(.object(["event": .string("e-8-0")]), for: other))
+        #expect(await first.keep(progress, finished: false, for: pushing))
+        #expect(await first.keep(.object(["event": .string("e-8-0")]), finished: false, for: other))
         #expect(await !first.isDelivered(pushing), "a memory is no mark: the event still goes out")
         #expect(await first.markDelivered(pushing))
-        #expect(await first.keep(nil, for: other))
+        #expect(await first.keep(nil, finished: false, for: other))
         first.committed([PartitionID(topic: "dossier.events", partition: 1): 100])
         #expect(first.memory(for: pushing) == progress, "a commit drops the mark, not the memory")
 
@@ -86,6 +86,38 @@ import Testing
         #expect(await next.memory(for: pushing) == progress, "the next owner of the partition has it")
         #expect(await next.memory(for: other) == nil, "a forgotten memory stays forgotten")
         #expect(!next.isDelivered(pushing), "the mark is below the commit")
+        await producer.shutdown()
+    }
+
+    /// A memory kept as the dossier's last is forgotten once its retention has passed: by the
+    /// instance holding it, at a commit, and by a next owner, which does not restore it.
+    @Test func aFinishedMemoryIsForgottenAfterItsRetention() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("gateway.delivered", partitions: 2)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)))
+        let source = PartitionID(topic: "dossier.events", partition: 1)
+        let first = marks(cluster, producer: producer, partitions: 2, finishedRetention: .seconds(3_600))
+        let finished = try delivery(dossier: 7, step: 4, partition: 1, offset: 30, target: "bca")
+        let goingOn = try delivery(dossier: 8, step: 1, partition: 1, offset: 31, target: "bca")
+        let progress = JSONValue.object(["event": .string("e-7-4"), "through": .integer(0), "furthest": .integer(5)])
+        #expect(await first.keep(progress, finished: true, for: finished))
+        #expect(await first.keep(.object(["event": .string("e-8-1")]), finished: false, for: goingOn))
+        #expect(await first.markDelivered(finished))
+
+        first.committed([source: 32])
+        #expect(first.memory(for: finished) == progress, "within its retention it is kept, a mark written after it included")
+        first.committed([source: 32], now: Date() + 7_200)
+        #expect(first.memory(for: finished) == nil, "past its retention it is forgotten")
+        #expect(first.memory(for: goingOn) != nil, "a dossier whose life goes on keeps its memory")
+
+        let withinRetention = marks(cluster, producer: producer, partitions: 2, finishedRetention: .seconds(3_600))
+        try await withinRetention.restore([source], committed: [source: 32])
+        #expect(withinRetention.memory(for: finished) == progress, "the next owner has it while its retention lasts")
+
+        let pastRetention = marks(cluster, producer: producer, partitions: 2, finishedRetention: .zero)
+        try await pastRetention.restore([source], committed: [source: 32])
+        #expect(pastRetention.memory(for: finished) == nil, "a next owner does not bring back what is past its retention")
+        #expect(pastRetention.memory(for: goingOn) != nil)
         await producer.shutdown()
     }
 

@@ -9,7 +9,8 @@ import Logging
 /// One operation, `CapNhatTrangThaiHoSoLT`, pushes the statuses an event stands for, in
 /// order: `trangThai` 1 → 3 → 7 → 4 → 5, with the branches 2 (supplement) and 6 (refused).
 /// The portal refuses a status sent again after a later one was accepted, so the adapter keeps
-/// what the portal accepted in the dossier's memory and skips it on retry, replay and restart.
+/// what the portal accepted in the dossier's memory and skips it on retry, replay and restart;
+/// once 5 or 6 is accepted the memory is kept finished, for the gateway's retention.
 /// Auth: a bearer token from user name and password, signed in again before it expires.
 package struct BCAAdapter: TargetAdapter {
     package static let target: TargetName = "bca"
@@ -62,7 +63,8 @@ package struct BCAAdapter: TargetAdapter {
             last = await call.post(body, to: url, operation: operation, idempotencyKey: key, headers: [("Authorization", "Bearer \(token)")])
             guard last.verdict == .delivered || last.verdict == .duplicate else { return last }
             let advanced = BCAMapping.advanced(progress, by: trangThai, index: index, of: event)
-            guard await memory.keep(advanced.value) else {
+            // Result returned (5) or refused (6) ends the dossier's life at the portal.
+            guard await memory.keep(advanced.value, finished: [5, 6].contains(trangThai)) else {
                 return OperationAnswer(verdict: .retryable, excerpt: "the accepted trangThai \(trangThai) could not be kept: stopping", url: url)
             }
             progress = advanced

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayModel
 
 /// Where each dossier stands at each target: the offset of its latest event the target is
@@ -15,8 +16,8 @@ package protocol DeliveryMarks: Sendable {
     /// What the target's adapter keeps about `delivery`'s dossier.
     func memory(for delivery: Delivery) async -> JSONValue?
     /// Keeps `memory` (nil forgets) for `delivery`'s dossier at its target, durably; false when the
-    /// gateway stops first.
-    func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool
+    /// gateway stops first. A `finished` memory is forgotten once its retention has passed.
+    func keep(_ memory: JSONValue?, finished: Bool, for delivery: Delivery) async -> Bool
 }
 
 /// The memory of one delivery's dossier at its target, as its adapter sees it.
@@ -30,7 +31,7 @@ package struct MarkedDossierMemory: DossierMemory {
     }
 
     package func recall() async -> JSONValue? { await marks.memory(for: delivery) }
-    package func keep(_ value: JSONValue?) async -> Bool { await marks.keep(value, for: delivery) }
+    package func keep(_ value: JSONValue?, finished: Bool) async -> Bool { await marks.keep(value, finished: finished, for: delivery) }
 }
 
 /// The key of a mark: one per (target × dossier).
@@ -58,6 +59,8 @@ package struct DeliveryMarkTable: Sendable {
         /// The offset of the latest event delivered; -1 when only a memory is kept.
         package var offset: Int64 = -1
         package var memory: JSONValue?
+        /// When the memory was kept as the dossier's last at the target.
+        package var finishedAt: Date?
     }
 
     private var entries: [PartitionID: [DeliveryMark: Entry]] = [:]
@@ -79,9 +82,26 @@ package struct DeliveryMarkTable: Sendable {
         raise(DeliveryMark(delivery), in: delivery.origin.partitionID, to: delivery.origin.offset)
     }
 
-    package mutating func set(_ memory: JSONValue?, of mark: DeliveryMark, in partition: PartitionID) {
+    package mutating func set(_ memory: JSONValue?, finishedAt: Date? = nil, of mark: DeliveryMark, in partition: PartitionID) {
         entries[partition, default: [:]][mark, default: Entry()].memory = memory
+        entries[partition]?[mark]?.finishedAt = memory == nil ? nil : finishedAt
         if let entry = entries[partition]?[mark], entry.memory == nil, entry.offset < 0 { entries[partition]?[mark] = nil }
+    }
+
+    /// Forgets the memories kept as a dossier's last before `horizon`; how many.
+    @discardableResult
+    package mutating func forgetFinished(before horizon: Date) -> Int {
+        var forgotten = 0
+        for (partition, marks) in entries {
+            let expired = marks.filter { $0.value.finishedAt.map { $0 < horizon } ?? false }
+            guard !expired.isEmpty else { continue }
+            forgotten += expired.count
+            for (mark, entry) in expired {
+                entries[partition]?[mark] = entry.offset < 0 ? nil : Entry(offset: entry.offset)
+            }
+            if entries[partition]?.isEmpty == true { entries[partition] = nil }
+        }
+        return forgotten
     }
 
     /// Replaces what is known of `partition`.
@@ -123,8 +143,8 @@ package actor InMemoryDeliveryMarks: DeliveryMarks {
         table.entry(DeliveryMark(delivery), in: delivery.origin.partitionID)?.memory
     }
 
-    package func keep(_ memory: JSONValue?, for delivery: Delivery) -> Bool {
-        table.set(memory, of: DeliveryMark(delivery), in: delivery.origin.partitionID)
+    package func keep(_ memory: JSONValue?, finished: Bool, for delivery: Delivery) -> Bool {
+        table.set(memory, finishedAt: finished ? Date() : nil, of: DeliveryMark(delivery), in: delivery.origin.partitionID)
         return true
     }
 }

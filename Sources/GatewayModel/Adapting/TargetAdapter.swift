@@ -114,20 +114,32 @@ extension TargetAdapter {
 /// What one adapter keeps about one dossier at its target, durably: it survives retries,
 /// replays and restarts, and moves with the dossier's partition to whichever instance reads it.
 /// A small JSON value; nil when nothing is kept.
+///
+/// An adapter keeps it `finished` once the dossier's life at the target is over: the gateway
+/// then holds it for its configured retention (`delivery.finishedMemoryRetentionHours`) and
+/// forgets it, so that memories do not pile up over the dossiers ever seen.
 public protocol DossierMemory: Sendable {
     func recall() async -> JSONValue?
     /// Keeps `value` (nil forgets), durably before it returns true; false when the gateway stops
     /// first, and the adapter must then not go on as if it were kept.
-    func keep(_ value: JSONValue?) async -> Bool
+    func keep(_ value: JSONValue?, finished: Bool) async -> Bool
+}
+
+extension DossierMemory {
+    /// Keeps `value` for a dossier whose life at the target goes on.
+    public func keep(_ value: JSONValue?) async -> Bool { await keep(value, finished: false) }
 }
 
 /// A memory that keeps nothing between calls, for tools and tests that need none.
 public actor TransientDossierMemory: DossierMemory {
     private var value: JSONValue?
+    /// Whether the last value was kept as the dossier's last.
+    public private(set) var isFinished = false
     public init(_ value: JSONValue? = nil) { self.value = value }
     public func recall() -> JSONValue? { value }
-    public func keep(_ value: JSONValue?) -> Bool {
+    public func keep(_ value: JSONValue?, finished: Bool) -> Bool {
         self.value = value
+        isFinished = finished
         return true
     }
 }

@@ -34,7 +34,7 @@ final class EffectLog: ParkingLot, DeliveryMarks, OutcomeRecords {
 
     func memory(for delivery: Delivery) async -> JSONValue? { nil }
 
-    func keep(_ memory: JSONValue?, for delivery: Delivery) async -> Bool {
+    func keep(_ memory: JSONValue?, finished: Bool, for delivery: Delivery) async -> Bool {
         state.withLock { $0.effects.append("keep \(delivery.event.id)") }
         return true
     }
