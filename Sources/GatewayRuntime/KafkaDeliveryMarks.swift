@@ -48,7 +48,7 @@ package final class KafkaDeliveryMarks: DeliveryMarks {
 
     init(
         producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition,
-        finishedMemoryRetention: Duration = .seconds(720 * 3_600), metrics: GatewayMetrics = GatewayMetrics(), logger: Logger
+        finishedMemoryRetention: Duration, metrics: GatewayMetrics = GatewayMetrics(), logger: Logger
     ) {
         self.finishedMemoryRetention = Double(finishedMemoryRetention.components.seconds)
         self.producer = producer

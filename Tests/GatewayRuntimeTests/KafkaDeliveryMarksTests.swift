@@ -138,7 +138,7 @@ import Testing
         let fatal = FatalCondition()
         let marks = KafkaDeliveryMarks(
             producer: producer, configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), topic: "gateway.delivered",
-            partitionCount: 2, fatal: fatal, logger: logger
+            partitionCount: 2, fatal: fatal, finishedMemoryRetention: .seconds(3_600), logger: logger
         )
         await #expect(throws: ConfigurationError.self) {
             try await marks.restore([PartitionID(topic: "dossier.events", partition: 0)], committed: [:], timeout: .seconds(5))

@@ -121,13 +121,9 @@ extension TargetAdapter {
 public protocol DossierMemory: Sendable {
     func recall() async -> JSONValue?
     /// Keeps `value` (nil forgets), durably before it returns true; false when the gateway stops
-    /// first, and the adapter must then not go on as if it were kept.
+    /// first, and the adapter must then not go on as if it were kept. `finished`: the dossier's
+    /// life at the target is over.
     func keep(_ value: JSONValue?, finished: Bool) async -> Bool
-}
-
-extension DossierMemory {
-    /// Keeps `value` for a dossier whose life at the target goes on.
-    public func keep(_ value: JSONValue?) async -> Bool { await keep(value, finished: false) }
 }
 
 /// A memory that keeps nothing between calls, for tools and tests that need none.
