@@ -20,11 +20,9 @@ public enum DossierEventDecoder {
         guard bytes.count <= maxBytes else { throw InvalidEvent("the event is larger than \(maxBytes) bytes") }
         let event: DossierEvent
         do {
-            event = try JSONCoding.decoder.decode(DossierEvent.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw InvalidEvent(describe(error))
+            event = try JSONReader.read(bytes) { reader throws(JSONReadError) in try DossierEvent(reading: &reader) }
         } catch {
-            throw InvalidEvent("not valid JSON")
+            throw InvalidEvent(error.reason(document: "the event"))
         }
         try validate(event, key: key)
         return event
@@ -110,45 +108,25 @@ public enum DossierEventDecoder {
 
     /// `AGENCY-YYMMDD-NNNNN`, the agency part being a QĐ 20/2020 identifier such as `000.00.12.H13`.
     public static func isDossierCode(_ code: String) -> Bool {
-        let parts = code.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 3, code.count <= 64 else { return false }
-        let agency = parts[0]
-        return !agency.isEmpty
-            && agency.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".") }
-            && parts.dropFirst().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let joined = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return joined.isEmpty ? "the event" : String(joined.dropFirst(joined.hasPrefix(".") ? 1 : 0))
+        let bytes = code.utf8
+        guard bytes.count <= 64 else { return false }
+        var parts = 1
+        var partLength = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "-"):
+                guard partLength > 0 else { return false }
+                parts += 1
+                partLength = 0
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                partLength += 1
+            case UInt8(ascii: ".") where parts == 1:
+                partLength += 1
+            default:
+                return false
+            }
         }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = path(context)
-            return "missing field \(parent == "the event" ? "" : parent + ".")\(key.stringValue)"
-        case .typeMismatch(let type, let context):
-            return "\(path(context)): expected \(Self.kind(of: type))"
-        case .valueNotFound(_, let context):
-            return "\(path(context)): is null"
-        case .dataCorrupted(let context):
-            // Foundation's text quotes the value ("Cannot initialize … from invalid String value …").
-            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)): a value outside the contract"
-        @unknown default:
-            return "not a dossier event"
-        }
-    }
-}
-
-extension DossierEventDecoder {
-    fileprivate static func kind(of type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Bool.Type: return "true or false"
-        case is Int.Type, is Double.Type, is Int64.Type: return "a number"
-        case is [Any].Type: return "an array"
-        default: return "an object"
-        }
+        return parts >= 3 && partLength > 0
     }
 }
 

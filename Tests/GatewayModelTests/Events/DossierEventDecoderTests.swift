@@ -112,6 +112,12 @@ import Testing
         ("000.00.12.H13", false),
         ("000.00.12.H13--00042", false),
         ("000 00-250711-00042", false),
+        ("000.00.12.H13-250711.1-00042", false),
+        ("-250711-00042", false),
+        ("000.00.12.H13-250711-", false),
+        ("Ạ13-250711-00042", false),
+        ("A-B-" + String(repeating: "9", count: 60), true),
+        ("A-B-" + String(repeating: "9", count: 61), false),
     ])
     func dossierCodes(code: String, valid: Bool) {
         #expect(DossierEventDecoder.isDossierCode(code) == valid)
