@@ -38,6 +38,8 @@ final class StubTransport: HTTPTransport {
 
     func adapter(_ transport: StubTransport, configuration: DVCQGConfiguration = DVCQGConfiguration(baseURL: "http://dvcqg.test", username: "gateway", password: .environment("UNUSED"), dstcode: "G22.99"), logger: Logger = Logger(label: "test")) throws -> DVCQGAdapter {
         let table = try ClassificationTable.load(from: Self.contracts.appendingPathComponent("dvcqg/classification.json").path)
+        // A gateway registers every system's sensitive names at start; these tests may run before anything else has.
+        Redaction.register(sensitiveNames: DVCQGSystem.sensitiveFields)
         return DVCQGAdapter(configuration: configuration, password: Secret("pw"), headers: try configuration.fixedHeaders(environment: [:]), classification: table, transport: transport, logger: logger)
     }
 

@@ -39,38 +39,38 @@ public enum AnswerReading {
 
 /// An answer body parsed once, then read field by field.
 public struct AnswerBody {
-    private let value: Any?
+    private let value: JSONValue?
     /// The body's own text when it is not JSON (some systems answer `Cập nhật thành công` bare).
     public let plainText: String?
 
     /// Parses `body`; a body that is not JSON reads as having no fields, and as its text when
     /// that is short enough to be a message.
     public init(_ body: [UInt8]) {
-        value = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+        // A byte-order mark some servers put first is not part of the JSON text.
+        let text = body.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(body.dropFirst(3)) : body
+        value = try? JSONReader.read(text) { reader throws(JSONReadError) in try reader.value() }
         if value == nil, body.count <= 2048 {
-            let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             plainText = text.isEmpty ? nil : text
-        } else if let string = value as? String {
+        } else if case .string(let string)? = value {
             plainText = string
         } else {
             plainText = nil
         }
     }
 
-    private static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
-
-    /// The text at a dotted path (`status.code`), whether the system sent a string or a number.
+    /// The text at a dotted path (`status.code`), whether the system sent a string, a number or true or false.
     public func text(_ path: String) -> String? {
         guard var current = value else { return nil }
         for key in path.split(separator: ".") {
-            guard let object = current as? [String: Any], let next = object[String(key)] else { return nil }
+            guard let next = current[String(key)] else { return nil }
             current = next
         }
         switch current {
-        case let string as String: return string
-        case let number as NSNumber where ObjectIdentifier(type(of: number)) == Self.booleanClass: return number.boolValue ? "true" : "false"
-        case let number as NSNumber: return number.stringValue
-        default: return nil
+        case .string(let string): return string
+        case .bool(let flag): return flag ? "true" : "false"
+        case .integer, .number: return current.text
+        case .null, .array, .object: return nil
         }
     }
 }
