@@ -30,22 +30,30 @@ package enum JSONText {
     /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\t`… or `\u00XX`,
     /// everything else as its UTF-8.
     package static func appendString(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-            case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [92, UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [92, UInt8(ascii: "f")])
-            case 0..<0x20:
-                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            bytes.append(UInt8(ascii: "\""))
+            // Runs that need no escape are copied whole.
+            var runStart = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+                case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+                case 0x08: bytes.append(contentsOf: [92, UInt8(ascii: "b")])
+                case 0x0C: bytes.append(contentsOf: [92, UInt8(ascii: "f")])
+                default: bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
+                }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            bytes.append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -104,12 +112,24 @@ private final class Output {
 
     /// Writes any value whose container, if it opens one, sits at `depth`.
     func value<T: Encodable>(_ value: T, depth: Int) throws {
-        switch value {
-        case let text as String: string(text)
-        case let flag as Bool: raw(flag ? "true" : "false")
-        case let number as Int: raw(String(number))
-        case let number as any BinaryInteger: raw(String(describing: number))
-        case is Double, is Float, is Date, is Data, is URL, is Decimal: throw StreamingJSONEncoder.Unsupported()
+        // The type is compared, not cast to: a failed dynamic cast costs far more than a
+        // comparison, and most values here are structs, arrays and optionals.
+        switch ObjectIdentifier(T.self) {
+        case ObjectIdentifier(String.self): string(value as! String)
+        case ObjectIdentifier(Bool.self): raw(value as! Bool ? "true" : "false")
+        case ObjectIdentifier(Int.self): integer(value as! Int)
+        case ObjectIdentifier(Int64.self): integer(value as! Int64)
+        case ObjectIdentifier(Int32.self): integer(value as! Int32)
+        case ObjectIdentifier(Int16.self): integer(value as! Int16)
+        case ObjectIdentifier(Int8.self): integer(value as! Int8)
+        case ObjectIdentifier(UInt.self): integer(value as! UInt)
+        case ObjectIdentifier(UInt64.self): integer(value as! UInt64)
+        case ObjectIdentifier(UInt32.self): integer(value as! UInt32)
+        case ObjectIdentifier(UInt16.self): integer(value as! UInt16)
+        case ObjectIdentifier(UInt8.self): integer(value as! UInt8)
+        case ObjectIdentifier(Double.self), ObjectIdentifier(Float.self), ObjectIdentifier(Date.self), ObjectIdentifier(Data.self),
+             ObjectIdentifier(URL.self), ObjectIdentifier(Decimal.self):
+            throw StreamingJSONEncoder.Unsupported()
         default:
             awaitingValue = true
             try value.encode(to: ValueEncoder(output: self, depth: depth))
