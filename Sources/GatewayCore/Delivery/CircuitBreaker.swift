@@ -308,9 +308,14 @@ package actor RateLimiter {
         self.nextFree = ContinuousClock().now
     }
 
-    /// Waits for a slot. Returns false when cancelled while waiting.
-    package func acquire() async -> Bool {
+    /// Waits for a slot. Returns false when cancelled while waiting. Without a limit it returns
+    /// at once, with no hop onto this actor.
+    package nonisolated func acquire() async -> Bool {
         guard interval > .zero else { return true }
+        return await reserve()
+    }
+
+    private func reserve() async -> Bool {
         let now = clock.now
         let earliest = now - interval * (burst - 1)
         if nextFree < earliest { nextFree = earliest }
