@@ -46,11 +46,10 @@ public struct AnswerBody {
     /// Parses `body`; a body that is not JSON reads as having no fields, and as its text when
     /// that is short enough to be a message.
     public init(_ body: [UInt8]) {
-        // A byte-order mark some servers put first is not part of the JSON text.
-        let text = body.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(body.dropFirst(3)) : body
-        value = try? JSONReader.read(text) { reader throws(JSONReadError) in try reader.value() }
+        value = try? JSONReader.read(body) { reader throws(JSONReadError) in try reader.value() }
         if value == nil, body.count <= 2048 {
-            let text = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: body.starts(with: [0xEF, 0xBB, 0xBF]) ? body.dropFirst(3) : body[...], as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             plainText = text.isEmpty ? nil : text
         } else if case .string(let string)? = value {
             plainText = string

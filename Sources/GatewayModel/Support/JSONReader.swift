@@ -16,10 +16,11 @@ package struct JSONReader {
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Reads `bytes` as one JSON document: `body` reads its one value, and nothing but
-    /// white space may follow it.
+    /// white space may follow it. A UTF-8 byte-order mark before it is passed over.
     package static func read<T>(_ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONReadError) -> T) throws(JSONReadError) -> T {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONReadError) -> T in
             var reader = JSONReader(buffer)
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { reader.index = 3 }
             let value = try body(&reader)
             reader.skipWhitespace()
             guard reader.index == buffer.count else { throw JSONReadError(.syntax) }

@@ -100,6 +100,13 @@ import Testing
         #expect(JSONReadError(.missing("code")).reason(document: "the record") == "missing field code")
     }
 
+    @Test func aByteOrderMarkBeforeTheTextIsPassedOver() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(#"{"a": 1}"#.utf8)
+        #expect(try JSONReader.read(bytes) { reader throws(JSONReadError) in try reader.value() } == .object(["a": .integer(1)]))
+        let inside: [UInt8] = Array(#"{"a": "#.utf8) + [0xEF, 0xBB, 0xBF] + Array("1}".utf8)
+        #expect(throws: JSONReadError.self) { try JSONReader.read(inside) { reader throws(JSONReadError) in try reader.value() } }
+    }
+
     @Test func aKeyWrittenTwiceCountsAsItsLast() throws {
         #expect(try value(#"{"a": 1, "a": 2}"#) == .object(["a": .integer(2)]))
     }
