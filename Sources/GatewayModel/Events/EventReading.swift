@@ -254,8 +254,9 @@ extension DossierData.Land {
         }
         self.init(
             provincialWorkflow: try provincialWorkflow.required("provincialWorkflow"),
-            provinceId: try provinceId.orLenientMiss("provinceId"), districtId: try districtId.orLenientMiss("districtId"),
-            communeId: try communeId.orLenientMiss("communeId"),
+            provinceId: try provinceId.orMismatch("provinceId", expected: "a number"),
+            districtId: try districtId.orMismatch("districtId", expected: "a number"),
+            communeId: try communeId.orMismatch("communeId", expected: "a number"),
             workflowCode: try workflowCode.required("workflowCode"), workflowName: try workflowName.required("workflowName"),
             assetAddress: assetAddress, parcels: parcels
         )
@@ -274,9 +275,10 @@ extension DossierData.Land.Parcel {
             default: try reader.skip()
             }
         }
-        let knownNumber = try number.required("number"), knownMapSheet = try mapSheet.required("mapSheet")
-        guard let area else { throw JSONReadError(.mismatch(expected: "a string")).within(.key("area")) }
-        self.init(number: knownNumber, mapSheet: knownMapSheet, area: area, address: try address.required("address"))
+        self.init(
+            number: try number.required("number"), mapSheet: try mapSheet.required("mapSheet"),
+            area: try area.orMismatch("area", expected: "a string"), address: try address.required("address")
+        )
     }
 }
 
@@ -355,10 +357,11 @@ extension JSONReader {
     }
 }
 
-extension Optional where Wrapped == Int {
-    /// A lenient number that is absent reads as a mismatch, as `LenientNumber.integer` reports it.
-    fileprivate func orLenientMiss(_ key: String) throws(JSONReadError) -> Int {
-        guard let self else { throw JSONReadError(.mismatch(expected: "a number")).within(.key(key)) }
+extension Optional {
+    /// The value, or a mismatch at `key`: a lenient field that is absent reads as one of the
+    /// wrong kind, as `LenientNumber` reports it.
+    fileprivate func orMismatch(_ key: String, expected: String) throws(JSONReadError) -> Wrapped {
+        guard let self else { throw JSONReadError(.mismatch(expected: expected)).within(.key(key)) }
         return self
     }
 }
