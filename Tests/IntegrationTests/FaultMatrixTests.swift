@@ -38,8 +38,10 @@ import Testing
     }
 
     @Test func aTimedOutCallIsRetried() async throws {
-        try await GatewayHarness.run(partitions: 1, overrides: ["GATEWAY__targets__dvcqg__connection__timeoutMilliseconds": "500"]) { harness in
-            await harness.fault(on: "dvcqg", FaultPlan(latencyMilliseconds: 1_500, count: 1, operation: "DongBoHoSoMC"))
+        // The deadline leaves the retry room on a machine busy with the other suites: at 500 ms, a
+        // retry on a new connection has itself timed out there.
+        try await GatewayHarness.run(partitions: 1, overrides: ["GATEWAY__targets__dvcqg__connection__timeoutMilliseconds": "1200"]) { harness in
+            await harness.fault(on: "dvcqg", FaultPlan(latencyMilliseconds: 3_000, count: 1, operation: "DongBoHoSoMC"))
             try await harness.stack.produce([try event()])
             try await harness.waitForOutcomes(1)
             let result = try #require(try await harness.results(1).first)
