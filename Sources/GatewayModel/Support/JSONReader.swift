@@ -149,7 +149,8 @@ package struct JSONReader {
         case .number:
             let token = try numberToken()
             if !token.isDecimal, let value = Self.integer(token.range, in: bytes) { return .integer(Int64(value)) }
-            guard let value = Double(text(token.range)) else { throw JSONReadError(.outsideContract) }
+            // A number too large for a double (`1e999`) is refused, not read as infinity, which no JSON can carry on.
+            guard let value = Double(text(token.range)), value.isFinite else { throw JSONReadError(.outsideContract) }
             // Whole numbers written with a fraction or an exponent (`3.0`, `1e2`) are whole, as `JSONValue` decodes them.
             if let whole = Int64(exactly: value) { return .integer(whole) }
             return .number(value)

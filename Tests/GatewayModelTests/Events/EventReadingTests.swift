@@ -64,6 +64,19 @@ import Testing
         #expect(throws: InvalidEvent.self) { try DossierEventDecoder.decode(bytes + Array(" {}".utf8), key: nil) }
     }
 
+    @Test func aNumberBeyondADoubleInARegistryRecordIsRefusedAsBefore() throws {
+        let text = String(decoding: try Fixtures.bytes("examples/events/civil-received.json"), as: UTF8.self)
+        let changed = Array(text.replacingOccurrences(of: #""nksGioiTinh": 1"#, with: #""nksGioiTinh": 1e999"#).utf8)
+        #expect(changed != Array(text.utf8))
+        let reason = try #require(Self.decodedByJSONDecoder(changed).failureReason)
+        do {
+            _ = try DossierEventDecoder.decode(changed, key: nil)
+            Issue.record("accepted; JSONDecoder refused it (\(reason))")
+        } catch {
+            #expect(error.reason == "data.civilStatus.record.nksGioiTinh: a value outside the contract")
+        }
+    }
+
     /// Where the reader's reason is more exact than JSONDecoder's, and only there: JSONDecoder
     /// loses the path of a number that is not whole where a whole one is due, and calls a null
     /// where true or false is due a mismatch, where every other null is "is null".
@@ -196,4 +209,11 @@ import Testing
 /// JSONDecoder's reason for refusing an event.
 struct Refusal: Error {
     let reason: String
+}
+
+extension Result where Failure == Refusal {
+    var failureReason: String? {
+        if case .failure(let refusal) = self { return refusal.reason }
+        return nil
+    }
 }

@@ -80,6 +80,12 @@ import Testing
         }
     }
 
+    @Test func aNumberBeyondADoubleIsOutsideTheContract() {
+        #expect(problem("1e999") == .outsideContract)
+        #expect(problem("[-1e400]") == .outsideContract)
+        #expect(problem("1e308") == nil)
+    }
+
     @Test func errorsNameThePathFromTheTop() {
         let text = #"{"outer": {"items": [{"name": "a"}, {"name": 7}]}}"#
         do {
