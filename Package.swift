@@ -259,6 +259,7 @@ let package = Package(
             name: "HoTichMockTests",
             dependencies: ["HoTichMock", "MockSupport", "GatewayDev", "GatewayHTTP", "GatewayModel", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "MockSupportTests", dependencies: ["MockSupport"]),
         .testTarget(name: "ProcessTests", dependencies: ["GatewayCore", "GatewayModel", "GatewayHTTP", "MockSupport", "SampleTraffic", "GatewayDev"]),
         .testTarget(
             name: "IntegrationTests",

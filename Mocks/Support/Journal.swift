@@ -67,7 +67,8 @@ package actor Journal {
 }
 
 /// Answers already given, by idempotency key, so that a repeated request is absorbed:
-/// answered the same way without being applied twice.
+/// answered the same way without being applied twice. A repeat that arrives while the first is
+/// still being processed (a client that timed out and tried again) waits for its answer.
 package actor IdempotencyStore {
     package struct Answer: Sendable {
         package let status: Int
@@ -82,12 +83,28 @@ package actor IdempotencyStore {
     }
 
     private var answers: [String: Answer] = [:]
+    /// Keys whose first request is being processed, with the repeats waiting on it.
+    private var processing: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     package init() {}
 
-    package func answer(for key: String) -> Answer? { answers[key] }
+    /// The answer already given for `key`, or nil: the caller then processes the request and
+    /// must call `finish(_:with:)`. While another request with the key is being processed,
+    /// this waits for it to finish first.
+    package func claim(_ key: String) async -> Answer? {
+        while processing[key] != nil {
+            await withCheckedContinuation { processing[key, default: []].append($0) }
+        }
+        if let answer = answers[key] { return answer }
+        processing[key] = []
+        return nil
+    }
 
-    package func remember(_ answer: Answer, for key: String) { answers[key] = answer }
+    /// Ends the processing of `key`'s request: an accepted answer is kept for the repeats.
+    package func finish(_ key: String, with answer: Answer?) {
+        if let answer { answers[key] = answer }
+        for waiting in processing.removeValue(forKey: key) ?? [] { waiting.resume() }
+    }
 }
 
 /// A fault to inject into the next matching calls.

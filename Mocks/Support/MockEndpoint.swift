@@ -78,7 +78,7 @@ extension MockControl {
             await journal.append(entry)
             return response
         }
-        if let key, let previous = await idempotency.answer(for: key) {
+        if let key, let previous = await idempotency.claim(key) {
             entry.status = previous.status
             entry.answerCode = previous.code
             entry.accepted = true
@@ -91,8 +91,8 @@ extension MockControl {
         entry.answerCode = result.code
         entry.accepted = result.accepted
         entry.rejection = result.rejection
-        if result.accepted, let key {
-            await idempotency.remember(.init(status: result.status, code: result.code, body: result.body), for: key)
+        if let key {
+            await idempotency.finish(key, with: result.accepted ? .init(status: result.status, code: result.code, body: result.body) : nil)
         }
         if let fault, fault.afterProcessing == true, let (response, reason) = await injectedFault(fault) {
             entry.status = Int(response.status.code)
