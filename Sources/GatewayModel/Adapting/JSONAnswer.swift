@@ -48,7 +48,8 @@ public struct AnswerBody {
     public init(_ body: [UInt8]) {
         value = try? JSONReader.read(body) { reader throws(JSONReadError) in try reader.value() }
         if value == nil, body.count <= 2048 {
-            let text = String(decoding: body.starts(with: [0xEF, 0xBB, 0xBF]) ? body.dropFirst(3) : body[...], as: UTF8.self)
+            let mark = JSONReader.byteOrderMark
+            let text = String(decoding: body.starts(with: mark) ? body.dropFirst(mark.count) : body[...], as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             plainText = text.isEmpty ? nil : text
         } else if case .string(let string)? = value {
@@ -65,11 +66,7 @@ public struct AnswerBody {
             guard let next = current[String(key)] else { return nil }
             current = next
         }
-        switch current {
-        case .string(let string): return string
-        case .bool(let flag): return flag ? "true" : "false"
-        case .integer, .number: return current.text
-        case .null, .array, .object: return nil
-        }
+        if case .bool(let flag) = current { return flag ? "true" : "false" }
+        return current.text
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A strict, single-pass reader of JSON text (RFC 8259) for the records read on the hot path.
 /// The caller pulls values in the order they stand, objects member by member, so nothing is
 /// built that it does not ask for: no tree, no boxes, no dictionaries of members.
@@ -8,6 +6,9 @@ import Foundation
 package struct JSONReader {
     /// How deeply arrays and objects may nest, as `JSONDecoder` allows.
     package static let maxDepth = 512
+
+    /// The UTF-8 byte-order mark some writers put before JSON text; it is not part of the text.
+    package static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
@@ -20,7 +21,7 @@ package struct JSONReader {
     package static func read<T>(_ bytes: [UInt8], _ body: (inout JSONReader) throws(JSONReadError) -> T) throws(JSONReadError) -> T {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONReadError) -> T in
             var reader = JSONReader(buffer)
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { reader.index = 3 }
+            if buffer.starts(with: byteOrderMark) { reader.index = byteOrderMark.count }
             let value = try body(&reader)
             reader.skipWhitespace()
             guard reader.index == buffer.count else { throw JSONReadError(.syntax) }
