@@ -86,8 +86,8 @@ struct MeasuredTransport: HTTPTransport {
         var request = request
         if let delivery = DeliveryTrace.current {
             let call = DeliveryTrace.child(of: delivery)
-            request.headers.removeAll { ["traceparent", "tracestate"].contains($0.name.lowercased()) }
-            request.headers.append((name: "traceparent", value: call.traceParentHeaderValue))
+            request.headers.removeAll { Self.isTraceHeader($0.name) }
+            request.headers.append((name: "traceparent", value: call.traceparent))
             if let state = call.traceStateHeaderValue { request.headers.append((name: "tracestate", value: state)) }
         }
         metrics.inFlight.record(activity.started())
@@ -101,6 +101,13 @@ struct MeasuredTransport: HTTPTransport {
             finish(started, failure: error.kind.rawValue)
             throw error
         }
+    }
+
+    /// `traceparent` or `tracestate` in any case, compared without building lowercased copies
+    /// (both names are lowercase letters only, so setting bit 5 folds the case).
+    static func isTraceHeader(_ name: String) -> Bool {
+        let caseless = { (byte: UInt8, lower: UInt8) in byte | 0x20 == lower }
+        return name.utf8.elementsEqual("traceparent".utf8, by: caseless) || name.utf8.elementsEqual("tracestate".utf8, by: caseless)
     }
 
     private func finish(_ started: ContinuousClock.Instant, failure: String?) {

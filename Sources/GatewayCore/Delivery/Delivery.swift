@@ -248,3 +248,32 @@ package enum DeliveryTrace {
         return TraceContext(traceID: parent.traceID, spanID: .random(), flags: parent.flags, state: parent.state)
     }
 }
+
+extension TraceContext {
+    /// The `traceparent` header value, `00-<trace id>-<span id>-<flags>` in lowercase hex, as
+    /// `traceParentHeaderValue` gives it but written in place: every call and every result
+    /// carries one, and the interpolated form costs about ten allocations.
+    package var traceparent: String {
+        String(unsafeUninitializedCapacity: 55) { text in
+            let digits: StaticString = "0123456789abcdef"
+            var end = 0
+            func put(_ byte: UInt8) {
+                text[end] = byte
+                end += 1
+            }
+            func putHex(_ byte: UInt8) {
+                put(digits.utf8Start[Int(byte >> 4)])
+                put(digits.utf8Start[Int(byte & 0x0F)])
+            }
+            put(UInt8(ascii: "0"))
+            put(UInt8(ascii: "0"))
+            put(UInt8(ascii: "-"))
+            withUnsafeBytes(of: traceID.bytes) { for byte in $0 { putHex(byte) } }
+            put(UInt8(ascii: "-"))
+            withUnsafeBytes(of: spanID.bytes) { for byte in $0 { putHex(byte) } }
+            put(UInt8(ascii: "-"))
+            putHex(flags.rawValue)
+            return end
+        }
+    }
+}

@@ -96,7 +96,7 @@ package struct DeadLetter: Sendable {
             (Header.idempotencyKey, failed?.idempotencyKey ?? delivery.operations.first.map(delivery.idempotencyKey(for:))),
             (Header.eventId, delivery.event.id),
             (Header.parkedBehind, outcome.parkedBehind?.eventId),
-            (Header.traceparent, delivery.trace.traceParentHeaderValue),
+            (Header.traceparent, delivery.trace.traceparent),
         ]
         fields.append((Header.contractVersion, contractVersion))
         self.init(origin: delivery.origin, fields: fields, at: date)

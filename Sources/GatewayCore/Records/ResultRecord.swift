@@ -49,7 +49,7 @@ package struct ResultRecord: Codable, Sendable, Equatable {
         self.parkedBehind = outcome.parkedBehind?.eventId
         self.source = Source(topic: delivery.origin.topic, partition: delivery.origin.partition, offset: delivery.origin.offset)
         self.replay = delivery.replay?.id
-        self.traceparent = delivery.trace.traceParentHeaderValue
+        self.traceparent = delivery.trace.traceparent
         self.completedAt = completedAt
         self.gatewayVersion = GatewayVersion.current
     }

@@ -119,7 +119,7 @@ public struct ClassificationTable: Codable, Sendable {
             if let conditions = rule.fields, !conditions.allSatisfy({ path, texts in fields[path].map(texts.contains) ?? false }) { continue }
             if let pattern = rule.foldedMessage {
                 if foldedMessage == nil { foldedMessage = .some(message.map(VietnameseText.fold)) }
-                guard let folded = foldedMessage ?? nil, folded.contains(pattern) else { continue }
+                guard let folded = foldedMessage ?? nil, VietnameseText.contains(folded, pattern) else { continue }
             }
             if rule.verdict == .reauthenticate, status != 401, status != 403, rule.message == nil { continue }
             return Judgement(verdict: rule.verdict, rule: rule)
@@ -149,18 +149,43 @@ public struct ClassificationTable: Codable, Sendable {
 
 /// Comparison of Vietnamese text regardless of case, accents and NFC/NFD form.
 public enum VietnameseText {
-    /// `Đã TỒN TẠI` → `da ton tai`.
+    /// `Đã TỒN TẠI` → `da ton tai`: marks dropped after canonical decomposition, `đ` as `d`,
+    /// lowercased. Plain ASCII needs no decomposition and is only lowercased.
     public static func fold(_ text: String) -> String {
-        let scalars = text.decomposedStringWithCanonicalMapping.unicodeScalars.compactMap { scalar -> Character? in
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let decomposed = isASCII ? text : text.decomposedStringWithCanonicalMapping
+        var folded = String.UnicodeScalarView()
+        for scalar in decomposed.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                folded.append(Unicode.Scalar((0x41...0x5A).contains(byte) ? byte | 0x20 : byte))
+                continue
+            }
             switch scalar.properties.generalCategory {
-            case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+            case .nonspacingMark, .spacingMark, .enclosingMark: continue
             default: break
             }
             switch scalar {
-            case "đ", "Đ": return "d"
-            default: return Character(scalar)
+            case "đ", "Đ": folded.append("d")
+            default: folded.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
             }
         }
-        return String(scalars).lowercased()
+        return String(folded)
+    }
+
+    /// Whether `folded` holds `pattern`, both already folded: their scalars then compare as
+    /// bytes, with no locale or normalisation to apply.
+    public static func contains(_ folded: String, _ pattern: String) -> Bool {
+        var folded = folded, pattern = pattern
+        return folded.withUTF8 { text in
+            pattern.withUTF8 { wanted in
+                guard let first = wanted.first else { return true }
+                guard wanted.count <= text.count else { return false }
+                for start in 0...(text.count - wanted.count) where text[start] == first {
+                    if UnsafeBufferPointer(rebasing: text[start..<(start + wanted.count)]).elementsEqual(wanted) { return true }
+                }
+                return false
+            }
+        }
     }
 }

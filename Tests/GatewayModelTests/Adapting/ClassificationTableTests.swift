@@ -1,3 +1,4 @@
+import Foundation
 import GatewayModel
 import Testing
 
@@ -97,5 +98,37 @@ import Testing
     @Test func foldingIgnoresCaseAccentsAndForm() {
         #expect(VietnameseText.fold("ĐÃ ĐƯỢC TIẾP NHẬN") == "da duoc tiep nhan")
         #expect(VietnameseText.fold("đã được tiếp nhận".decomposedStringWithCanonicalMapping) == "da duoc tiep nhan")
+    }
+
+    /// The fold as first written: decompose, drop every mark, `đ` as `d`, lowercase the whole.
+    static func referenceFold(_ text: String) -> String {
+        let kept = text.decomposedStringWithCanonicalMapping.unicodeScalars.compactMap { scalar -> Character? in
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+            default: return scalar == "đ" || scalar == "Đ" ? "d" : Character(scalar)
+            }
+        }
+        return String(kept).lowercased()
+    }
+
+    @Test(arguments: [
+        "", "Thành công", "THÀNH CÔNG", "Hồ sơ đã tồn tại", "Mã hồ sơ ĐÃ TỒN TẠI trên hệ thống", "error_code: -3",
+        "Phiên làm việc hết hạn", "Không tìm thấy thủ tục", "Ưu tiên Ơn", "Straße ΣΟΦΙΑ İstanbul", "日本語 テキスト",
+        "a\u{0301}e\u{0323}", "Tab\tand\nnewline", "emoji 👍🏽 ok", "ǅ ǈ ǋ",
+    ])
+    func foldingIsTheReferenceFold(text: String) {
+        #expect(VietnameseText.fold(text) == Self.referenceFold(text))
+    }
+
+    @Test func containsComparesFoldedText() {
+        #expect(VietnameseText.contains("ho so da ton tai", "da ton tai"))
+        #expect(VietnameseText.contains("da ton tai", "da ton tai"))
+        #expect(VietnameseText.contains("aaab", "aab"))
+        #expect(VietnameseText.contains("anything", ""))
+        #expect(VietnameseText.contains("", ""))
+        #expect(!VietnameseText.contains("", "a"))
+        #expect(!VietnameseText.contains("thanh cong", "thanh cong!"))
+        #expect(!VietnameseText.contains("da ton ta", "da ton tai"))
+        #expect(VietnameseText.contains(VietnameseText.fold("Lỗi: hồ sơ ĐÃ TỒN TẠI."), VietnameseText.fold("đã tồn tại")))
     }
 }
