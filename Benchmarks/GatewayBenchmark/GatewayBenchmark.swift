@@ -30,8 +30,8 @@ struct GatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of the latency run.")
     var latencySeconds = 20
 
-    @Option(help: "What to run: codec, consume (and produce), http, python, dvcqg-emc, all-systems, latency, outage, restart, scaling.")
-    var scenarios = "codec,consume,http,python,dvcqg-emc,all-systems,latency,outage,restart"
+    @Option(help: "What to run: codec, engine, consume (and produce), http, python, dvcqg-emc, all-systems, latency, outage, restart, scaling.")
+    var scenarios = "codec,engine,consume,http,python,dvcqg-emc,all-systems,latency,outage,restart"
 
     @Option(help: "Events that arrive during the outage run.")
     var outageEvents = 100_000
@@ -62,6 +62,12 @@ struct GatewayBenchmark: AsyncParsableCommand {
 
         if wanted.contains("codec") {
             report.figures["codec"] = try Scenarios.codec(min(count, 20_000))
+        }
+        if wanted.contains("engine") {
+            report.figures["engine"] = try await EngineLeg.run(min(count, 20_000), contracts: contracts)
+            if smoke, report.figures["engine"]?["delivered_share"] != 1 {
+                throw ValidationError("engine: not every delivery was delivered: \(report.figures["engine"] ?? [:])")
+            }
         }
         if wanted.contains("consume") {
             let stack = try ProcessStack(partitions: partitionCount, binary: binary, contractsDirectory: contracts)

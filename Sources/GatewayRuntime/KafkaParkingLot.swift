@@ -117,7 +117,8 @@ package actor KafkaParkingLot: ParkingLot, Service {
     private func stopWaiting(_ id: Int) { progress.resume(id) }
 
     package nonisolated func parked(_ dossierCode: String, target: TargetName) -> ParkedDossier? {
-        entries.withLock { $0[ParkedDossier.key(dossierCode, target)] }
+        // Most of the time nothing is parked: no key is built for that.
+        entries.withLock { entries in entries.isEmpty ? nil : entries[ParkedDossier.key(dossierCode, target)] }
     }
 
     package func park(_ entry: ParkedDossier) async -> Bool {

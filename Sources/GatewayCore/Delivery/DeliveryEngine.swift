@@ -221,11 +221,16 @@ actor TargetLane {
             // A dossier can stand in `ready` more than once (dropped by `abandon`, then queued
             // again): its head starts once, and `finished` queues the dossier again.
             guard running[dossier] == nil, let head = queues[dossier]?.first else { continue }
+            // The task goes on with the dossier's next delivery while one is queued, rather than
+            // end and have another started for it: a task costs more than the delivery's hop here.
             running[dossier] = Task {
-                if let outcome = await self.deliver(head.delivery) {
-                    await head.onOutcome(outcome)
+                var next: Pending? = head
+                while let pending = next {
+                    if let outcome = await self.deliver(pending.delivery) {
+                        await pending.onOutcome(outcome)
+                    }
+                    next = self.finished(dossier, cancelled: Task.isCancelled)
                 }
-                self.finished(dossier)
             }
         }
     }
@@ -264,16 +269,22 @@ actor TargetLane {
         return await DeliveryTrace.$current.withValue(delivery.trace) { await executor.run(delivery, memory: memory) }
     }
 
-    private func finished(_ dossier: String) {
-        running[dossier] = nil
+    /// Ends the dossier's running delivery and returns its next one for the same task to run,
+    /// or nil when that task is to end: nothing is queued, the lane is closed, or the task was
+    /// cancelled (a queued delivery then waits for a task of its own, as before).
+    private func finished(_ dossier: String, cancelled: Bool) -> Pending? {
         backlog -= 1
         _ = queues[dossier]?.pop()
         if queues[dossier]?.isEmpty ?? true {
             queues[dossier] = nil
+        } else if !isClosed, !cancelled, let next = queues[dossier]?.first {
+            return next
         } else {
             ready.push(dossier)
         }
+        running[dossier] = nil
         startReady()
+        return nil
     }
 }
 
