@@ -34,23 +34,46 @@ package struct EventOrigin: Sendable {
 }
 
 /// One event to bring to one national system: its operations, in order.
+///
+/// A delivery is copied at every step (its lane's queue, its task, its outcome, its records)
+/// and its event holds dozens of references, each retained and released per copy; so its
+/// parts live in one immutable box, and a copy costs one reference.
 package struct Delivery: Sendable {
-    package let event: DossierEvent
-    package let target: TargetName
-    package let operations: [String]
-    package let origin: EventOrigin
+    @usableFromInline
+    final class Parts: Sendable {
+        @usableFromInline let event: DossierEvent
+        @usableFromInline let target: TargetName
+        @usableFromInline let operations: [String]
+        @usableFromInline let origin: EventOrigin
+        @usableFromInline let replay: Replay?
+        @usableFromInline let trace: TraceContext
+
+        init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin, replay: Replay?, trace: TraceContext) {
+            self.event = event
+            self.target = target
+            self.operations = operations
+            self.origin = origin
+            self.replay = replay
+            self.trace = trace
+        }
+    }
+
+    @usableFromInline let parts: Parts
+
+    @inlinable package var event: DossierEvent { parts.event }
+    @inlinable package var target: TargetName { parts.target }
+    @inlinable package var operations: [String] { parts.operations }
+    @inlinable package var origin: EventOrigin { parts.origin }
     /// Set when the record is a dead letter sent again by `gateway replay`.
-    package let replay: Replay?
+    @inlinable package var replay: Replay? { parts.replay }
     /// This delivery's span: a child of the event's `traceparent`, or of a new trace when it has none.
-    package let trace: TraceContext
+    @inlinable package var trace: TraceContext { parts.trace }
 
     package init(event: DossierEvent, target: TargetName, operations: [String], origin: EventOrigin, replay: Replay? = nil, trace: TraceContext? = nil) {
-        self.event = event
-        self.target = target
-        self.operations = operations
-        self.origin = origin
-        self.replay = replay
-        self.trace = trace ?? DeliveryTrace.child(of: DeliveryTrace.parent(in: origin.headers))
+        parts = Parts(
+            event: event, target: target, operations: operations, origin: origin, replay: replay,
+            trace: trace ?? DeliveryTrace.child(of: DeliveryTrace.parent(in: origin.headers))
+        )
     }
 
     /// The key a system sees for `operation` of this event, the same across retries,
