@@ -162,16 +162,22 @@ package final class KafkaProducer: Sendable {
     }
 
     private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer) -> KafkaError? {
-        let headers = rd_kafka_headers_new(message.headers.count)!
-        for header in message.headers {
-            header.value.withUnsafeBytes { bytes in
-                _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
+        // A record without headers carries no header list: librdkafka would allocate one for it.
+        var headers: OpaquePointer?
+        if !message.headers.isEmpty {
+            let list = rd_kafka_headers_new(message.headers.count)!
+            for header in message.headers {
+                header.value.withUnsafeBytes { bytes in
+                    _ = rd_kafka_header_add(list, header.key, -1, bytes.baseAddress, bytes.count)
+                }
             }
+            headers = list
         }
         let failure: OpaquePointer? = message.topic.withCString { topic in
             withOptionalBytes(message.value) { value in
                 withOptionalBytes(message.key) { key in
                     var fields: [rd_kafka_vu_t] = []
+                    fields.reserveCapacity(7)
                     fields.append(field(RD_KAFKA_VTYPE_TOPIC) { $0.cstr = topic })
                     if let value {
                         fields.append(field(RD_KAFKA_VTYPE_VALUE) {
@@ -189,14 +195,16 @@ package final class KafkaProducer: Sendable {
                         fields.append(field(RD_KAFKA_VTYPE_PARTITION) { $0.i32 = partition })
                     }
                     fields.append(field(RD_KAFKA_VTYPE_MSGFLAGS) { $0.i = RD_KAFKA_MSG_F_COPY })
-                    fields.append(field(RD_KAFKA_VTYPE_HEADERS) { $0.headers = headers })
+                    if let headers {
+                        fields.append(field(RD_KAFKA_VTYPE_HEADERS) { $0.headers = headers })
+                    }
                     fields.append(field(RD_KAFKA_VTYPE_OPAQUE) { $0.ptr = opaque })
                     return rd_kafka_produceva(handle, fields, fields.count)
                 }
             }
         }
         guard let failure else { return nil }
-        rd_kafka_headers_destroy(headers)
+        if let headers { rd_kafka_headers_destroy(headers) }
         return KafkaError(consuming: failure)
     }
 }
