@@ -58,9 +58,30 @@ package struct DeliveryMarkTable: Sendable {
     package struct Entry: Sendable, Equatable {
         /// The offset of the latest event delivered; -1 when only a memory is kept.
         package var offset: Int64 = -1
-        package var memory: JSONValue?
+        /// The memory as compact JSON text. Memories are held for their retention, a month by
+        /// default, and as a tree of `JSONValue` one took about 240 bytes more than its text.
+        private var memoryText: [UInt8]?
         /// When the memory was kept as the dossier's last at the target.
         package var finishedAt: Date?
+
+        package init(offset: Int64 = -1, memory: JSONValue? = nil, finishedAt: Date? = nil) {
+            self.offset = offset
+            self.finishedAt = finishedAt
+            self.memory = memory
+        }
+
+        package var hasMemory: Bool { memoryText != nil }
+
+        package var memory: JSONValue? {
+            // The text is the encoder's own output, so it always reads back; a value the
+            // encoder could not write would have failed the mark record's encoding first.
+            get { memoryText.map { text in try! JSONReader.read(text) { reader throws(JSONReadError) in try reader.value() } } }
+            set { memoryText = newValue.map { value in try! StreamingJSONEncoder.encode(value).withUnsafeBufferPointer { Array($0) } } }
+        }
+
+        package static func == (left: Entry, right: Entry) -> Bool {
+            left.offset == right.offset && left.finishedAt == right.finishedAt && left.memory == right.memory
+        }
     }
 
     private var entries: [PartitionID: [DeliveryMark: Entry]] = [:]
@@ -85,7 +106,7 @@ package struct DeliveryMarkTable: Sendable {
     package mutating func set(_ memory: JSONValue?, finishedAt: Date? = nil, of mark: DeliveryMark, in partition: PartitionID) {
         entries[partition, default: [:]][mark, default: Entry()].memory = memory
         entries[partition]?[mark]?.finishedAt = memory == nil ? nil : finishedAt
-        if let entry = entries[partition]?[mark], entry.memory == nil, entry.offset < 0 { entries[partition]?[mark] = nil }
+        if let entry = entries[partition]?[mark], !entry.hasMemory, entry.offset < 0 { entries[partition]?[mark] = nil }
     }
 
     /// Forgets the memories kept as a dossier's last before `horizon`; how many.
@@ -114,7 +135,7 @@ package struct DeliveryMarkTable: Sendable {
     package mutating func committed(_ committed: [PartitionID: Int64]) {
         for (partition, offset) in committed {
             guard let marks = entries[partition] else { continue }
-            let kept = marks.filter { $0.value.offset >= offset || $0.value.memory != nil }
+            let kept = marks.filter { $0.value.offset >= offset || $0.value.hasMemory }
             entries[partition] = kept.isEmpty ? nil : kept
         }
     }

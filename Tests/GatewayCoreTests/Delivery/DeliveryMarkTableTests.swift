@@ -28,6 +28,21 @@ import Testing
         #expect(table.forgetFinished(before: start + 60) == 0, "forgotten once")
     }
 
+    @Test func aMemoryIsKeptAsTextAndReadBackWhole() {
+        var table = DeliveryMarkTable()
+        let memory = JSONValue.object([
+            "event": .string("e-\"1\"\\ hồ sơ đã tồn tại\n"), "through": .integer(-3), "furthest": .null, "ratio": .number(0.25),
+            "done": .bool(true), "steps": .array([.integer(1), .object(["at": .string("20250711")]), .array([])]), "empty": .object([:]),
+        ])
+        table.set(memory, of: mark("kept"), in: partition)
+        #expect(table.entry(mark("kept"), in: partition)?.memory == memory)
+        #expect(table.entry(mark("kept"), in: partition)?.hasMemory == true)
+        table.set(.string("later"), of: mark("kept"), in: partition)
+        #expect(table.entry(mark("kept"), in: partition)?.memory == .string("later"), "a later memory replaces the earlier")
+        table.set(nil, of: mark("kept"), in: partition)
+        #expect(table.entry(mark("kept"), in: partition) == nil, "forgotten, and no mark to keep")
+    }
+
     @Test func aForgottenMemoryCarriesNoFinishingTime() {
         var table = DeliveryMarkTable()
         table.raise(mark("d"), in: partition, to: 4)
