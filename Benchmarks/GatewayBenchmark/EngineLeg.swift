@@ -86,14 +86,15 @@ enum EngineLeg {
     }
 }
 
-/// Answers every call at once with success: a session for a sign-in, `error_code` 0 otherwise.
+/// Answers every call at once with success: a session for DVCQG's sign-in (its default
+/// `authPath` ends in `/login`), `error_code` 0 otherwise, which EMC reads by its status alone.
 struct AnsweringTransport: HTTPTransport {
     private static let session = Array(#"{"error_code":0,"session":"bench-session"}"#.utf8)
     private static let accepted = Array(#"{"error_code":0,"message":"Thành công"}"#.utf8)
 
     func send(_ request: OutboundRequest) async throws(TransportError) -> InboundResponse {
-        let signIn = request.url.hasSuffix("login") || request.url.contains("/auth")
-        return InboundResponse(status: 200, headers: [("Content-Type", "application/json")], body: signIn ? Self.session : Self.accepted)
+        let body = request.url.hasSuffix("/login") ? Self.session : Self.accepted
+        return InboundResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
     }
 }
 

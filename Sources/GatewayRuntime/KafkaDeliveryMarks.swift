@@ -71,7 +71,8 @@ package final class KafkaDeliveryMarks: DeliveryMarks {
     }
 
     package func memory(for delivery: Delivery) -> JSONValue? {
-        table.withLock { $0.entry(DeliveryMark(delivery), in: delivery.origin.partitionID)?.memory }
+        // Read back from its text outside the lock, which every delivery's look-up takes.
+        table.withLock { $0.entry(DeliveryMark(delivery), in: delivery.origin.partitionID) }?.memory
     }
 
     package func keep(_ memory: JSONValue?, finished: Bool, for delivery: Delivery) async -> Bool {
