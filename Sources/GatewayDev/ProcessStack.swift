@@ -283,8 +283,18 @@ package final class GatewayProcess: Sendable {
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
-    /// CPU time the process has used, user and system, from `/proc/<pid>/stat`.
-    package var cpuSeconds: Double? {
+    /// CPU time the process has used, user and system.
+    package var cpuSeconds: Double? { ProcessStack.cpuSeconds(of: pid) }
+}
+
+extension ProcessStack {
+    /// CPU time the broker and the mocks have used so far, user and system.
+    package var supportCPUSeconds: (broker: Double, mocks: Double) {
+        (Self.cpuSeconds(of: broker.processIdentifier) ?? 0, Self.cpuSeconds(of: mocks.processIdentifier) ?? 0)
+    }
+
+    /// CPU time a running process has used, user and system, from `/proc/<pid>/stat`.
+    static func cpuSeconds(of pid: Int32) -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let end = stat.lastIndex(of: ")") else { return nil }
         // Fields after the command name: state is the 3rd field, utime the 14th, stime the 15th.
