@@ -63,7 +63,7 @@ package struct DVCQGMock: Sendable {
             case .success(let body):
                 switch kind {
                 case .login: return await login(body)
-                case .integration: return await integration(body, operation: request.operation)
+                case .integration: return await integration(body, operation: request.operation, text: request.text)
                 case .sharing: return await sharing(body, operation: request.operation)
                 }
             }
@@ -87,7 +87,8 @@ package struct DVCQGMock: Sendable {
                     guard try DVCQGContract.isUpdating(flag) == isUpdating else { throw MockContractViolation("query isUpdating \(flag) disagrees with the URL") }
                 }
                 if let isUpdating {
-                    return try await sync(try DVCQGContract.dossierRows(try DVCQGContract.rows(rows, "body")), isUpdating: isUpdating)
+                    let checked = try DVCQGContract.dossierRows(try DVCQGContract.rows(rows, "body"))
+                    return try await sync(checked, isUpdating: isUpdating, carriedBy: String(buffer: buffer), under: nil)
                 }
                 let checked = try DVCQGContract.progressRows(try DVCQGContract.rows(rows, "body"))
                 for row in checked where !(await state.knows(row["MaHoSo"] as! String)) {
@@ -104,17 +105,18 @@ package struct DVCQGMock: Sendable {
     }
 
     /// Stores the rows of a dossier sync; an insert of a known dossier answers "đã tồn tại".
-    private func sync(_ rows: [[String: Any]], isUpdating: Bool) async throws -> MockAnswer {
+    /// `text` is the request body that carried `rows`, under the member `member` (nil: the body is the rows).
+    private func sync(_ rows: [[String: Any]], isUpdating: Bool, carriedBy text: String, under member: String?) async throws -> MockAnswer {
         for row in rows {
             let code = row["MaHoSo"] as! String
             if !isUpdating, await state.knows(code) {
                 return DVCQGAnswer.refused(code: "-3", message: "Hồ sơ \(code) đã tồn tại trên hệ thống")
             }
         }
-        for row in rows {
-            await state.store(row["MaHoSo"] as! String, try JSONSerialization.data(withJSONObject: row))
+        for (index, row) in rows.enumerated() {
+            await state.store(row["MaHoSo"] as! String, StoredRow(requestText: text, member: member, index: index))
         }
-        return DVCQGAnswer.ok(["error_code": "0", "message": "Thành công"])
+        return DVCQGAnswer.applied
     }
 
     private func login(_ body: [String: Any]) async -> MockAnswer {
@@ -127,7 +129,7 @@ package struct DVCQGMock: Sendable {
         return DVCQGAnswer.ok(["error_code": "0", "message": "Đăng nhập thành công", "session": session])
     }
 
-    private func integration(_ body: [String: Any], operation: String) async -> MockAnswer {
+    private func integration(_ body: [String: Any], operation: String, text: String) async -> MockAnswer {
         do {
             let session = try MockContract.string(body, "session")
             _ = try MockContract.string(body, "madonvi")
@@ -137,14 +139,14 @@ package struct DVCQGMock: Sendable {
             switch operation {
             case "DongBoHoSoMC":
                 let (isUpdating, rows) = try DVCQGContract.dossierSync(body)
-                return try await sync(rows, isUpdating: isUpdating)
+                return try await sync(rows, isUpdating: isUpdating, carriedBy: text, under: "data")
             case "CapNhatTienDoHoSoMC":
                 let rows = try DVCQGContract.progress(body)
                 for row in rows where !(await state.knows(row["MaHoSo"] as! String)) {
                     return DVCQGAnswer.refused(code: "-4", message: "Không tìm thấy hồ sơ \(row["MaHoSo"] as! String)")
                 }
                 await state.addProgress(rows.count)
-                return DVCQGAnswer.ok(["error_code": "0", "message": "Thành công"])
+                return DVCQGAnswer.applied
             case "TraCuuHoSo":
                 let code = try MockContract.string(body, "mahoso")
                 let found = await state.dossier(code).flatMap { try? JSONSerialization.jsonObject(with: $0) }.map { [$0] } ?? []
@@ -184,6 +186,9 @@ package struct DVCQGMock: Sendable {
 
 /// DVCQG's answers: `error_code` "0" when applied, a negative code and a Vietnamese message when not.
 enum DVCQGAnswer {
+    /// A sync or progress applied: the same every time, so written once.
+    static let applied = ok(["error_code": "0", "message": "Thành công"])
+
     static func ok(_ object: [String: Any]) -> MockAnswer {
         .json(object, code: object["error_code"] as? String, accepted: true)
     }

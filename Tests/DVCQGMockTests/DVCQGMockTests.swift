@@ -92,6 +92,37 @@ import Testing
         }
     }
 
+    @Test func aLookUpAnswersTheRowThatWasSentWhateverItsPlaceAndStyle() async throws {
+        try await withMock { base, _ in
+            let session = try await login(base)
+            func row(_ code: String, _ owner: String) -> [String: Any] {
+                var row = Self.hoSo
+                row["MaHoSo"] = code
+                row["ChuHoSo"] = owner
+                return row
+            }
+            func lookUp(_ code: String) async throws -> [String: Any]? {
+                let (_, found) = try await post(base + "/api/dvcqg/integration", ["session": session, "madonvi": "000.00.12.H13", "service": "TraCuuHoSo", "mahoso": code])
+                return (found["result"] as? [[String: Any]])?.first
+            }
+            var twoRows = sync(session)
+            twoRows["data"] = [row("000.00.12.H13-250711-00101", "Trần Văn An"), row("000.00.12.H13-250711-00102", "Lê Thị Bình")]
+            let (status, _) = try await post(base + "/api/dvcqg/integration", twoRows)
+            #expect(status == 200)
+            let (lgsp, _) = try await post(base + "/lgsp/dvcqg/hoso/themmoi", [row("000.00.12.H13-250711-00103", "Phạm Minh Châu")], dstcode: nil)
+            #expect(lgsp == 200)
+            #expect(try await lookUp("000.00.12.H13-250711-00101")?["ChuHoSo"] as? String == "Trần Văn An")
+            #expect(try await lookUp("000.00.12.H13-250711-00102")?["ChuHoSo"] as? String == "Lê Thị Bình")
+            #expect(try await lookUp("000.00.12.H13-250711-00103")?["ChuHoSo"] as? String == "Phạm Minh Châu")
+            #expect(try await lookUp("000.00.12.H13-250711-00104") == nil)
+            // An update replaces what a look-up answers.
+            var update = sync(session, updating: "True")
+            update["data"] = [row("000.00.12.H13-250711-00102", "Lê Thị Bình Minh")]
+            _ = try await post(base + "/api/dvcqg/integration", update)
+            #expect(try await lookUp("000.00.12.H13-250711-00102")?["ChuHoSo"] as? String == "Lê Thị Bình Minh")
+        }
+    }
+
     @Test func sessionsLapseAfterTheirLifetime() async throws {
         let mock = DVCQGMock(password: "pw", sessionLifetime: .milliseconds(200))
         let (port, task) = try await MockSystems.serve(mock.server, logger: Logger(label: "mock-test"))
