@@ -119,10 +119,10 @@ enum DVCQGContract {
     }
 
     static func isCompactDate(_ text: String) -> Bool {
-        guard text.count == 14, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-        let digits = Array(text)
-        let month = Int(String(digits[4..<6]))!, day = Int(String(digits[6..<8]))!
-        let hour = Int(String(digits[8..<10]))!, minute = Int(String(digits[10..<12]))!, second = Int(String(digits[12..<14]))!
+        let digits = Array(text.utf8)
+        guard digits.count == 14, digits.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return false }
+        func number(_ at: Int) -> Int { Int(digits[at] - UInt8(ascii: "0")) * 10 + Int(digits[at + 1] - UInt8(ascii: "0")) }
+        let month = number(4), day = number(6), hour = number(8), minute = number(10), second = number(12)
         return (1...12).contains(month) && (1...31).contains(day) && hour < 24 && minute < 60 && second < 60
     }
 }
