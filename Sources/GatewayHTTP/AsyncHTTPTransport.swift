@@ -15,6 +15,16 @@ package final class AsyncHTTPTransport: HTTPTransport {
     private let tls: TLSConfiguration?
     /// Whether `shutdown` releases the client (false for a per-target view of a shared one).
     private let ownsClient: Bool
+    /// Requests already parsed, by method and URL: the client parses a URL on every request,
+    /// and a target calls the same few URLs again and again.
+    private let parsed = Mutex<[RequestLine: HTTPClient.Request]>([:])
+    /// Past this many distinct URLs (a target that puts ids in its paths), the parsed ones are dropped.
+    private static let parsedLimit = 256
+
+    private struct RequestLine: Hashable {
+        let method: String
+        let url: String
+    }
 
     /// - Parameters:
     ///   - connectionsPerHost: the pool's limit per national system (the client's default of 8 is too few).
@@ -55,10 +65,9 @@ package final class AsyncHTTPTransport: HTTPTransport {
         do {
             var headers = HTTPHeaders()
             for header in request.headers { headers.add(name: header.name, value: header.value) }
-            let outbound = try HTTPClient.Request(
-                url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
-                body: request.body.map { .bytes($0) }, tlsConfiguration: tls
-            )
+            var outbound = try parsedRequest(method: request.method, url: request.url)
+            outbound.headers = headers
+            outbound.body = request.body.map { .bytes($0) }
             let task = client.execute(
                 request: outbound, delegate: CappedResponse(maxBodyBytes: maxBodyBytes), eventLoop: .indifferent,
                 deadline: .now() + TimeAmount(request.timeout), logger: nil
@@ -81,6 +90,18 @@ package final class AsyncHTTPTransport: HTTPTransport {
         } catch {
             throw TransportError(.other, "\(type(of: error))")
         }
+    }
+
+    /// A request for `method` and `url` with this target's TLS, without headers or body.
+    private func parsedRequest(method: String, url: String) throws -> HTTPClient.Request {
+        let line = RequestLine(method: method, url: url)
+        if let known = parsed.withLock({ $0[line] }) { return known }
+        let request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), tlsConfiguration: tls)
+        parsed.withLock { parsed in
+            if parsed.count >= Self.parsedLimit { parsed.removeAll(keepingCapacity: true) }
+            parsed[line] = request
+        }
+        return request
     }
 
     package func shutdown() async throws {

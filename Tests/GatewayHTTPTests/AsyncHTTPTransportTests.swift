@@ -88,6 +88,34 @@ struct LoopbackServer {
         try await transport.shutdown()
     }
 
+    @Test func aURLCalledAgainCarriesEachCallsOwnMethodHeadersAndBody() async throws {
+        let server = try await LoopbackServer.start { router in
+            for method in [HTTPRequest.Method.post, .put] {
+                router.on("echo", method: method) { request, _ in
+                    let body = try await request.body.collect(upTo: 1_024)
+                    let call = request.headers.first { $0.name.canonicalName == "x-call" }?.value ?? "none"
+                    return "\(request.method.rawValue) \(call) \(String(buffer: body)) \(request.uri.query ?? "")"
+                }
+            }
+        }
+        let transport = AsyncHTTPTransport()
+        func echo(_ method: String, _ path: String, call: String?, body: String?) async throws -> String {
+            let headers = call.map { [("X-Call", $0)] } ?? []
+            let response = try await transport.send(OutboundRequest(method: method, url: server.base + path, headers: headers, body: body.map { Array($0.utf8) }, timeout: .seconds(5)))
+            return String(decoding: response.body, as: UTF8.self)
+        }
+        #expect(try await echo("POST", "/echo", call: "1", body: "first") == "POST 1 first ")
+        #expect(try await echo("POST", "/echo", call: "2", body: "second") == "POST 2 second ")
+        #expect(try await echo("PUT", "/echo", call: "3", body: "third") == "PUT 3 third ")
+        #expect(try await echo("POST", "/echo", call: nil, body: nil) == "POST none  ")
+        // More distinct URLs than are kept parsed: each still reaches its own.
+        for index in 0..<300 {
+            #expect(try await echo("POST", "/echo?n=\(index)", call: String(index), body: "b\(index)") == "POST \(index) b\(index) n=\(index)")
+        }
+        try await transport.shutdown()
+        await server.stop()
+    }
+
     @Test func aBodyLargerThanTheLimitIsCutNotAFailure() async throws {
         let server = try await LoopbackServer.start { router in
             router.post("big") { _, _ in

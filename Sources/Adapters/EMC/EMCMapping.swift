@@ -31,6 +31,21 @@ enum EMCMapping {
         var ID_QG: String
         var TYPE: String
         var LOCATION: String
+
+        /// The compact JSON text EMC takes in `User`, keys in `JSONEncoder`'s sorted order as
+        /// `EmbeddedJSON` writes them; written directly, since every call to EMC carries one.
+        var embeddedJSON: String {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(64 + ID_local.utf8.count + ID_QG.utf8.count + LOCATION.utf8.count)
+            for (key, value) in [("ID_QG", ID_QG), ("ID_local", ID_local), ("LOCATION", LOCATION), ("TYPE", TYPE)] {
+                bytes.append(bytes.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+                JSONText.appendString(key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                JSONText.appendString(value, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     static func tracking(_ event: DossierEvent, configuration: EMCConfiguration) -> EMCTracking {
@@ -55,7 +70,7 @@ enum EMCMapping {
             IsFromDVCQG: data.fromNationalPortal == true ? "1" : "0",
             IsDVCBC: data.channel == .postal ? "1" : "0",
             Data: "",
-            User: EmbeddedJSON.string(user)
+            User: user.embeddedJSON
         )
     }
 }
