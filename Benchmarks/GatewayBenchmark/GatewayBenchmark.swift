@@ -30,14 +30,20 @@ struct GatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds of the latency run.")
     var latencySeconds = 20
 
-    @Option(help: "What to run: codec, engine, consume (and produce), http, python, dvcqg-emc, all-systems, latency, outage, restart, scaling.")
-    var scenarios = "codec,engine,consume,http,python,dvcqg-emc,all-systems,latency,outage,restart"
+    @Option(help: "What to run: codec, engine, consume (and produce), http, python, dvcqg-emc, all-systems, latency, outage, restart, large-events, scaling.")
+    var scenarios = "codec,engine,consume,http,python,dvcqg-emc,all-systems,latency,outage,restart,large-events"
 
     @Option(help: "Events that arrive during the outage run.")
     var outageEvents = 100_000
 
     @Option(help: "Seconds DVCQG is down in the outage run.")
     var outageSeconds = 60
+
+    @Option(help: "Events of the large-events run, each carrying an attachment inline.")
+    var largeEvents = 300
+
+    @Option(help: "Bytes of each event of the large-events run.")
+    var largeEventBytes = 1_000_000
 
     @Option(help: "Event counts of the scaling run (DVCQG + EMC), comma-separated.")
     var scaling = "20000,200000,1000000"
@@ -114,6 +120,16 @@ struct GatewayBenchmark: AsyncParsableCommand {
         if wanted.contains("restart"), !smoke {
             let stack = try ProcessStack(partitions: partitions, binary: binary, contractsDirectory: contracts)
             report.figures["restart"] = try await Scenarios.restartAfterKill(on: stack)
+        }
+        if wanted.contains("large-events") {
+            let large = smoke ? 20 : largeEvents
+            // Two partitions an event: the embedded broker keeps a few megabytes per partition.
+            let stack = try ProcessStack(partitions: max(partitions, large * 2), binary: binary, contractsDirectory: contracts)
+            let figures = try await Scenarios.largeEvents(large, bytes: largeEventBytes, on: stack)
+            report.figures["large-events"] = figures
+            if smoke, figures["complete"] != 1 || figures["dead_letters_or_parked"] != 0 {
+                throw ValidationError("large-events: not every event was accounted for: \(figures)")
+            }
         }
         if wanted.contains("scaling"), !smoke {
             for size in scaling.split(separator: ",").compactMap({ Int($0) }) {

@@ -78,6 +78,53 @@ enum Scenarios {
         ]
     }
 
+    /// Events of about `bytes` each, an attachment inline as land dossiers carry them, read from
+    /// a backlog by a gateway delivering to all five systems: peak RSS, which the byte bounds of
+    /// the fetch, the consumer's buffer and the backlog are there to hold. Each event is the first
+    /// of its dossier, when the papers come in: the embedded broker keeps a few megabytes per
+    /// partition, and a dossier's whole life in one partition would outgrow it.
+    static func largeEvents(_ count: Int, bytes: Int, on stack: ProcessStack) async throws -> [String: Double] {
+        var seen = Set<String>()
+        var events = Array(SampleTraffic(seed: 11).events(count: count * 12).filter { seen.insert($0.dossierCode).inserted }.prefix(count))
+        guard events.count == count else { throw ProcessStackError("large events: the sample traffic gave \(events.count) dossiers, not \(count)") }
+        for index in events.indices {
+            let written = try JSONCoding.encoder.encode(events[index]).count
+            // Base64 text of the size that brings the event to `bytes`, allowing for the document's own fields.
+            let text = String(repeating: "A", count: max(0, bytes - written - 160) / 4 * 4)
+            events[index].data.documents = (events[index].data.documents ?? []) + [
+                DossierData.Document(name: "Bản vẽ thửa đất", code: "TP99", contentBase64: text, originals: 1, copies: 0, fileName: "banve.pdf"),
+            ]
+        }
+        let producer = try stack.producer(maxMessageBytes: bytes * 2)
+        try await producer.sendInDossierOrder(events, topic: "dossier.events")
+        await producer.shutdown()
+        let sizes = try events.map { try JSONCoding.encoder.encode($0).count }
+        let reader = try ResultReader(stack: stack)
+        let started = ContinuousClock.now
+        let gateway = try stack.startGateway(group: "bench-large", name: "bench-large", overrides: ["LOG_LEVEL": "notice"])
+        let settled = await reader.wait(for: { counts in
+            (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
+        }, quietFor: .seconds(3), timeout: .seconds(1_800))
+        let cpu = gateway.cpuSeconds ?? 0
+        let peak = Double(gateway.peakResidentKilobytes ?? 0) / 1_024
+        _ = await gateway.terminate()
+        let wall = started.duration(to: settled.last ?? .now).seconds
+        let complete = (settled.counts["dvcqg"] ?? 0) >= count && (settled.counts["emc"] ?? 0) >= count
+        let mean = Double(sizes.reduce(0, +)) / Double(max(1, sizes.count))
+        print("  large events: \(count) of \(Int(mean)) bytes on average in \(String(format: "%.1f", wall)) s, \(settled.total) outcomes, peak RSS \(Int(peak)) MiB")
+        return [
+            "events": Double(count),
+            "event_bytes_mean": mean,
+            "peak_rss_mib": peak,
+            "wall_seconds": wall,
+            "events_per_second": Double(count) / max(wall, 0.001),
+            "cpu_ms_per_event": cpu * 1_000 / Double(count),
+            "outcomes": Double(settled.total),
+            "complete": complete ? 1 : 0,
+            "dead_letters_or_parked": Double(settled.failures),
+        ]
+    }
+
     /// Events produced at a steady rate to a running gateway: produce-to-result latency at DVCQG.
     static func latency(rate: Int, seconds: Int, on stack: ProcessStack) async throws -> [String: Double] {
         let reader = try ResultReader(stack: stack)

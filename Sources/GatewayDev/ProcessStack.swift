@@ -108,6 +108,7 @@ package final class ProcessStack: Sendable {
             "GATEWAY__admin__listen": "127.0.0.1:0",
             // As the systemd unit runs it.
             "MALLOC_ARENA_MAX": "2",
+            "MALLOC_MMAP_THRESHOLD_": "131072",
             "GATEWAY__inbound__registryPollIntervalMilliseconds": String(DevStack.registryPollMilliseconds),
             "GATEWAY__inbound__portalPollIntervalMilliseconds": String(DevStack.registryPollMilliseconds),
         ]) { $1 }
