@@ -45,6 +45,9 @@ struct GatewayBenchmark: AsyncParsableCommand {
     @Option(help: "Bytes of each event of the large-events run.")
     var largeEventBytes = 1_000_000
 
+    @Option(help: "Seconds DVCQG is down at the start of the large-events run (none in the smoke run).")
+    var largeOutageSeconds = 30
+
     @Option(help: "Event counts of the scaling run (DVCQG + EMC), comma-separated.")
     var scaling = "20000,200000,1000000"
 
@@ -125,7 +128,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
             let large = smoke ? 20 : largeEvents
             // Two partitions an event: the embedded broker keeps a few megabytes per partition.
             let stack = try ProcessStack(partitions: max(partitions, large * 2), binary: binary, contractsDirectory: contracts)
-            let figures = try await Scenarios.largeEvents(large, bytes: largeEventBytes, on: stack)
+            let figures = try await Scenarios.largeEvents(large, bytes: largeEventBytes, outageSeconds: smoke ? 0 : largeOutageSeconds, on: stack)
             report.figures["large-events"] = figures
             if smoke, figures["complete"] != 1 || figures["dead_letters_or_parked"] != 0 {
                 throw ValidationError("large-events: not every event was accounted for: \(figures)")

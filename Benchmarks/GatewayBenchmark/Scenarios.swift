@@ -82,8 +82,9 @@ enum Scenarios {
     /// a backlog by a gateway delivering to all five systems: peak RSS, which the byte bounds of
     /// the fetch, the consumer's buffer and the backlog are there to hold. Each event is the first
     /// of its dossier, when the papers come in: the embedded broker keeps a few megabytes per
-    /// partition, and a dossier's whole life in one partition would outgrow it.
-    static func largeEvents(_ count: Int, bytes: Int, on stack: ProcessStack) async throws -> [String: Double] {
+    /// partition, and a dossier's whole life in one partition would outgrow it. DVCQG answers 503
+    /// for the first `outageSeconds`, so that the backlog fills with large events while it is down.
+    static func largeEvents(_ count: Int, bytes: Int, outageSeconds: Int, on stack: ProcessStack) async throws -> [String: Double] {
         var seen = Set<String>()
         var events = Array(SampleTraffic(seed: 11).events(count: count * 12).filter { seen.insert($0.dossierCode).inserted }.prefix(count))
         guard events.count == count else { throw ProcessStackError("large events: the sample traffic gave \(events.count) dossiers, not \(count)") }
@@ -100,8 +101,17 @@ enum Scenarios {
         await producer.shutdown()
         let sizes = try events.map { try JSONCoding.encoder.encode($0).count }
         let reader = try ResultReader(stack: stack)
+        if outageSeconds > 0 { try await stack.fault(on: "dvcqg", FaultPlan(status: 503, retryAfterSeconds: 1, count: 100_000_000)) }
         let started = ContinuousClock.now
         let gateway = try stack.startGateway(group: "bench-large", name: "bench-large", overrides: ["LOG_LEVEL": "notice"])
+        var peakDuringOutage = 0
+        if outageSeconds > 0 {
+            while started.duration(to: .now) < .seconds(outageSeconds) {
+                peakDuringOutage = max(peakDuringOutage, gateway.peakResidentKilobytes ?? 0)
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            try await stack.clearFaults(on: "dvcqg")
+        }
         let settled = await reader.wait(for: { counts in
             (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
         }, quietFor: .seconds(3), timeout: .seconds(1_800))
@@ -111,8 +121,10 @@ enum Scenarios {
         let wall = started.duration(to: settled.last ?? .now).seconds
         let complete = (settled.counts["dvcqg"] ?? 0) >= count && (settled.counts["emc"] ?? 0) >= count
         let mean = Double(sizes.reduce(0, +)) / Double(max(1, sizes.count))
-        print("  large events: \(count) of \(Int(mean)) bytes on average in \(String(format: "%.1f", wall)) s, \(settled.total) outcomes, peak RSS \(Int(peak)) MiB")
+        print("  large events: \(count) of \(Int(mean)) bytes on average in \(String(format: "%.1f", wall)) s, \(settled.total) outcomes, peak RSS \(Int(peak)) MiB (\(peakDuringOutage / 1_024) MiB during DVCQG's outage of \(outageSeconds) s)")
         return [
+            "outage_seconds": Double(outageSeconds),
+            "peak_rss_during_outage_mib": Double(peakDuringOutage) / 1_024,
             "events": Double(count),
             "event_bytes_mean": mean,
             "peak_rss_mib": peak,

@@ -5,8 +5,10 @@ import Logging
 /// Keeps memory bounded, per partition in records and over all partitions in bytes.
 /// A partition is paused (librdkafka stops fetching it) when its unfinished backlog reaches
 /// `limit` records, or when the backlog of all partitions holds `byteBudget` bytes of
-/// record values and this partition holds unfinished work. When and what resumes is
-/// `ResumePolicy`'s.
+/// record values and this partition holds unfinished work. Past twice `byteBudget`, every
+/// partition is paused: otherwise each partition with nothing queued would still bring in a
+/// fetch of its own, however many partitions there are. When and what resumes is
+/// `ResumePolicy`'s, which lets idle partitions flow again below twice the budget.
 actor FlowControl {
     private let consumer: KafkaConsumer
     private let ledger: OffsetLedger
@@ -32,6 +34,8 @@ actor FlowControl {
         let load = ledger.load(partition)
         if load.records >= limit {
             await pause(partition, because: "backlog at its limit of \(limit) records")
+        } else if load.totalBytes >= 2 * byteBudget {
+            await pauseAll(because: "backlog of all partitions past twice its limit of \(byteBudget) bytes")
         } else if load.totalBytes >= byteBudget, load.bytes > 0 {
             await pause(partition, because: "backlog of all partitions at its limit of \(byteBudget) bytes, this one holding \(load.bytes)")
         }
@@ -39,15 +43,26 @@ actor FlowControl {
 
     private func pause(_ partition: PartitionID, because reason: String) {
         guard !paused.contains(partition) else { return }
+        pause([partition], because: reason)
+    }
+
+    private func pauseAll(because reason: String) {
+        let flowing = ledger.assigned.filter { !paused.contains($0) }
+        guard !flowing.isEmpty else { return }
+        pause(flowing, because: reason, everything: true)
+    }
+
+    private func pause(_ partitions: [PartitionID], because reason: String, everything: Bool = false) {
+        let named = partitions.count == 1 ? "\(partitions[0])" : "\(partitions.count) partitions"
         do {
-            try consumer.pause([KafkaTopicPartition(partition)])
-            paused.insert(partition)
-            logger.debug("partition paused: \(reason)", metadata: ["partition": "\(partition)"])
-            if holdBack.paused(count: paused.count, at: .now) {
-                logger.notice("holding partitions back: \(reason)", metadata: ["partition": "\(partition)"])
+            try consumer.pause(partitions.map(KafkaTopicPartition.init))
+            paused.formUnion(partitions)
+            logger.debug("partition paused: \(reason)", metadata: ["partition": "\(named)"])
+            if everything ? holdBack.pausedEverything(count: paused.count, at: .now) : holdBack.paused(count: paused.count, at: .now) {
+                logger.notice("holding \(everything ? "every partition" : "partitions") back: \(reason)", metadata: ["partition": "\(named)"])
             }
         } catch {
-            logger.error("could not pause partition", metadata: ["partition": "\(partition)", "error": "\(error)"])
+            logger.error("could not pause partition", metadata: ["partition": "\(named)", "error": "\(error)"])
         }
     }
 
@@ -56,6 +71,7 @@ actor FlowControl {
             if let episode = holdBack.checked(pausedCount: paused.count, at: .now) {
                 logger.notice("every partition flowing again", metadata: [
                     "heldSeconds": "\(Int(episode.held.components.seconds))", "pauses": "\(episode.pauses)", "mostPausedAtOnce": "\(episode.mostPaused)",
+                    "everyPartitionHeld": "\(episode.pausedEverything)",
                 ])
             }
         }
@@ -96,6 +112,8 @@ struct HoldBack {
         var lastHeld: ContinuousClock.Instant
         var pauses = 1
         var mostPaused: Int
+        /// Whether the backlog went past twice its budget, and every partition was paused.
+        var pausedEverything = false
         var held: Duration { since.duration(to: lastHeld) }
     }
 
@@ -117,6 +135,14 @@ struct HoldBack {
         current.mostPaused = max(current.mostPaused, count)
         episode = current
         return false
+    }
+
+    /// Notes a pause of every partition; true the first time in a stretch, which it may start.
+    mutating func pausedEverything(count: Int, at now: ContinuousClock.Instant) -> Bool {
+        let starts = paused(count: count, at: now)
+        let first = episode?.pausedEverything == false
+        episode?.pausedEverything = true
+        return starts || first
     }
 
     /// Notes how many partitions are paused after a resume check; the stretch that ended,

@@ -16,6 +16,25 @@ import Testing
         #expect(holdBack.episode?.mostPaused == 40)
     }
 
+    /// Pausing every partition is told once in a stretch, whether it starts the stretch or
+    /// comes within one, and again in the next stretch.
+    @Test func pausingEveryPartitionIsToldOnceAStretch() throws {
+        var holdBack = HoldBack(quiet: .seconds(10))
+        let told = [
+            holdBack.paused(count: 1, at: start),
+            holdBack.pausedEverything(count: 96, at: start + .seconds(1)),
+            holdBack.pausedEverything(count: 96, at: start + .seconds(2)),
+            holdBack.paused(count: 96, at: start + .seconds(3)),
+        ]
+        #expect(told == [true, true, false, false], "the stretch's start, then every partition once within it")
+        let ending = holdBack.checked(pausedCount: 0, at: start + .seconds(13))
+        let ended = try #require(ending)
+        #expect(ended.pausedEverything && ended.pauses == 4)
+        let next = holdBack.pausedEverything(count: 96, at: start + .seconds(20))
+        #expect(next, "it starts the next stretch")
+        #expect(holdBack.episode?.pausedEverything == true)
+    }
+
     /// Partitions paused together and resumed 20 s later were held for those 20 s, and the
     /// stretch is told over once none has been paused for the quiet time.
     @Test func aStretchLastsWhilePartitionsStayPausedAndEndsAfterItsQuietTime() throws {

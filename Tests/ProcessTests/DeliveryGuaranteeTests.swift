@@ -227,6 +227,8 @@ import Testing
         try await Task.sleep(for: .seconds(10))
         let duringOutage = gateway.peakResidentKilobytes ?? 0
         let pausedForBytes = gateway.logText.components(separatedBy: "backlog of all partitions at its limit").count - 1
+        // 96 partitions each bring in a fetch of their own: past twice the budget, all of them stop.
+        let heldEverything = gateway.logText.contains("holding every partition back: backlog of all partitions past twice its limit")
 
         try await harness.clearFaults(on: "dvcqg")
         let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(300))
@@ -238,6 +240,7 @@ import Testing
         print("large-event outage: \(events.count) events, \(producedBytes >> 20) MiB; RSS \(before / 1024) MiB before, \(duringOutage / 1024) MiB peak during the outage (+\(growth) MiB); \(pausedForBytes) pauses for bytes; \(verdict)")
         let unanswered = Self.expectedOutcomes(events).subtracting(results.map { "\($0.eventId)/\($0.target)" })
         #expect(pausedForBytes > 0, "the byte budget paused partitions")
+        #expect(heldEverything, "past twice the budget every partition was paused")
         #expect(unanswered.isEmpty, "\(unanswered.count) outcomes missing, such as \(unanswered.sorted().prefix(5))")
         #expect(verdict.missing.isEmpty && verdict.appliedTwice.isEmpty && verdict.outOfOrder.isEmpty)
         #expect(exit == 0)
