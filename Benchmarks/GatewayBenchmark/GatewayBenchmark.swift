@@ -121,8 +121,11 @@ struct GatewayBenchmark: AsyncParsableCommand {
             report.figures["outage"] = try await Scenarios.outageAndDrain(outageEvents, seconds: outageSeconds, on: stack)
         }
         if wanted.contains("restart"), !smoke {
-            let stack = try ProcessStack(partitions: partitions, binary: binary, contractsDirectory: contracts)
-            report.figures["restart"] = try await Scenarios.restartAfterKill(on: stack)
+            // A stack each: a sole reader's group has no commits, and it would read the other run's events first.
+            for (name, membership) in [("restart", "group"), ("restart-sole", "sole")] {
+                let stack = try ProcessStack(partitions: partitions, binary: binary, contractsDirectory: contracts)
+                report.figures[name] = try await Scenarios.restartAfterKill(membership: membership, on: stack)
+            }
         }
         if wanted.contains("large-events") {
             let large = smoke ? 20 : largeEvents

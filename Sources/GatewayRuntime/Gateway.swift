@@ -84,7 +84,14 @@ package final class Gateway: Service {
         }
         let router = try Router(rules: rules, adapters: adapters)
         let engine = DeliveryEngine(adapters: adapters, settings: targetSettings(), parking: parking, marks: marks, logger: logger)
-        var consumerConfiguration = KafkaConsumerConfiguration(common, subscription: .group(id: kafka.groupId, topics: [kafka.eventsTopic]))
+        let subscription: KafkaConsumerConfiguration.Subscription
+        if kafka.membership == "sole" {
+            let count = try await producer.partitionCount(of: kafka.eventsTopic)
+            subscription = .soleReader(groupID: kafka.groupId, partitions: (0..<Int32(count)).map { KafkaTopicPartition(topic: kafka.eventsTopic, partition: $0) })
+        } else {
+            subscription = .group(id: kafka.groupId, topics: [kafka.eventsTopic])
+        }
+        var consumerConfiguration = KafkaConsumerConfiguration(common, subscription: subscription)
         consumerConfiguration.sessionTimeout = .milliseconds(kafka.sessionTimeoutMilliseconds)
         consumerConfiguration.startsAssignedPartitionsPaused = true
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
@@ -105,7 +112,7 @@ package final class Gateway: Service {
             maxEventBytes: configuration.delivery.maxEventBytes, logger: logger
         )
         logger.info("gateway starting", metadata: [
-            "bootstrap": "\(kafka.bootstrapServers)", "group": "\(kafka.groupId)", "topic": "\(kafka.eventsTopic)",
+            "bootstrap": "\(kafka.bootstrapServers)", "group": "\(kafka.groupId)", "membership": "\(kafka.membership)", "topic": "\(kafka.eventsTopic)",
             "targets": "\(engine.targets.map(\.rawValue).joined(separator: ","))",
         ])
 

@@ -62,6 +62,11 @@ package struct GatewayConfiguration: Codable, Sendable {
         package var watchedTopic: String
         /// Compacted topic of the BCA portal's dossiers taken in.
         package var inboxTopic: String
+        /// How the gateway takes its partitions of the events topic: `group` joins the consumer
+        /// group, which shares the partitions among the instances running and hands a dead one's
+        /// on; `sole` reads every partition as the group's only reader, with no rebalance at start
+        /// or after a crash, for a deployment that runs exactly one instance.
+        package var membership: String
         /// At least 3000: the group notices a dead instance after this long.
         package var sessionTimeoutMilliseconds: Int
         /// Allows properties that turn off the verification of the brokers' certificates.
@@ -132,6 +137,7 @@ package struct GatewayConfiguration: Codable, Sendable {
             "inboundTopic": "nationalsystems.inbound",
             "watchedTopic": "gateway.watched",
             "inboxTopic": "gateway.inbox",
+            "membership": "group",
             "sessionTimeoutMilliseconds": 6000,
             "maxRecordBytes": 1_000_000,
             "allowInsecure": false,
@@ -222,6 +228,9 @@ package struct GatewayConfiguration: Codable, Sendable {
         guard kafka.sessionTimeoutMilliseconds >= 3000 else {
             throw ConfigurationError("kafka.sessionTimeoutMilliseconds must be at least 3000")
         }
+        guard Self.memberships.contains(kafka.membership) else {
+            throw ConfigurationError("kafka.membership must be one of \(Self.memberships.joined(separator: ", ")); got \(kafka.membership)")
+        }
         guard Self.logLevels.contains(logLevel) else {
             throw ConfigurationError("logLevel must be one of \(Self.logLevels.joined(separator: ", ")); got an unknown level")
         }
@@ -271,6 +280,7 @@ package struct GatewayConfiguration: Codable, Sendable {
         }
     }
 
+    static let memberships = ["group", "sole"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Whether `url` is plain HTTP to a host that is not loopback.

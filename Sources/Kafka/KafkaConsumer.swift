@@ -93,6 +93,18 @@ package final class KafkaConsumer: Sendable {
                 throw KafkaError(error, context: "assign")
             }
             continuation.yield(.event(.partitionsAssigned(partitions)))
+        case .soleReader(_, let partitions):
+            // No offset given: librdkafka starts each partition at the group's committed offset.
+            let list = RdKafka.partitionList(partitions.map { ($0, configuration.startOffsets[$0.partition]) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            context.startEpoch(of: partitions)
+            let error = rd_kafka_assign(handle, list)
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                rd_kafka_destroy(handle)
+                throw KafkaError(error, context: "assign")
+            }
+            if configuration.startsAssignedPartitionsPaused { rd_kafka_pause_partitions(handle, list) }
+            continuation.yield(.event(.partitionsAssigned(partitions)))
         }
 
         nonisolated(unsafe) let polled = handle

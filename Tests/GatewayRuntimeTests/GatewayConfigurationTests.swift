@@ -89,6 +89,12 @@ import Testing
         #expect(error(load(#"{"logLevel": "verbose"}"#))?.contains("logLevel") == true)
     }
 
+    @Test func membershipIsTheGroupUnlessSoleIsAskedForAndNothingElse() throws {
+        #expect(try load(nil).get().kafka.membership == "group")
+        #expect(try load(nil, ["GATEWAY__kafka__membership": "sole"]).get().kafka.membership == "sole")
+        #expect(error(load(#"{"kafka": {"membership": "solo"}}"#)) == "kafka.membership must be one of group, sole; got solo")
+    }
+
     @Test func plainHTTPToAnotherHostIsRefusedUnlessAllowed() throws {
         let remote = #"{"targets": {"emc": {"connection": {"baseURL": "http://emc.example.gov.vn"}}}}"#
         #expect(error(load(remote))?.contains("targets.emc.connection.baseURL") == true)

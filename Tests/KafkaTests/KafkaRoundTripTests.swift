@@ -159,6 +159,50 @@ import Testing
         await producer.shutdown()
     }
 
+    @Test func aSoleReaderTakesEveryPartitionWithoutJoiningAndResumesWhereItsGroupCommitted() async throws {
+        let broker = try TestBroker(topic: "sole", partitions: 2)
+        defer { withExtendedLifetime(broker) {} }
+        let (common, producer) = (broker.common, broker.producer)
+        for index in 0..<20 { _ = try await producer.send(KafkaProducerMessage(topic: "sole", key: "k", value: [UInt8(index)], partition: Int32(index % 2))) }
+        let partitions = [KafkaTopicPartition(topic: "sole", partition: 0), KafkaTopicPartition(topic: "sole", partition: 1)]
+        let first = try KafkaConsumer(configuration: .init(common, subscription: .soleReader(groupID: "alone", partitions: partitions)), logger: logger)
+        let read = await collect(first, count: 20)
+        #expect(read.assigned == partitions)
+        #expect(read.messages.count == 20, "without a committed offset each partition starts at its beginning")
+        try await first.commit([partitions[0]: 4, partitions[1]: 7])
+        await first.close()
+
+        var configuration = KafkaConsumerConfiguration(common, subscription: .soleReader(groupID: "alone", partitions: partitions))
+        configuration.startsAssignedPartitionsPaused = true
+        let second = try KafkaConsumer(configuration: configuration, logger: logger)
+        let received = Mutex<[KafkaTopicPartition: [Int64]]>([:])
+        let assigned = Mutex<[KafkaTopicPartition]>([])
+        let events = second.events
+        let reader = Task {
+            for await event in events {
+                switch event {
+                case .message(let message): received.withLock { $0[message.topicPartition, default: []].append(message.offset) }
+                case .partitionsAssigned(let partitions): assigned.withLock { $0 += partitions }
+                case .partitionsRevoked(_, let revocation): revocation.finish()
+                case .endOfPartition: break
+                }
+            }
+        }
+        let end = ContinuousClock.now + .seconds(10)
+        while assigned.withLock({ $0 }).isEmpty, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(assigned.withLock { $0 } == partitions)
+        try await Task.sleep(for: .seconds(1))
+        #expect(received.withLock { $0 }.isEmpty, "nothing is fetched from a partition assigned paused")
+        try second.resume(partitions)
+        let again = ContinuousClock.now + .seconds(10)
+        while received.withLock({ $0.values.map(\.count).reduce(0, +) }) < 9, ContinuousClock.now < again { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(received.withLock { $0 } == [partitions[0]: Array(4..<10), partitions[1]: Array(7..<10)])
+        #expect(try await second.committed(partitions) == [partitions[0]: 4, partitions[1]: 7])
+        await second.close()
+        reader.cancel()
+        await producer.shutdown()
+    }
+
     @Test func messagesBufferedForARevokedPartitionAreNeverHandedToTheReader() async throws {
         let broker = try TestBroker(topic: "moving", partitions: 2)
         defer { withExtendedLifetime(broker) {} }

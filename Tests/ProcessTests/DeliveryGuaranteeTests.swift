@@ -81,8 +81,16 @@ import Testing
     }
 
     @Test func nothingIsLostOrReorderedWhenTheGatewayIsKilledAgainAndAgain() async throws {
-        let eventCount = Self.setting("GATEWAY_CRASH_EVENTS", 20_000)
-        let kills = Self.setting("GATEWAY_CRASH_KILLS", 10)
+        try await killAgainAndAgain(eventCount: Self.setting("GATEWAY_CRASH_EVENTS", 20_000), kills: Self.setting("GATEWAY_CRASH_KILLS", 10), membership: "group")
+    }
+
+    /// The sole reader takes every partition at once on each start, with no group to wait for.
+    @Test func nothingIsLostOrReorderedWhenASoleReaderIsKilledAgainAndAgain() async throws {
+        try await killAgainAndAgain(eventCount: 6_000, kills: 5, membership: "sole")
+    }
+
+    func killAgainAndAgain(eventCount: Int, kills: Int, membership: String) async throws {
+        let overrides = ["GATEWAY__kafka__membership": membership]
         // The embedded broker keeps about 5 MB per partition and drops the oldest records
         // beyond that; 12 partitions hold 20,000 events whole.
         let harness = try ProcessHarness(partitions: max(12, eventCount / 1_500))
@@ -94,7 +102,7 @@ import Testing
 
         var random = SystemRandomNumberGenerator()
         for round in 1...kills {
-            let gateway = try harness.startGateway(group: "crash", name: "crash-\(round)")
+            let gateway = try harness.startGateway(group: "crash", name: "crash-\(round)", overrides: overrides)
             try await gateway.waitUntilJoined()
             // Kill it mid-delivery: once it has applied calls of its own, at a random moment after.
             let before = try await harness.applied(by: "dvcqg")
@@ -103,7 +111,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...1_500, using: &random)))
             gateway.kill()
         }
-        let survivor = try harness.startGateway(group: "crash", name: "crash-final")
+        let survivor = try harness.startGateway(group: "crash", name: "crash-final", overrides: overrides)
         let results = try await harness.results(covering: Self.expectedOutcomes(events), timeout: .seconds(600))
         let exitStatus = await survivor.terminate()
         let journal = try await harness.journal(of: "dvcqg")
@@ -115,7 +123,7 @@ import Testing
         let outcomes = Dictionary(grouping: results, by: \.outcome).mapValues(\.count)
         let covered = Set(results.map { "\($0.eventId)/\($0.target)" })
         print("""
-            crash test: \(eventCount) events, \(kills) SIGKILLs, \(started.duration(to: .now)) in all
+            crash test (\(membership)): \(eventCount) events, \(kills) SIGKILLs, \(started.duration(to: .now)) in all
               results: \(results.count) records for \(covered.count) (event × target) outcomes \(outcomes)
               DVCQG journal: \(journal.count) requests; \(verdict)
               EMC journal: \(emcJournal.count) requests; \(emcVerdict)

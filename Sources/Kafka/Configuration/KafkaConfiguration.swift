@@ -54,6 +54,11 @@ package struct KafkaConsumerConfiguration: Sendable {
         /// Read these partitions directly from their beginning, without joining a group;
         /// `groupID` only names whose committed offsets `committed` reads.
         case partitions([KafkaTopicPartition], groupID: String? = nil)
+        /// Read these partitions as `groupID`'s only reader, without joining the group: no
+        /// rebalance delays the start, each partition starts at the group's committed offset (or
+        /// where `startFromEarliest` says), and commits are the group's. Nothing keeps a second
+        /// such reader away, so exactly one may run.
+        case soleReader(groupID: String, partitions: [KafkaTopicPartition])
     }
 
     package var common: KafkaConfiguration
@@ -113,6 +118,7 @@ package struct KafkaConsumerConfiguration: Sendable {
             // Only the partitions that move stop during a rebalance; the others keep flowing.
             all["partition.assignment.strategy"] = "cooperative-sticky"
         case .partitions(_, let groupID): all["group.id"] = groupID ?? "gateway-reader"
+        case .soleReader(let groupID, _): all["group.id"] = groupID
         }
         all.merge(common.dictionary) { _, explicit in explicit }
         return all
