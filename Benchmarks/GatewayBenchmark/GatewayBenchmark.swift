@@ -142,7 +142,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
                 let stack = try ProcessStack(partitions: max(partitions, size / 1_500 + 1), binary: binary, contractsDirectory: contracts)
                 try await Scenarios.preproduce(size, on: stack)
                 let figures = try await Scenarios.endToEnd(size, targets: ["dvcqg", "emc"], on: stack)
-                report.figures["scaling-\(size)"] = figures.filter { ["wall_seconds", "peak_rss_mib", "cpu_ms_per_event", "events_per_second_steady", "complete"].contains($0.key) }
+                report.figures["scaling-\(size)"] = figures.filter { ["wall_seconds", "peak_rss_mib", "cpu_ms_per_event", "broker_cpu_ms_per_event", "mocks_cpu_ms_per_event", "events_per_second_steady", "complete"].contains($0.key) }
             }
         }
         report.print()

@@ -51,6 +51,7 @@ enum Scenarios {
             overrides["GATEWAY__targets__\(target)__enabled"] = "false"
         }
         let reader = try ResultReader(stack: stack)
+        let supportBefore = stack.supportCPUSeconds
         let started = ContinuousClock.now
         let gateway = try stack.startGateway(group: "bench-\(targets.count)", name: "bench-\(targets.count)", overrides: overrides)
         // DVCQG and EMC take every event; the other systems a share, known once no more come.
@@ -58,6 +59,7 @@ enum Scenarios {
             (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
         }, quietFor: targets.count > 2 ? .seconds(3) : .zero, timeout: .seconds(3_600))
         let cpu = gateway.cpuSeconds ?? 0
+        let support = stack.supportCPUSeconds
         let peak = Double(gateway.peakResidentKilobytes ?? 0) / 1_024
         _ = await gateway.terminate()
         let wall = started.duration(to: settled.last ?? .now).seconds
@@ -70,6 +72,9 @@ enum Scenarios {
             "events_per_second_steady": steady.events,
             "outcomes_per_second_steady": steady.outcomes,
             "cpu_ms_per_event": cpu * 1_000 / Double(count),
+            // What the broker and the mocks spent meanwhile: they share the cores with the gateway.
+            "broker_cpu_ms_per_event": (support.broker - supportBefore.broker) * 1_000 / Double(count),
+            "mocks_cpu_ms_per_event": (support.mocks - supportBefore.mocks) * 1_000 / Double(count),
             "peak_rss_mib": peak,
             "first_result_seconds": settled.firstAfter(started),
             "wall_seconds": wall,
@@ -116,6 +121,7 @@ enum Scenarios {
             (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
         }, quietFor: .seconds(3), timeout: .seconds(1_800))
         let cpu = gateway.cpuSeconds ?? 0
+        let support = stack.supportCPUSeconds
         let peak = Double(gateway.peakResidentKilobytes ?? 0) / 1_024
         _ = await gateway.terminate()
         let wall = started.duration(to: settled.last ?? .now).seconds
