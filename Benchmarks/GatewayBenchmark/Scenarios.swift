@@ -121,7 +121,6 @@ enum Scenarios {
             (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
         }, quietFor: .seconds(3), timeout: .seconds(1_800))
         let cpu = gateway.cpuSeconds ?? 0
-        let support = stack.supportCPUSeconds
         let peak = Double(gateway.peakResidentKilobytes ?? 0) / 1_024
         _ = await gateway.terminate()
         let wall = started.duration(to: settled.last ?? .now).seconds

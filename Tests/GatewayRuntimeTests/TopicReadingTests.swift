@@ -1,7 +1,6 @@
 import Foundation
 import Kafka
 import Logging
-import Synchronization
 import Testing
 @testable import GatewayRuntime
 
@@ -26,18 +25,18 @@ import Testing
         try #require(marks[partitions[0]]?.high == 70)
         let configuration = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
 
-        let read = Mutex<[Int32: [Int64]]>([:])
+        var read: [Int32: [Int64]] = [:]
         try await readToEnd(partitions, configuration: configuration, producer: producer, timeout: .seconds(30), logger: logger) { message in
-            read.withLock { $0[message.partition, default: []].append(message.offset) }
+            read[message.partition, default: []].append(message.offset)
         }
-        #expect(read.withLock { $0 } == [0: Array(first..<70), 1: [0, 1, 2]], "partition 2 holds nothing")
+        #expect(read == [0: Array(first..<70), 1: [0, 1, 2]], "partition 2 holds nothing")
 
         // Starts below the first record begin at the first; others where they say.
-        read.withLock { $0 = [:] }
+        read = [:]
         try await readToEnd(partitions, from: [0: 0, 1: 2], configuration: configuration, producer: producer, timeout: .seconds(30), logger: logger) { message in
-            read.withLock { $0[message.partition, default: []].append(message.offset) }
+            read[message.partition, default: []].append(message.offset)
         }
-        #expect(read.withLock { $0 } == [0: Array(first..<70), 1: [2]])
+        #expect(read == [0: Array(first..<70), 1: [2]])
         await producer.shutdown()
     }
 }
