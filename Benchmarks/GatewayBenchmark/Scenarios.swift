@@ -44,8 +44,18 @@ enum Scenarios {
         return ["events_per_second": Double(read) / seconds, "seconds": seconds]
     }
 
-    /// The gateway from start until every routed result is written, `targets` enabled.
-    static func endToEnd(_ count: Int, targets: [String], on stack: ProcessStack) async throws -> [String: Double] {
+    /// Events produced while the gateway runs, `chunk` at a time, never more than `window` ahead
+    /// of its DVCQG results. The embedded broker keeps a few megabytes a partition, so a backlog
+    /// produced beforehand needs partitions in proportion to its size; fed this way, any number
+    /// of events fits the partitions of `window`.
+    struct Feed: Sendable {
+        var window = 200_000
+        var chunk = 50_000
+    }
+
+    /// The gateway from start until every routed result is written, `targets` enabled: `count`
+    /// events produced beforehand, or with `fed`, produced while it runs.
+    static func endToEnd(_ count: Int, targets: [String], fed: Feed? = nil, on stack: ProcessStack) async throws -> [String: Double] {
         var overrides: [String: String] = ["LOG_LEVEL": "notice"]
         for target in ["dvcqg", "emc", "bca", "vbdlis", "hotich"] where !targets.contains(target) {
             overrides["GATEWAY__targets__\(target)__enabled"] = "false"
@@ -54,10 +64,27 @@ enum Scenarios {
         let supportBefore = stack.supportCPUSeconds
         let started = ContinuousClock.now
         let gateway = try stack.startGateway(group: "bench-\(targets.count)", name: "bench-\(targets.count)", overrides: overrides)
+        let feeding = fed.map { feed in
+            Task {
+                let events = SampleTraffic(seed: 42).events(count: count)
+                let producer = try stack.producer()
+                // Each chunk is acknowledged whole before the next goes: a dossier's events stay in order.
+                for start in stride(from: 0, to: count, by: feed.chunk) {
+                    let chunk = Array(events[start..<min(count, start + feed.chunk)])
+                    // Polled, not `wait(for:)`: that stops the reader once it returns.
+                    while (reader.snapshot()["dvcqg"] ?? 0) < start + chunk.count - feed.window {
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    try await producer.sendInDossierOrder(chunk, topic: "dossier.events")
+                }
+                await producer.shutdown()
+            }
+        }
         // DVCQG and EMC take every event; the other systems a share, known once no more come.
         let settled = await reader.wait(for: { counts in
             (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
         }, quietFor: targets.count > 2 ? .seconds(3) : .zero, timeout: .seconds(3_600))
+        try await feeding?.value
         let cpu = gateway.cpuSeconds ?? 0
         let support = stack.supportCPUSeconds
         let peak = Double(gateway.peakResidentKilobytes ?? 0) / 1_024
@@ -78,6 +105,7 @@ enum Scenarios {
             "peak_rss_mib": peak,
             "first_result_seconds": settled.firstAfter(started),
             "wall_seconds": wall,
+            "partitions": Double(stack.partitions),
             "complete": complete ? 1 : 0,
             "dead_letters_or_parked": Double(settled.failures),
         ]
