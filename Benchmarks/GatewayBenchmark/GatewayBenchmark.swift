@@ -142,7 +142,7 @@ struct GatewayBenchmark: AsyncParsableCommand {
             // number of events changes from one size to the next.
             let feed = Scenarios.Feed()
             for size in scaling.split(separator: ",").compactMap({ Int($0) }) {
-                let stack = try ProcessStack(partitions: max(partitions, feed.window / 1_500 + 1), binary: binary, contractsDirectory: contracts)
+                let stack = try ProcessStack(partitions: max(partitions, feed.partitions), binary: binary, contractsDirectory: contracts)
                 let figures = try await Scenarios.endToEnd(size, targets: ["dvcqg", "emc"], fed: feed, on: stack)
                 report.figures["scaling-\(size)"] = figures.filter {
                     ["wall_seconds", "peak_rss_mib", "cpu_ms_per_event", "broker_cpu_ms_per_event", "mocks_cpu_ms_per_event", "events_per_second_steady", "partitions", "complete"].contains($0.key)

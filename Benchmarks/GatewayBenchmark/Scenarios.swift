@@ -45,12 +45,15 @@ enum Scenarios {
     }
 
     /// Events produced while the gateway runs, `chunk` at a time, never more than `window` ahead
-    /// of its DVCQG results. The embedded broker keeps a few megabytes a partition, so a backlog
-    /// produced beforehand needs partitions in proportion to its size; fed this way, any number
-    /// of events fits the partitions of `window`.
+    /// of its DVCQG results. The embedded broker keeps a few megabytes a partition and drops the
+    /// oldest records past that, read or not, so a backlog produced beforehand needs partitions in
+    /// proportion to its size. Fed this way, any number of events fits `partitions`: the window
+    /// averages 750 unread events a partition, half of what the broker keeps, which leaves room
+    /// for the busiest partitions.
     struct Feed: Sendable {
-        var window = 200_000
-        var chunk = 50_000
+        var window = 100_000
+        var chunk = 25_000
+        var partitions = 134
     }
 
     /// The gateway from start until every routed result is written, `targets` enabled: `count`
@@ -60,30 +63,40 @@ enum Scenarios {
         for target in ["dvcqg", "emc", "bca", "vbdlis", "hotich"] where !targets.contains(target) {
             overrides["GATEWAY__targets__\(target)__enabled"] = "false"
         }
+        // Made before the clock starts: a million take the benchmark about half a minute.
+        let fedEvents = fed.map { _ in SampleTraffic(seed: 42).events(count: count) } ?? []
         let reader = try ResultReader(stack: stack)
         let supportBefore = stack.supportCPUSeconds
         let started = ContinuousClock.now
         let gateway = try stack.startGateway(group: "bench-\(targets.count)", name: "bench-\(targets.count)", overrides: overrides)
+        // Set when the feed fails, so that the wait below ends instead of running to its timeout.
+        let feedFailed = FailureSignal()
         let feeding = fed.map { feed in
             Task {
-                let events = SampleTraffic(seed: 42).events(count: count)
-                let producer = try stack.producer()
-                // Each chunk is acknowledged whole before the next goes: a dossier's events stay in order.
-                for start in stride(from: 0, to: count, by: feed.chunk) {
-                    let chunk = Array(events[start..<min(count, start + feed.chunk)])
-                    // Polled, not `wait(for:)`: that stops the reader once it returns.
-                    while (reader.snapshot()["dvcqg"] ?? 0) < start + chunk.count - feed.window {
-                        try await Task.sleep(for: .milliseconds(100))
+                do {
+                    let producer = try stack.producer()
+                    // Each chunk is acknowledged whole before the next goes: a dossier's events stay in order.
+                    for start in stride(from: 0, to: count, by: feed.chunk) {
+                        let chunk = Array(fedEvents[start..<min(count, start + feed.chunk)])
+                        // Polled, not `wait(for:)`: that stops the reader once it returns.
+                        while (reader.snapshot()["dvcqg"] ?? 0) < start + chunk.count - feed.window {
+                            try await Task.sleep(for: .milliseconds(100))
+                        }
+                        try await producer.sendInDossierOrder(chunk, topic: "dossier.events")
                     }
-                    try await producer.sendInDossierOrder(chunk, topic: "dossier.events")
+                    await producer.shutdown()
+                } catch {
+                    feedFailed.raise()
+                    throw error
                 }
-                await producer.shutdown()
             }
         }
         // DVCQG and EMC take every event; the other systems a share, known once no more come.
+        // A run that stops short (a feed that failed, events the broker dropped) ends after a
+        // quiet minute with what it has, marked incomplete.
         let settled = await reader.wait(for: { counts in
-            (counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count
-        }, quietFor: targets.count > 2 ? .seconds(3) : .zero, timeout: .seconds(3_600))
+            ((counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count) || feedFailed.isRaised
+        }, quietFor: targets.count > 2 ? .seconds(3) : .zero, giveUpAfterQuiet: .seconds(60), timeout: .seconds(3_600))
         try await feeding?.value
         let cpu = gateway.cpuSeconds ?? 0
         let support = stack.supportCPUSeconds
@@ -235,6 +248,13 @@ enum Scenarios {
     }
 }
 
+/// Raised by one task when it fails, read by another.
+final class FailureSignal: Sendable {
+    private let raised = Atomic(false)
+    func raise() { raised.store(true, ordering: .relaxed) }
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
+}
+
 /// Reads `gateway.results` as they come, counting per target and noting when each arrived.
 final class ResultReader: Sendable {
     struct Settled {
@@ -316,12 +336,15 @@ final class ResultReader: Sendable {
     /// Results per target so far.
     func snapshot() -> [String: Int] { state.settled.withLock { $0.counts } }
 
-    /// Waits until `done` holds for the counts per target and no result has come for `quietFor`.
-    func wait(for done: @Sendable ([String: Int]) -> Bool, quietFor: Duration, timeout: Duration) async -> Settled {
+    /// Waits until `done` holds for the counts per target and no result has come for `quietFor`,
+    /// or, once results have come, none has for `giveUpAfterQuiet`.
+    func wait(for done: @Sendable ([String: Int]) -> Bool, quietFor: Duration, giveUpAfterQuiet: Duration? = nil, timeout: Duration) async -> Settled {
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
             let snapshot = state.settled.withLock { $0 }
-            if done(snapshot.counts), (snapshot.last.map { $0.duration(to: .now) >= quietFor } ?? false) { break }
+            let quiet = snapshot.last.map { $0.duration(to: .now) }
+            if done(snapshot.counts), let quiet, quiet >= quietFor { break }
+            if let giveUpAfterQuiet, let quiet, quiet >= giveUpAfterQuiet { break }
             try? await Task.sleep(for: .milliseconds(100))
         }
         await stop()
