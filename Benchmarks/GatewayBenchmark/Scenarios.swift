@@ -292,14 +292,16 @@ final class ResultReader: Sendable {
 
     init(stack: ProcessStack) throws {
         let partitions = (0..<stack.partitions).map { KafkaTopicPartition(topic: "gateway.results", partition: Int32($0)) }
-        let consumer = try KafkaConsumer(
-            // An empty fetch answered at once: the reader adds no wait of its own to a latency.
-            configuration: KafkaConsumerConfiguration(
-                KafkaConfiguration(bootstrapServers: stack.bootstrap, clientID: "bench-results", properties: ["fetch.wait.max.ms": "5"]),
-                subscription: .partitions(partitions)
-            ),
-            logger: Scenarios.logger
+        // An empty fetch answered at once: the reader adds no wait of its own to a latency.
+        var configuration = KafkaConsumerConfiguration(
+            KafkaConfiguration(bootstrapServers: stack.bootstrap, clientID: "bench-results", properties: ["fetch.wait.max.ms": "5"]),
+            subscription: .partitions(partitions)
         )
+        // From offset 0, not "the beginning": a new client looks a logical offset up with the
+        // partition's leader, and waits 500 ms first while it does not know the leader, which
+        // would put a floor under every time to a first result.
+        configuration.startOffsets = Dictionary(uniqueKeysWithValues: partitions.map { ($0.partition, 0) })
+        let consumer = try KafkaConsumer(configuration: configuration, logger: Scenarios.logger)
         self.consumer = consumer
         let state = self.state
         reading = Task {
@@ -316,7 +318,8 @@ final class ResultReader: Sendable {
         }
     }
 
-    /// Waits for the first result whose event id `matches`; when it came.
+    /// Waits for the first result whose event id `matches`; when it came. The reader goes on
+    /// reading.
     func wait(until matches: @Sendable (String) -> Bool, timeout: Duration) async -> ContinuousClock.Instant? {
         let end = ContinuousClock.now + timeout
         var found: ContinuousClock.Instant?
@@ -324,11 +327,11 @@ final class ResultReader: Sendable {
             found = state.settled.withLock { $0.byEvent.first { matches($0.id) }?.at }
             if found == nil { try? await Task.sleep(for: .milliseconds(20)) }
         }
-        await stop()
         return found
     }
 
-    private func stop() async {
+    /// Stops reading.
+    func close() async {
         reading.cancel()
         await consumer.close()
     }
@@ -347,7 +350,7 @@ final class ResultReader: Sendable {
             if let giveUpAfterQuiet, let quiet, quiet >= giveUpAfterQuiet { break }
             try? await Task.sleep(for: .milliseconds(100))
         }
-        await stop()
+        await close()
         return state.settled.withLock { $0 }
     }
 }
@@ -544,6 +547,7 @@ extension Scenarios {
         let first = try stack.startGateway(group: group, name: "\(group)-1", overrides: overrides)
         let waitingIDs = Set(waiting.map(\.id))
         let firstSettled = await reader.wait(until: { waitingIDs.contains($0) }, timeout: .seconds(120))
+        // Every waiting event delivered before the kill, so that the restart starts from a commit.
         _ = await reader.wait(for: { ($0["dvcqg"] ?? 0) >= waiting.count }, quietFor: .zero, timeout: .seconds(120))
         first.kill()
         let later = SampleTraffic(seed: UInt64(seed + 1)).events(count: 200)
@@ -554,6 +558,7 @@ extension Scenarios {
         let second = try stack.startGateway(group: group, name: "\(group)-2", overrides: overrides)
         let laterIDs = Set(later.map(\.id))
         let settled = await laterReader.wait(until: { laterIDs.contains($0) }, timeout: .seconds(120))
+        await laterReader.close()
         _ = await second.terminate()
         let firstResult = firstSettled.map { firstStarted.duration(to: $0).seconds } ?? -1
         let afterRestart = settled.map { started.duration(to: $0).seconds } ?? -1
