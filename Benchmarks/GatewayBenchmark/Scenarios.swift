@@ -308,16 +308,14 @@ final class ResultReader: Sendable {
 
     init(stack: ProcessStack) throws {
         let partitions = (0..<stack.partitions).map { KafkaTopicPartition(topic: "gateway.results", partition: Int32($0)) }
-        // An empty fetch answered at once: the reader adds no wait of its own to a latency.
-        var configuration = KafkaConsumerConfiguration(
-            KafkaConfiguration(bootstrapServers: stack.bootstrap, clientID: "bench-results", properties: ["fetch.wait.max.ms": "5"]),
-            subscription: .partitions(partitions)
+        let consumer = try KafkaConsumer(
+            // An empty fetch answered at once: the reader adds no wait of its own to a latency.
+            configuration: KafkaConsumerConfiguration(
+                KafkaConfiguration(bootstrapServers: stack.bootstrap, clientID: "bench-results", properties: ["fetch.wait.max.ms": "5"]),
+                subscription: .partitions(partitions)
+            ),
+            logger: Scenarios.logger
         )
-        // From offset 0, not "the beginning": a new client looks a logical offset up with the
-        // partition's leader, and waits 500 ms first while it does not know the leader, which
-        // would put a floor under every time to a first result.
-        configuration.startOffsets = Dictionary(uniqueKeysWithValues: partitions.map { ($0.partition, 0) })
-        let consumer = try KafkaConsumer(configuration: configuration, logger: Scenarios.logger)
         self.consumer = consumer
         let state = self.state
         reading = Task {

@@ -85,7 +85,11 @@ package final class KafkaConsumer: Sendable {
                 throw KafkaError(error, context: "subscribe")
             }
         case .partitions(let partitions, _):
-            let list = RdKafka.partitionList(partitions.map { ($0, configuration.startOffsets[$0.partition] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+            // "The beginning" is a logical offset, which a new client looks up with the partition's
+            // leader, and waits 500 ms first while it does not know the leader yet. Offset 0 is
+            // read at once; where retention has removed it, the reset goes to the earliest.
+            let beginning = configuration.startFromEarliest ? 0 : Int64(RD_KAFKA_OFFSET_BEGINNING)
+            let list = RdKafka.partitionList(partitions.map { ($0, configuration.startOffsets[$0.partition] ?? beginning) })
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let error = rd_kafka_assign(handle, list)
             if error != RD_KAFKA_RESP_ERR_NO_ERROR {
