@@ -137,6 +137,38 @@ import Testing
         await producer.shutdown()
     }
 
+    @Test func aReaderOfGivenPartitionsStartsAtTheFirstRecordKeptOnceRetentionRemovedTheFirstOffset() async throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("kept", partitions: 2)
+        let common = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        var producerConfiguration = KafkaProducerConfiguration(common)
+        producerConfiguration.maxMessageBytes = 200_000
+        let producer = try KafkaProducer(configuration: producerConfiguration)
+        // The embedded broker keeps about 5 MB a partition: 70 records of 100 KB move partition 0's first offset.
+        let large = [UInt8](repeating: 65, count: 100_000)
+        for _ in 0..<70 { _ = try await producer.send(KafkaProducerMessage(topic: "kept", key: "k", value: large, partition: 0)) }
+        for index in 0..<3 { _ = try await producer.send(KafkaProducerMessage(topic: "kept", key: "k", value: [UInt8(index)], partition: 1)) }
+        let partitions = (0..<2).map { KafkaTopicPartition(topic: "kept", partition: Int32($0)) }
+        let first = try #require(try await producer.watermarks(partitions)[partitions[0]]?.low)
+        try #require(first > 0, "retention dropped the first records of partition 0")
+
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(common, subscription: .partitions(partitions)), logger: logger)
+        let read = Mutex<[Int32: [Int64]]>([:])
+        let events = consumer.events
+        let reader = Task {
+            for await event in events {
+                if case .message(let message) = event { read.withLock { $0[message.partition, default: []].append(message.offset) } }
+            }
+        }
+        let expected: [Int32: [Int64]] = [0: Array(first..<70), 1: [0, 1, 2]]
+        let end = ContinuousClock.now + .seconds(20)
+        while read.withLock({ $0 }) != expected, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(read.withLock { $0 } == expected)
+        await consumer.close()
+        reader.cancel()
+        await producer.shutdown()
+    }
+
     @Test func committedOffsetsAreWhereTheGroupResumes() async throws {
         let broker = try TestBroker(topic: "commits", partitions: 1)
         defer { withExtendedLifetime(broker) {} }
