@@ -97,7 +97,10 @@ enum Scenarios {
         let settled = await reader.wait(for: { counts in
             ((counts["dvcqg"] ?? 0) >= count && (counts["emc"] ?? 0) >= count) || feedFailed.isRaised
         }, quietFor: targets.count > 2 ? .seconds(3) : .zero, giveUpAfterQuiet: .seconds(60), timeout: .seconds(3_600))
-        try await feeding?.value
+        // A feed still waiting for room once the wait gave up would wait for ever: the run is
+        // reported incomplete instead. A feed that failed fails the run.
+        feeding?.cancel()
+        if case .failure(let error) = await feeding?.result, !(error is CancellationError) { throw error }
         let cpu = gateway.cpuSeconds ?? 0
         let support = stack.supportCPUSeconds
         let peak = Double(gateway.peakResidentKilobytes ?? 0) / 1_024
