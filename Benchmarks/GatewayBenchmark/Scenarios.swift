@@ -218,6 +218,7 @@ enum Scenarios {
                 try await previous?.value
                 _ = try await producer.send(KafkaProducerMessage(topic: "dossier.events", key: event.dossierCode, value: value))
                 acknowledged.times.withLock { $0[event.id] = clock.now }
+                acknowledged.wallMilliseconds.withLock { $0[event.id] = Int64((Date().timeIntervalSince1970 * 1_000).rounded()) }
             }
         }
         for task in lastOfDossier.values { try await task.value }
@@ -246,15 +247,21 @@ enum Scenarios {
             previousResult[event.dossierCode] = at
         }
         unqueued.sort()
+        // To the moment the gateway wrote the result, in whole milliseconds: without the result's
+        // own way through Kafka to this reader (the producer's linger, the broker, the reader's fetch).
+        let ackedWall = acknowledged.wallMilliseconds.withLock { $0 }
+        let toWrite = settled.writes(target: "dvcqg").compactMap { id, written in ackedWall[id].map { Double(written - $0) } }.sorted()
         print("  latency at \(rate)/s: \(latencies.count) results, p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms, gateway CPU \(String(format: "%.2f", cpu * 1_000 / Double(events.count))) ms per event, cores \(Int(busy * 100)) % busy")
         // The same rate of DVCQG calls, bare: what any client pays for the round trip alone.
         let recorded = try await HTTPLeg.capture(min(events.count, 2_000), targets: ["dvcqg"], on: stack).values.flatMap { $0 }
         let bare = try await HTTPLeg.roundTrips(recorded, rate: rate, seconds: min(seconds, 10))
         print("  bare DVCQG round trip at \(rate)/s: p50 \(String(format: "%.1f", bare.p50)) ms, p99 \(String(format: "%.1f", bare.p99)) ms")
+        print("  to the result's write (whole ms): p50 \(String(format: "%.0f", percentile(0.5, of: toWrite))) ms, p99 \(String(format: "%.0f", percentile(0.99, of: toWrite))) ms")
         print("  events that found their dossier free: \(unqueued.count) of \(latencies.count), p50 \(String(format: "%.1f", percentile(0.5, of: unqueued))) ms, p99 \(String(format: "%.1f", percentile(0.99, of: unqueued))) ms")
         return [
             "p50_ms": percentile(0.5), "p99_ms": percentile(0.99), "max_ms": latencies.last ?? 0, "rate": Double(rate),
             "dossier_free_share": Double(unqueued.count) / Double(max(1, latencies.count)),
+            "to_write_p50_ms": percentile(0.5, of: toWrite), "to_write_p99_ms": percentile(0.99, of: toWrite),
             "dossier_free_p50_ms": percentile(0.5, of: unqueued), "dossier_free_p99_ms": percentile(0.99, of: unqueued),
             "bare_http_p50_ms": bare.p50, "bare_http_p99_ms": bare.p99, "bare_http_max_ms": bare.max,
             "p99_added_ms": percentile(0.99) - bare.p99,
@@ -281,7 +288,9 @@ final class ResultReader: Sendable {
         /// Results other than delivered or duplicate.
         var failures = 0
         var times: [ContinuousClock.Instant]
-        var byEvent: [(target: String, id: String, at: ContinuousClock.Instant)]
+        /// Each result: its target, its event, when it was read, and when the gateway wrote it
+        /// (the record's create time, in Unix milliseconds).
+        var byEvent: [(target: String, id: String, at: ContinuousClock.Instant, writtenMilliseconds: Int64?)]
         var last: ContinuousClock.Instant? { times.last }
         var total: Int { times.count }
 
@@ -298,6 +307,15 @@ final class ResultReader: Sendable {
 
         func arrivals(target: String) -> [(String, ContinuousClock.Instant)] {
             byEvent.filter { $0.target == target }.map { ($0.id, $0.at) }
+        }
+
+        /// When the gateway wrote each result for `target`, in Unix milliseconds.
+        func writes(target: String) -> [String: Int64] {
+            var writes: [String: Int64] = [:]
+            for result in byEvent where result.target == target && writes[result.id] == nil {
+                writes[result.id] = result.writtenMilliseconds
+            }
+            return writes
         }
     }
 
@@ -329,7 +347,7 @@ final class ResultReader: Sendable {
                     state.counts[record.target, default: 0] += 1
                     if !record.settledWell { state.failures += 1 }
                     state.times.append(now)
-                    state.byEvent.append((record.target, record.eventId, now))
+                    state.byEvent.append((record.target, record.eventId, now, message.timestampMilliseconds))
                 }
             }
         }
@@ -540,6 +558,8 @@ extension Scenarios {
 /// When each event id was seen, written from many tasks.
 final class Arrivals: Sendable {
     let times = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// The same moments in Unix milliseconds, to compare with record timestamps.
+    let wallMilliseconds = Mutex<[String: Int64]>([:])
 }
 
 extension Scenarios {
