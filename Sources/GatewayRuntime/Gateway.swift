@@ -63,7 +63,7 @@ package final class Gateway: Service {
         let producer = try KafkaProducer(configuration: producerConfiguration) { error in
             fatal.raise("the Kafka producer raised a fatal error: \(error.message)")
         }
-        let parking = try await KafkaParkingLot(
+        let parking = try KafkaParkingLot(
             producer: producer, configuration: common, topic: kafka.parkedTopic,
             partitionCount: try await producer.partitionCount(of: kafka.parkedTopic), fatal: fatal, metrics: statistics.metrics, logger: logger
         )

@@ -33,19 +33,15 @@ package actor KafkaParkingLot: ParkingLot, Service {
     /// Callers of `catchUp`, resumed whenever a position moves.
     private var progress = Waiters()
 
-    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, metrics: GatewayMetrics = GatewayMetrics(), logger: Logger) async throws {
+    init(producer: KafkaProducer, configuration: KafkaConfiguration, topic: String, partitionCount: Int, fatal: FatalCondition, metrics: GatewayMetrics = GatewayMetrics(), logger: Logger) throws {
         self.producer = producer
         self.fatal = fatal
         self.metrics = metrics
         self.topic = topic
         self.logger = logger
-        let partitions = (0..<partitionCount).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
-        self.partitions = partitions
+        self.partitions = (0..<partitionCount).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
         var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(partitions))
         reading.reportsEndOfPartition = true
-        // Each partition starts at its first offset, not at "the beginning", which a new client
-        // would wait 500 ms to look up: a restart's catch-up would wait for it.
-        reading.startOffsets = Dictionary(uniqueKeysWithValues: try await producer.watermarks(partitions).map { ($0.key.partition, $0.value.low) })
         self.reader = try KafkaConsumer(configuration: reading, logger: logger)
     }
 

@@ -12,20 +12,12 @@ func readToEnd(
     logger: Logger, apply: (KafkaConsumerMessage) throws -> Void
 ) async throws {
     guard let topic = partitions.first?.topic else { return }
-    var remaining: [Int32: Int64] = [:]
-    var firsts: [Int32: Int64] = [:]
-    for (partition, marks) in try await producer.watermarks(partitions, timeout: timeout) where marks.low < marks.high {
-        remaining[partition.partition] = marks.high
-        firsts[partition.partition] = max(marks.low, starts[partition.partition] ?? 0)
-    }
+    var remaining = try await producer.endsToRead(partitions, timeout: timeout)
     for (partition, start) in starts where start >= remaining[partition] ?? 0 { remaining[partition] = nil }
     guard !remaining.isEmpty else { return }
     var reading = KafkaConsumerConfiguration(configuration, subscription: .partitions(partitions.filter { remaining[$0.partition] != nil }))
     reading.reportsEndOfPartition = true
-    // Each partition starts at an offset, never at "the beginning": a new client looks that up
-    // with the partition's leader, which it does not know yet, and so waits 500 ms to ask.
-    // Should retention move the beginning meanwhile, the reader starts again at the new one.
-    reading.startOffsets = firsts
+    reading.startOffsets = starts
     let reader = try KafkaConsumer(configuration: reading, logger: logger)
     do {
         let deadline = ContinuousClock.now + timeout
