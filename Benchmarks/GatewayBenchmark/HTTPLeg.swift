@@ -159,9 +159,13 @@ extension HTTPLeg {
             return try await group.reduce(into: [Double]()) { $0.append($1) }.sorted()
         }
         try await client.shutdown()
-        func percentile(_ p: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * p))] }
-        return (percentile(0.5), percentile(0.99), times.last ?? 0)
+        return (times.percentile(0.5), times.percentile(0.99), times.last ?? 0)
     }
+}
+
+extension [Double] {
+    /// The value at fraction `p` of these values, sorted ascending; zero when there are none.
+    func percentile(_ p: Double) -> Double { isEmpty ? 0 : self[Swift.min(count - 1, Int(Double(count) * p))] }
 }
 
 extension HTTPClientRequest {

@@ -70,7 +70,7 @@ enum Scenarios {
         let started = ContinuousClock.now
         let gateway = try stack.startGateway(group: "bench-\(targets.count)", name: "bench-\(targets.count)", overrides: overrides)
         // Set when the feed fails, so that the wait below ends instead of running to its timeout.
-        let feedFailed = FailureSignal()
+        let feedFailed = RaisedFlag()
         let feeding = fed.map { feed in
             Task {
                 do {
@@ -234,8 +234,6 @@ enum Scenarios {
         await producer.shutdown()
         let arrived = Dictionary(settled.arrivals(target: "dvcqg"), uniquingKeysWith: { first, _ in first })
         let latencies = arrived.compactMap { id, at in sentAt[id].map { $0.duration(to: at).seconds * 1_000 } }.sorted()
-        func percentile(_ p: Double, of latencies: [Double]) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        func percentile(_ p: Double) -> Double { percentile(p, of: latencies) }
         // A dossier's events go out one after another, so an event that arrives while its
         // dossier's previous one is still on its way waits for it: a bare client sending calls
         // has no such wait. Those that found their dossier free show the gateway's own path.
@@ -251,20 +249,20 @@ enum Scenarios {
         // own way through Kafka to this reader (the producer's linger, the broker, the reader's fetch).
         let ackedWall = acknowledged.wallMilliseconds.withLock { $0 }
         let toWrite = settled.writes(target: "dvcqg").compactMap { id, written in ackedWall[id].map { Double(written - $0) } }.sorted()
-        print("  latency at \(rate)/s: \(latencies.count) results, p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms, gateway CPU \(String(format: "%.2f", cpu * 1_000 / Double(events.count))) ms per event, cores \(Int(busy * 100)) % busy")
+        print("  latency at \(rate)/s: \(latencies.count) results, p50 \(String(format: "%.1f", latencies.percentile(0.5))) ms, p99 \(String(format: "%.1f", latencies.percentile(0.99))) ms, gateway CPU \(String(format: "%.2f", cpu * 1_000 / Double(events.count))) ms per event, cores \(Int(busy * 100)) % busy")
         // The same rate of DVCQG calls, bare: what any client pays for the round trip alone.
         let recorded = try await HTTPLeg.capture(min(events.count, 2_000), targets: ["dvcqg"], on: stack).values.flatMap { $0 }
         let bare = try await HTTPLeg.roundTrips(recorded, rate: rate, seconds: min(seconds, 10))
         print("  bare DVCQG round trip at \(rate)/s: p50 \(String(format: "%.1f", bare.p50)) ms, p99 \(String(format: "%.1f", bare.p99)) ms")
-        print("  to the result's write (whole ms): p50 \(String(format: "%.0f", percentile(0.5, of: toWrite))) ms, p99 \(String(format: "%.0f", percentile(0.99, of: toWrite))) ms")
-        print("  events that found their dossier free: \(unqueued.count) of \(latencies.count), p50 \(String(format: "%.1f", percentile(0.5, of: unqueued))) ms, p99 \(String(format: "%.1f", percentile(0.99, of: unqueued))) ms")
+        print("  to the result's write (whole ms): p50 \(String(format: "%.0f", toWrite.percentile(0.5))) ms, p99 \(String(format: "%.0f", toWrite.percentile(0.99))) ms")
+        print("  events that found their dossier free: \(unqueued.count) of \(latencies.count), p50 \(String(format: "%.1f", unqueued.percentile(0.5))) ms, p99 \(String(format: "%.1f", unqueued.percentile(0.99))) ms")
         return [
-            "p50_ms": percentile(0.5), "p99_ms": percentile(0.99), "max_ms": latencies.last ?? 0, "rate": Double(rate),
+            "p50_ms": latencies.percentile(0.5), "p99_ms": latencies.percentile(0.99), "max_ms": latencies.last ?? 0, "rate": Double(rate),
             "dossier_free_share": Double(unqueued.count) / Double(max(1, latencies.count)),
-            "to_write_p50_ms": percentile(0.5, of: toWrite), "to_write_p99_ms": percentile(0.99, of: toWrite),
-            "dossier_free_p50_ms": percentile(0.5, of: unqueued), "dossier_free_p99_ms": percentile(0.99, of: unqueued),
+            "to_write_p50_ms": toWrite.percentile(0.5), "to_write_p99_ms": toWrite.percentile(0.99),
+            "dossier_free_p50_ms": unqueued.percentile(0.5), "dossier_free_p99_ms": unqueued.percentile(0.99),
             "bare_http_p50_ms": bare.p50, "bare_http_p99_ms": bare.p99, "bare_http_max_ms": bare.max,
-            "p99_added_ms": percentile(0.99) - bare.p99,
+            "p99_added_ms": latencies.percentile(0.99) - bare.p99,
             "cpu_ms_per_event": cpu * 1_000 / Double(events.count),
             "mocks_cpu_ms_per_event": (support.mocks - supportBefore.mocks) * 1_000 / Double(events.count),
             "broker_cpu_ms_per_event": (support.broker - supportBefore.broker) * 1_000 / Double(events.count),
@@ -272,13 +270,6 @@ enum Scenarios {
             "cores_busy_share": busy,
         ]
     }
-}
-
-/// Raised by one task when it fails, read by another.
-final class FailureSignal: Sendable {
-    private let raised = Atomic(false)
-    func raise() { raised.store(true, ordering: .relaxed) }
-    var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
 
 /// Reads `gateway.results` as they come, counting per target and noting when each arrived.

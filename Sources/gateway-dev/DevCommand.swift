@@ -11,7 +11,6 @@ import MockSupport
 import Prometheus
 import SampleTraffic
 import ServiceLifecycle
-import Synchronization
 
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,7 +68,7 @@ struct DevCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: admin), .init(service: gateway)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
-        let stopped = StopFlag()
+        let stopped = RaisedFlag()
         let running = Task {
             defer { stopped.raise() }
             try await group.run()
@@ -226,10 +225,4 @@ extension DevCommand {
     static var targetOverrides: [String: String] {
         ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("GATEWAY__targets__") || $0.key.hasPrefix("GATEWAY__routes") }
     }
-}
-
-private final class StopFlag: Sendable {
-    private let raised = Atomic<Bool>(false)
-    var isRaised: Bool { raised.load(ordering: .acquiring) }
-    func raise() { raised.store(true, ordering: .releasing) }
 }
